@@ -1,0 +1,1 @@
+return Dashboard.Agent.AgentCommandLine.Run(args);

@@ -1,0 +1,49 @@
+namespace Dashboard.Core.Ipvs;
+
+/// <summary>
+/// A connection table (ipvsadm -Lnc or /proc/net/ip_vs_conn) aggregated by (protocol, virtual, destination, state).
+/// Persistence templates are counted apart and never appear in <see cref="ByState"/>.
+/// </summary>
+public sealed class IpvsConnectionSummary
+{
+    /// <summary>Connections, persistence templates excluded.</summary>
+    public long Connections { get; set; }
+
+    /// <summary>Persistence templates (client port 0, state NONE/ASSURED).</summary>
+    public long Templates { get; set; }
+
+    /// <summary>Connections by state name; unknown names are kept verbatim.</summary>
+    public SortedDictionary<string, long> ByState { get; set; } = new(StringComparer.Ordinal);
+
+    public List<IpvsDestinationStates> Destinations { get; set; } = [];
+
+    /// <summary>Top client addresses of SYN_RECV connections per virtual service (one client, or everyone?).</summary>
+    public List<IpvsSynRecvSource> TopSynRecvSources { get; set; } = [];
+
+    public List<ParseWarning> Warnings { get; set; } = [];
+}
+
+public sealed class IpvsDestinationStates
+{
+    public string Protocol { get; set; } = "TCP";
+    public string Virtual { get; set; } = "";
+    public string Destination { get; set; } = "";
+    public SortedDictionary<string, long> ByState { get; set; } = new(StringComparer.Ordinal);
+    public long Templates { get; set; }
+}
+
+public sealed class IpvsSynRecvSource
+{
+    public string Protocol { get; set; } = "TCP";
+    public string Virtual { get; set; } = "";
+    public string Client { get; set; } = "";
+    public long Connections { get; set; }
+}
+
+/// <summary>A warning as it travels in JSON: line, field and reason.</summary>
+public sealed class ParseWarning
+{
+    public long Line { get; set; }
+    public string? Field { get; set; }
+    public string Message { get; set; } = "";
+}
