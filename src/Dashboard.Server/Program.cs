@@ -1,6 +1,19 @@
-var builder = WebApplication.CreateBuilder(args);
+using Dashboard.Server.Cli;
+using Dashboard.Server.Hosting;
+
+if (AdminCommandLine.IsAdminCommand(args))
+{
+    return await AdminCommandLine.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(ServerStartup.CreateOptions(args));
+builder.AddDashboardServices();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
-app.Run();
+app.MapDashboard();
+ServerStartup.AnnounceWhenListening(app);
+
+await app.RunAsync();
+return 0;
 
 public partial class Program;

@@ -1,0 +1,79 @@
+using System.Security.Claims;
+using Dashboard.Server.Security;
+using Dashboard.Server.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Dashboard.Server.Api;
+
+/// <summary>Cookie login and logout for people, and the language choice.</summary>
+public static class AccountApi
+{
+    public static readonly string[] Cultures = ["en", "zh-CN"];
+
+    public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/account/login", LoginAsync).AllowAnonymous().WithName("Login");
+        app.MapPost("/account/logout", (Delegate)LogoutAsync).WithName("Logout");
+        app.MapGet("/culture", SetCulture).AllowAnonymous().WithName("SetCulture");
+        return app;
+    }
+
+    public static async Task<IResult> LoginAsync([FromForm] string name, [FromForm] string password, [FromForm] string? returnUrl,
+        HttpContext context, DashboardDatabase database, CancellationToken ct)
+    {
+        var users = new UserRepository(database.DataSource);
+        var user = name.Length <= 100 ? await users.FindAsync(name, ct) : null;
+        var back = SafeReturnUrl(returnUrl);
+        if (user is null || password.Length > 200)
+        {
+            UserRepository.HashPassword(name, password.Length > 200 ? password[..200] : password); // equal work whether or not the user exists
+            return Results.Redirect($"/login?error=LoginFailed&returnUrl={Uri.EscapeDataString(back)}");
+        }
+
+        if (user.LockedUntil is { } until && until > DateTime.UtcNow)
+        {
+            return Results.Redirect($"/login?error=LoginLocked&returnUrl={Uri.EscapeDataString(back)}");
+        }
+
+        if (!UserRepository.VerifyPassword(user, password))
+        {
+            await users.RecordFailureAsync(user.Name, ct);
+            return Results.Redirect($"/login?error=LoginFailed&returnUrl={Uri.EscapeDataString(back)}");
+        }
+
+        await users.RecordSuccessAsync(user.Name, ct);
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.Name, user.Name),
+                new Claim(ClaimTypes.Role, user.Role),
+                new Claim(DashboardPolicies.AuthKindClaim, DashboardPolicies.UserKind),
+            ],
+            CookieAuthenticationDefaults.AuthenticationScheme));
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+        return Results.LocalRedirect(back);
+    }
+
+    public static async Task<IResult> LogoutAsync(HttpContext context)
+    {
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return Results.LocalRedirect("/login");
+    }
+
+    public static IResult SetCulture(string? c, string? redirect, HttpContext context)
+    {
+        var culture = Cultures.Contains(c) ? c! : Cultures[0];
+        context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+        return Results.LocalRedirect(SafeReturnUrl(redirect));
+    }
+
+    /// <summary>Only local paths: a login link must never bounce people to another site.</summary>
+    public static string SafeReturnUrl(string? url) =>
+        url is { Length: > 0 } && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url
+            : "/";
+}

@@ -1,0 +1,33 @@
+using Dashboard.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Dashboard.Server.Api;
+
+public static class HealthApi
+{
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).WithName("Healthz").AllowAnonymous();
+        app.MapGet("/readyz", ReadyAsync).WithName("Readyz").AllowAnonymous();
+        return app;
+    }
+
+    public static async Task<Results<Ok<Readiness>, JsonHttpResult<Readiness>>> ReadyAsync(DashboardDatabase database, ILoggerFactory loggers, CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            var runner = MigrationRunner.FromEmbeddedResources(database.DataSource, loggers.CreateLogger<MigrationRunner>());
+            return await runner.IsUpToDateAsync(timeout.Token)
+                ? TypedResults.Ok(new Readiness("ready", database.Description, null))
+                : TypedResults.Json(new Readiness("not ready", database.Description, "migrations are not all applied"), statusCode: 503);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return TypedResults.Json(new Readiness("not ready", database.Description, $"database unreachable: {e.Message}"), statusCode: 503);
+        }
+    }
+}
+
+public sealed record Readiness(string Status, string Database, string? Reason);

@@ -1,0 +1,50 @@
+using Dashboard.Server.Live;
+using Dashboard.Server.Model;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Localization;
+
+namespace Dashboard.Server.Components.Pages;
+
+public sealed partial class Home
+{
+    private IDisposable? _subscription;
+
+    [Inject] public required LiveStore Live { get; init; }
+    [Inject] public required ViewerClock Clock { get; init; }
+    [Inject] public required NavigationManager Navigation { get; init; }
+    [Inject] public required IStringLocalizer<Strings> Loc { get; init; }
+
+    [SupplyParameterFromQuery(Name = "q")]
+    public string? Filter { get; set; }
+
+    private OverviewViewModel Model { get; set; } = OverviewViewModel.Empty;
+
+    protected override void OnInitialized()
+    {
+        Model = OverviewViewModel.From(Live, Filter);
+        _subscription = Live.Subscribe(() => InvokeAsync(Refresh));
+        Clock.Changed += OnClockChanged;
+    }
+
+    protected override void OnParametersSet() => Model = OverviewViewModel.From(Live, Filter);
+
+    private void Refresh()
+    {
+        Model = OverviewViewModel.From(Live, Filter);
+        StateHasChanged();
+    }
+
+    private void OnClockChanged() => InvokeAsync(StateHasChanged);
+
+    private void SetFilter(string? value) =>
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("q", string.IsNullOrWhiteSpace(value) ? null : value.Trim()));
+
+    private static string VipLink(VipRow row) =>
+        $"vip?director={Uri.EscapeDataString(row.Director)}&protocol={row.Vip.Protocol}&virtual={Uri.EscapeDataString(row.Vip.Virtual)}";
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        Clock.Changed -= OnClockChanged;
+    }
+}

@@ -1,0 +1,55 @@
+namespace Dashboard.Server.Hosting;
+
+/// <summary>The "Dashboard" configuration section.</summary>
+public sealed class DashboardOptions
+{
+    /// <summary>Folder of the embedded PostgreSQL cluster; default under the user's local data folder.</summary>
+    public string? DataDir { get; set; }
+
+    /// <summary>Serve with simulated directors and hypervisors replaying the seed incidents.</summary>
+    public bool Demo { get; set; }
+
+    /// <summary>Base address used in links sent to chat (defaults to the first listening address).</summary>
+    public string? PublicUrl { get; set; }
+
+    public AuthOptions Auth { get; set; } = new();
+    public IngestOptions Ingest { get; set; } = new();
+    public RetentionOptions Retention { get; set; } = new();
+    public LiveOptions Live { get; set; } = new();
+}
+
+public sealed class AuthOptions
+{
+    /// <summary>Role given to people who have not logged in (viewer), or none; as Grafana's anonymous access.</summary>
+    public string? AnonymousRole { get; set; }
+}
+
+public sealed class IngestOptions
+{
+    /// <summary>Largest accepted body after decompression.</summary>
+    public long MaxBodyBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Pushes per minute one token may make before 429.</summary>
+    public int MaxRequestsPerMinutePerToken { get; set; } = 120;
+
+    /// <summary>Seconds an agent is told to wait (Retry-After) while the database is unreachable.</summary>
+    public int RetryAfterSeconds { get; set; } = 5;
+}
+
+public sealed class RetentionOptions
+{
+    public int RawDays { get; set; } = 14;
+    public int RollupDays { get; set; } = 90;
+
+    /// <summary>Daily partitions created ahead of today.</summary>
+    public int PartitionsAhead { get; set; } = 3;
+}
+
+public sealed class LiveOptions
+{
+    /// <summary>Least time between two UI refreshes of one view; batches arriving faster are coalesced.</summary>
+    public int MinRefreshMilliseconds { get; set; } = 250;
+
+    /// <summary>Seconds without a batch after which a host counts as silent.</summary>
+    public int SilentAfterSeconds { get; set; } = 30;
+}

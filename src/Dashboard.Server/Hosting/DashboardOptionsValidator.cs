@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+
+namespace Dashboard.Server.Hosting;
+
+/// <summary>Collects every bad setting at once and names its key, so start-up fails with one clear message.</summary>
+public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOptions>
+{
+    private static readonly string[] s_roles = ["viewer", "operator", "admin"];
+
+    public ValidateOptionsResult Validate(string? name, DashboardOptions options)
+    {
+        var errors = new List<string>();
+        if (options.Auth.AnonymousRole is { Length: > 0 } role && !s_roles.Contains(role))
+        {
+            errors.Add($"{ConfigNames.AnonymousRole}: '{role}' is not a role; use viewer, operator or admin, or leave it empty.");
+        }
+
+        if (options.Ingest.MaxBodyBytes is < 1024 or > 1L << 30)
+        {
+            errors.Add("Dashboard:Ingest:MaxBodyBytes: must be between 1024 and 1073741824.");
+        }
+
+        if (options.Ingest.MaxRequestsPerMinutePerToken < 1)
+        {
+            errors.Add("Dashboard:Ingest:MaxRequestsPerMinutePerToken: must be at least 1.");
+        }
+
+        if (options.Retention.RawDays < 1)
+        {
+            errors.Add("Dashboard:Retention:RawDays: must be at least 1.");
+        }
+
+        if (options.Retention.RollupDays < options.Retention.RawDays)
+        {
+            errors.Add("Dashboard:Retention:RollupDays: must not be shorter than RawDays.");
+        }
+
+        if (options.Live.MinRefreshMilliseconds is < 0 or > 10_000)
+        {
+            errors.Add("Dashboard:Live:MinRefreshMilliseconds: must be between 0 and 10000.");
+        }
+
+        if (options.PublicUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+        {
+            errors.Add($"Dashboard:PublicUrl: '{url}' is not an absolute URL.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net.Sockets;
+using Dashboard.Core.Batches;
+using Dashboard.Server.Hosting;
+using Dashboard.Server.Live;
+using Dashboard.Server.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Dashboard.Server.Ingest;
+
+public abstract record IngestOutcome
+{
+    public sealed record Accepted(WriteResult Result) : IngestOutcome;
+    public sealed record Rejected(IReadOnlyList<IngestError> Errors) : IngestOutcome;
+    public sealed record Unavailable(string Reason) : IngestOutcome;
+}
+
+/// <summary>Validate, commit, then publish: the answer to an agent comes only after its batch is committed.</summary>
+public sealed class IngestService(
+    BatchWriter writer,
+    LiveStore live,
+    IOptionsMonitor<DashboardOptions> options,
+    TimeProvider clock,
+    ILogger<IngestService> logger)
+{
+    public async Task<IngestOutcome> IngestAsync(AgentBatch batch, BatchOrigin origin, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var errors = BatchValidator.Validate(batch, origin, now, options.CurrentValue.Retention.RawDays);
+        if (errors.Count > 0)
+        {
+            return new IngestOutcome.Rejected(errors);
+        }
+
+        WriteResult result;
+        try
+        {
+            result = await writer.WriteAsync(batch, origin, ct);
+        }
+        catch (Exception e) when (IsDatabaseUnavailable(e))
+        {
+            logger.LogWarning("Batch {Host}#{Sequence} not stored, database unavailable: {Reason}", batch.Host, batch.Sequence, e.Message);
+            return new IngestOutcome.Unavailable(e.Message);
+        }
+
+        if (result.Status == WriteStatus.Stored)
+        {
+            live.Apply(batch, origin.Role, now);
+        }
+
+        return new IngestOutcome.Accepted(result);
+    }
+
+    /// <summary>Faults of reaching the database, as opposed to a bug or bad data, which must not be retried forever.</summary>
+    public static bool IsDatabaseUnavailable(Exception e) => e switch
+    {
+        NpgsqlException { IsTransient: true } => true,
+        NpgsqlException { InnerException: SocketException or IOException or TimeoutException } => true,
+        PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" or "08006" or "08001" } => true,
+        SocketException or TimeoutException => true,
+        InvalidOperationException { Message: "The database has not been started." } => true,
+        _ => false,
+    };
+}

@@ -1,0 +1,57 @@
+using Dashboard.Core.Iptables;
+using Dashboard.Core.Ipvs;
+using Dashboard.Core.Keepalived;
+using Dashboard.Core.Nsx;
+using Dashboard.Server.Storage;
+
+namespace Dashboard.Server.Live;
+
+/// <summary>The latest state of one host with rates against its previous batch; immutable, swapped whole.</summary>
+public sealed record HostSnapshot(
+    string Name,
+    string Role,
+    long Sequence,
+    DateTimeOffset CollectedAt,
+    DateTimeOffset ReceivedAt,
+    IReadOnlyList<VirtualServiceLive> Virtuals,
+    IReadOnlyList<IpvsSynRecvSource> TopSynRecvSources,
+    IReadOnlyList<RuleLive> Rules,
+    IReadOnlyList<NeutronPort> NeutronPorts,
+    IReadOnlyList<NsxFilterLive> NsxFilters,
+    IReadOnlyList<VrrpInstance> Vrrp,
+    IReadOnlyList<KeepalivedRealServer> HealthChecks,
+    bool CounterReset)
+{
+    public bool IsDirector => Virtuals.Count > 0 || Vrrp.Count > 0;
+    public bool IsHypervisor => Rules.Count > 0 || NsxFilters.Count > 0;
+
+    /// <summary>Summed drop rate of the rules known to drop (anti-spoof, INVALID, fallback…) and NSX drop reasons.</summary>
+    public double DropsPerSecond =>
+        Rules.Where(r => r.Rule.DropKind is not null).Sum(r => r.PacketsPerSecond)
+        + NsxFilters.Sum(f => f.DropsPerSecond);
+}
+
+public sealed record VirtualServiceLive(string Protocol, string Virtual, string? Scheduler, double? ConnectionsPerSecond,
+    ulong? ConnectionsCounter, IReadOnlyList<RealServerSample> RealServers)
+{
+    public long Connections => RealServers.Sum(r => r.Connections);
+    public long SynRecv => RealServers.Sum(r => r.SynRecv);
+    public double SynRecvRatio => Connections > 0 ? (double)SynRecv / Connections : 0;
+    public long ActiveConn => RealServers.Sum(r => r.ActiveConn ?? 0);
+    public long InActConn => RealServers.Sum(r => r.InActConn ?? 0);
+    public int RealServersUp => RealServers.Count(r => r.Weight is null or > 0);
+}
+
+public sealed record RuleLive(IptablesSampleWriter.FlatRule Rule, double PacketsPerSecond, double BytesPerSecond, bool Reset);
+
+public sealed record NsxFilterLive(NsxFilter Filter, IReadOnlyDictionary<string, double> RatePerReason, bool Reset)
+{
+    public const string StateMismatch = "state-mismatch";
+
+    /// <summary>getfilterstat always prints the drop total; reasons (state-mismatch, match…) are parts of it.</summary>
+    public double DropsPerSecond => RatePerReason.TryGetValue("drop", out var drop)
+        ? drop
+        : RatePerReason.Where(r => r.Key != "pass").Sum(r => r.Value);
+
+    public double StateMismatchPerSecond => RatePerReason.GetValueOrDefault(StateMismatch);
+}

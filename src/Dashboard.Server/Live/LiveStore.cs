@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using Dashboard.Core.Batches;
+using Dashboard.Core.Ipvs;
+using Dashboard.Core.Rates;
+using Dashboard.Server.Hosting;
+using Dashboard.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Dashboard.Server.Live;
+
+/// <summary>
+/// Latest snapshot per host with rolling rates, and bounded live history per virtual service and real server.
+/// Updated once per committed batch; subscribers hear about it through a throttled callback.
+/// </summary>
+public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimeProvider clock)
+{
+    public const int HistoryPoints = 360;
+    public const int MaxHosts = 5000;
+
+    private readonly ConcurrentDictionary<string, HostSnapshot> _hosts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RingBuffer<SeriesPoint>> _history = new(StringComparer.Ordinal);
+    private readonly Lock _subscribersGate = new();
+    private ImmutableSubscribers _subscribers = new([]);
+    private long _version;
+
+    public long Version => Interlocked.Read(ref _version);
+
+    public IReadOnlyCollection<HostSnapshot> Hosts => (IReadOnlyCollection<HostSnapshot>)_hosts.Values;
+
+    public HostSnapshot? Host(string name) => _hosts.GetValueOrDefault(name);
+
+    /// <summary>True when the host has not reported for longer than the silence threshold.</summary>
+    public bool IsSilent(HostSnapshot host) =>
+        clock.GetUtcNow() - host.ReceivedAt > TimeSpan.FromSeconds(options.CurrentValue.Live.SilentAfterSeconds);
+
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    /// <summary>Live points of one virtual service (all real servers summed), oldest first.</summary>
+    public SeriesPoint[] History(string director, string protocol, string virtualAddress) =>
+        ReadHistory(SeriesKey(director, protocol, virtualAddress, null));
+
+    public SeriesPoint[] History(string director, string protocol, string virtualAddress, string destination) =>
+        ReadHistory(SeriesKey(director, protocol, virtualAddress, destination));
+
+    public void Apply(AgentBatch batch, string role, DateTimeOffset receivedAt)
+    {
+        var previous = _hosts.GetValueOrDefault(batch.Host);
+        if (previous is not null && batch.CollectedAt <= previous.CollectedAt)
+        {
+            return;
+        }
+
+        if (previous is null && _hosts.Count >= MaxHosts)
+        {
+            return;
+        }
+
+        var snapshot = SnapshotBuilder.Build(batch, role, receivedAt, previous);
+        _hosts[batch.Host] = snapshot;
+        RecordHistory(snapshot);
+        Interlocked.Increment(ref _version);
+        foreach (var subscriber in _subscribers.Items)
+        {
+            subscriber.Signal();
+        }
+    }
+
+    /// <summary>Calls <paramref name="onChanged"/> at most once per configured interval while batches arrive.</summary>
+    public IDisposable Subscribe(Func<Task> onChanged, TimeSpan? minInterval = null)
+    {
+        var interval = minInterval ?? TimeSpan.FromMilliseconds(options.CurrentValue.Live.MinRefreshMilliseconds);
+        var throttler = new CallbackThrottler(onChanged, interval, clock);
+        lock (_subscribersGate)
+        {
+            _subscribers = new ImmutableSubscribers([.. _subscribers.Items, throttler]);
+        }
+
+        return new Subscription(this, throttler);
+    }
+
+    public int SubscriberCount => _subscribers.Items.Length;
+
+    private void Unsubscribe(CallbackThrottler throttler)
+    {
+        lock (_subscribersGate)
+        {
+            _subscribers = new ImmutableSubscribers(_subscribers.Items.Where(s => s != throttler).ToArray());
+        }
+
+        throttler.Dispose();
+    }
+
+    private void RecordHistory(HostSnapshot snapshot)
+    {
+        foreach (var vs in snapshot.Virtuals)
+        {
+            Append(SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, null), new SeriesPoint(snapshot.CollectedAt, vs.Connections, vs.SynRecv));
+            foreach (var rs in vs.RealServers)
+            {
+                Append(SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, rs.Destination), new SeriesPoint(snapshot.CollectedAt, rs.Connections, rs.SynRecv));
+            }
+        }
+    }
+
+    private void Append(string key, SeriesPoint point)
+    {
+        var ring = _history.GetOrAdd(key, static _ => new RingBuffer<SeriesPoint>(HistoryPoints));
+        lock (ring)
+        {
+            ring.Add(point);
+        }
+    }
+
+    private SeriesPoint[] ReadHistory(string key)
+    {
+        if (!_history.TryGetValue(key, out var ring))
+        {
+            return [];
+        }
+
+        lock (ring)
+        {
+            return ring.ToArray();
+        }
+    }
+
+    private static string SeriesKey(string director, string protocol, string virtualAddress, string? destination) =>
+        $"{director}\u001f{protocol}\u001f{virtualAddress}\u001f{destination}";
+
+    private sealed record ImmutableSubscribers(CallbackThrottler[] Items);
+
+    private sealed class Subscription(LiveStore store, CallbackThrottler throttler) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                store.Unsubscribe(throttler);
+            }
+        }
+    }
+}

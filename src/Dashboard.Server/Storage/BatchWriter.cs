@@ -1,0 +1,75 @@
+using Dapper;
+using Dashboard.Core.Batches;
+using Dashboard.Server.Ingest;
+
+namespace Dashboard.Server.Storage;
+
+public enum WriteStatus
+{
+    Stored,
+    Duplicate,
+}
+
+public sealed record WriteResult(WriteStatus Status, long Sequence, int Rows);
+
+/// <summary>Stores one batch in one transaction: all of it, or (a replay, a failure) none of it.</summary>
+public sealed class BatchWriter(DashboardDatabase database, DimensionIdCache ids)
+{
+    private readonly IptablesSampleWriter _iptables = new(ids);
+    private readonly NsxSampleWriter _nsx = new(ids);
+
+    public async Task<WriteResult> WriteAsync(AgentBatch batch, BatchOrigin origin, CancellationToken ct)
+    {
+        var rows = IpvsSampleWriter.CountRows(batch.Ipvs) + IptablesSampleWriter.CountRows(batch.Iptables)
+            + NsxSampleWriter.CountRows(batch.Nsx) + KeepalivedStateWriter.CountRows(batch.Keepalived);
+        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+
+        const string journal = """
+            insert into ingest_batches (host, source, sequence, collected_at, token_name, row_count)
+            values (@host, @source, coalesce(@sequence, nextval('raw_upload_sequence')), @collectedAt, @token, @rows)
+            on conflict (host, source, sequence) do nothing
+            returning sequence
+            """;
+        var sequence = await conn.ExecuteScalarAsync<long?>(new CommandDefinition(journal, new
+        {
+            host = batch.Host,
+            source = origin.Source,
+            sequence = origin.IsAgent ? batch.Sequence : (long?)null,
+            collectedAt = batch.CollectedAt,
+            token = origin.TokenName,
+            rows,
+        }, tx, cancellationToken: ct));
+        if (sequence is null)
+        {
+            return new WriteResult(WriteStatus.Duplicate, batch.Sequence, 0);
+        }
+
+        const string host = """
+            insert into hosts (name, role, last_seen, last_collected, agent_version, dropped_batches)
+            values (@name, @role, now(), @collectedAt, @version, @dropped)
+            on conflict (name) do update set
+                role = excluded.role, last_seen = now(),
+                last_collected = greatest(hosts.last_collected, excluded.last_collected),
+                agent_version = coalesce(excluded.agent_version, hosts.agent_version),
+                dropped_batches = hosts.dropped_batches + excluded.dropped_batches
+            """;
+        await conn.ExecuteAsync(new CommandDefinition(host, new
+        {
+            name = batch.Host,
+            role = origin.Role,
+            collectedAt = batch.CollectedAt,
+            version = batch.AgentVersion,
+            dropped = batch.DroppedBatches,
+        }, tx, cancellationToken: ct));
+
+        var resolved = new List<KeyValuePair<string, long>>();
+        await IpvsSampleWriter.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Ipvs, ct);
+        await _iptables.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Iptables, resolved, ct);
+        await _nsx.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Nsx, resolved, ct);
+        await KeepalivedStateWriter.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Keepalived, ct);
+        await tx.CommitAsync(ct);
+        ids.AddCommitted(resolved);
+        return new WriteResult(WriteStatus.Stored, sequence.Value, rows);
+    }
+}

@@ -1,0 +1,103 @@
+using Dapper;
+using Dashboard.Server.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Dashboard.Server.Storage;
+
+/// <summary>
+/// The database the server runs on: the configured PostgreSQL, or a private embedded one.
+/// Started before the web server listens; migrations and partitions are in place before the first request.
+/// </summary>
+public sealed class DashboardDatabase(
+    IConfiguration configuration,
+    IOptions<DashboardOptions> options,
+    PartitionMaintenance partitions,
+    ILoggerFactory loggerFactory) : IHostedLifecycleService, IAsyncDisposable
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<DashboardDatabase>();
+    private NpgsqlDataSource? _dataSource;
+    private EmbeddedPostgres? _embedded;
+
+    static DashboardDatabase() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public NpgsqlDataSource DataSource =>
+        _dataSource ?? throw new InvalidOperationException("The database has not been started.");
+
+    /// <summary>Where the data lives, for logs and the admin page (never the password).</summary>
+    public string Description { get; private set; } = "not started";
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        var connectionString = await ResolveConnectionStringAsync(cancellationToken);
+        _dataSource = CreateDataSource(connectionString);
+        await MigrationRunner.FromEmbeddedResources(_dataSource, loggerFactory.CreateLogger<MigrationRunner>()).ApplyAsync(cancellationToken);
+        await partitions.RunAsync(_dataSource, cancellationToken);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppedAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+            _dataSource = null;
+        }
+
+        if (_embedded is not null)
+        {
+            await _embedded.DisposeAsync();
+            _embedded = null;
+        }
+    }
+
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.ConnectionStringBuilder.ApplicationName ??= "lvs-dashboard";
+        return builder.Build();
+    }
+
+    /// <summary>A fresh server (docker-compose, a new cluster) may lack the database: create it rather than fail.</summary>
+    private async Task EnsureDatabaseExistsAsync(NpgsqlConnectionStringBuilder target, CancellationToken ct)
+    {
+        try
+        {
+            await using var probe = new NpgsqlConnection(target.ConnectionString);
+            await probe.OpenAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName && target.Database is { Length: > 0 } name)
+        {
+            var maintenance = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres", Pooling = false };
+            await using var conn = new NpgsqlConnection(maintenance.ConnectionString);
+            await conn.OpenAsync(ct);
+            await using var create = new NpgsqlCommand($"create database \"{name.Replace("\"", "\"\"")}\"", conn);
+            await create.ExecuteNonQueryAsync(ct);
+            _logger.LogInformation("Created database {Database}", name);
+        }
+    }
+
+    private async Task<string> ResolveConnectionStringAsync(CancellationToken ct)
+    {
+        var configured = configuration.GetConnectionString(ConfigNames.ConnectionStringName);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            var csb = new NpgsqlConnectionStringBuilder(configured);
+            Description = $"PostgreSQL at {csb.Host}:{csb.Port}/{csb.Database}";
+            await EnsureDatabaseExistsAsync(csb, ct);
+            return configured;
+        }
+
+        var dataDir = options.Value.DataDir is { Length: > 0 } dir ? Path.GetFullPath(dir) : EmbeddedPostgresOptions.DefaultDataDirectory();
+        _embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = dataDir }, loggerFactory.CreateLogger<EmbeddedPostgres>(), ct);
+        Description = $"embedded PostgreSQL in {dataDir}";
+        _logger.LogInformation("Using {Database}", Description);
+        return _embedded.ConnectionString;
+    }
+}

@@ -1,0 +1,52 @@
+using Dapper;
+using Dashboard.Core.Keepalived;
+using Npgsql;
+
+namespace Dashboard.Server.Storage;
+
+/// <summary>keepalived: latest VRRP and real-server states per host, with every VRRP transition kept.</summary>
+public static class KeepalivedStateWriter
+{
+    public static int CountRows(KeepalivedState? state) => state is null ? 0 : state.Instances.Count + state.RealServers.Count;
+
+    public static async Task<int> WriteAsync(NpgsqlConnection conn, string host, DateTimeOffset at, KeepalivedState? state, CancellationToken ct)
+    {
+        if (state is null)
+        {
+            return 0;
+        }
+
+        foreach (var instance in state.Instances.DistinctBy(i => i.Name))
+        {
+            const string transition = """
+                insert into keepalived_transitions (host, name, from_state, to_state, at)
+                select @host, @name, (select state from keepalived_instances where host = @host and name = @name), @state, @at
+                where not exists (select 1 from keepalived_instances where host = @host and name = @name and state = @state)
+                """;
+            const string upsert = """
+                insert into keepalived_instances (host, name, state, priority, master_router, changed_at, updated_at)
+                values (@host, @name, @state, @priority, @master, @at, @at)
+                on conflict (host, name) do update set
+                    changed_at = case when keepalived_instances.state <> excluded.state then excluded.changed_at else keepalived_instances.changed_at end,
+                    state = excluded.state, priority = excluded.priority, master_router = excluded.master_router, updated_at = excluded.updated_at
+                """;
+            var args = new { host, name = instance.Name, state = instance.State, priority = instance.Priority, master = instance.MasterRouter, at };
+            await conn.ExecuteAsync(new CommandDefinition(transition, args, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition(upsert, args, cancellationToken: ct));
+        }
+
+        foreach (var rs in state.RealServers.DistinctBy(r => (r.Virtual, r.Address, r.Protocol)))
+        {
+            const string upsert = """
+                insert into keepalived_real_servers (host, virtual, address, protocol, up, changed_at, updated_at)
+                values (@host, @virtual, @address, @protocol, @up, @at, @at)
+                on conflict (host, virtual, address, protocol) do update set
+                    changed_at = case when keepalived_real_servers.up <> excluded.up then excluded.changed_at else keepalived_real_servers.changed_at end,
+                    up = excluded.up, updated_at = excluded.updated_at
+                """;
+            await conn.ExecuteAsync(new CommandDefinition(upsert, new { host, @virtual = rs.Virtual, address = rs.Address, protocol = rs.Protocol, up = rs.Up, at }, cancellationToken: ct));
+        }
+
+        return CountRows(state);
+    }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every test suite from a clean clone: installs what the tests need when it is missing, builds once, then tests.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+command -v initdb >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v conntrack >/dev/null 2>&1 || missing+=(conntrack)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
+if ((${#missing[@]})); then
+  echo "Installing test prerequisites: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}"; }
+fi
+
+echo "== build"
+dotnet build Dashboard.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+echo "== deployment files"
+docker-compose -f docker-compose.yml config -q
+# What the Dockerfile builds, built the same way (no container engine runs here).
+dotnet publish src/Dashboard.Server -c Release -nologo -v quiet -clp:ErrorsOnly -o "${TMPDIR:-/tmp}/lvs-dashboard-publish"
+test -f "${TMPDIR:-/tmp}/lvs-dashboard-publish/wwwroot/dashboard.css"
+
+results=$(mktemp -d)
+status=0
+for project in tests/Dashboard.Core.Tests tests/Dashboard.Agent.Tests tests/Dashboard.Server.Tests tests/Dashboard.Browser.Tests; do
+  echo "== $project"
+  name=$(basename "$project")
+  if ! dotnet test "$project" -c Release --no-build -nologo --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=minimal"; then
+    status=1
+  fi
+done
+
+# One closing line over every suite, counted from the result files.
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(counters.get("passed", 0))
+    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0))
+    skipped += int(counters.get("notExecuted", 0))
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
