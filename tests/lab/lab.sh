@@ -40,7 +40,7 @@ readonly C_ALLOW_ASSOC="Direct packets associated with a known session to the RE
 readonly C_INVALID_DROP="Drop packets that appear related to an existing connection (e.g. TCP ACK/FIN) but do not have an entry in conntrack."
 readonly C_UNMATCHED="Send unmatched traffic to the fallback chain."
 readonly C_UNMATCH_DROP="Default drop rule for unmatched traffic."
-# The seed's fix, scoped to the director's tap so only what the director forwards bypasses the port chains.
+# The seed incident's fix, scoped to the director's tap so only what the director forwards bypasses the port chains.
 readonly C_LOCAL_FIX="LVS-DR: accept packets forwarded by the director port (source = client, destination = VIP)."
 
 # Real server: answers one request line with its own address, like a trapper answering a sender.
@@ -131,7 +131,7 @@ set_prefix() {
 
 ns() { echo "$PREFIX-$1"; }
 in_ns() { local n="$1"; shift; ip netns exec "$(ns "$n")" "$@"; }
-# iptables flavour of the compute node: legacy when the kernel has it (as on the seed's hosts), else nft.
+# iptables flavour of the compute node: legacy when the kernel has it (as on the hosts of the seed incident), else nft.
 backend() { cat "$STATE/backend"; }
 ipt() { in_ns compute "iptables-$(backend)" "$@"; }
 ipt_save() { in_ns compute "iptables-$(backend)-save" -c "$@"; }
@@ -227,7 +227,7 @@ render_rules() {
   for p in "${PORTS[@]}"; do
     i="$(chain i "$p")"; o="$(chain o "$p")"; s="$(chain s "$p")"
     local mac="${PORT_MAC[$p]^^}"
-    # Ingress: the seed's director allows everything; real servers allow the trapper port (plus ICMP).
+    # Ingress: the seed incident's director allows everything; real servers allow the trapper port (plus ICMP).
     echo "-A $i -m state --state RELATED,ESTABLISHED -m comment --comment \"$C_ALLOW_ASSOC\" -j RETURN"
     echo "-A $i -s $DHCP_SERVER/32 -p udp -m udp --sport 67 -m udp --dport 68 -j RETURN"
     if [[ "$p" == director ]]; then
@@ -257,7 +257,7 @@ render_rules() {
     fi
     echo "-A $o -m state --state INVALID -m comment --comment \"$C_INVALID_DROP\" -j DROP"
     echo "-A $o -m comment --comment \"$C_UNMATCHED\" -j $WRAP-sg-fallback"
-    # Allowed address pairs come before the fixed IP; every port carries the VIP as a pair, as in the seed.
+    # Allowed address pairs come before the fixed IP; every port carries the VIP as a pair, as in the seed incident.
     echo "-A $s -s $VIP/32 -m mac --mac-source $mac -m comment --comment \"$C_PAIR_ALLOW\" -j RETURN"
     echo "-A $s -s ${PORT_IP[$p]}/32 -m mac --mac-source $mac -m comment --comment \"$C_PAIR_ALLOW\" -j RETURN"
     echo "-A $s -m comment --comment \"$C_PAIR_DROP\" -j DROP"
@@ -284,7 +284,6 @@ start_listener() {
   # setsid + redirections: the listener must not hold the caller's pipes open.
   ip netns exec "$(ns "$rs")" setsid "$(python_bin)" -c "$PY_LISTENER" "${PORT_IP[$rs]}" "$SERVICE_PORT" \
     </dev/null >>"$STATE/$rs.log" 2>&1 &
-  echo "$!" >"$STATE/$rs.pid"
 }
 
 wait_listeners() {
@@ -448,7 +447,7 @@ set_invalid_position() {
 
 # broken:   as built. The director's forwarded SYN (source = client) leaves tap38833ad6-c6, the s chain has no
 #           pair for it: "Drop traffic without an IP/MAC allow rule." counts it; the client's connect times out.
-# fixed:    the seed's fix, an ACCEPT in neutron-openvswi-local for what the director's tap forwards.
+# fixed:    the seed incident's fix, an ACCEPT in neutron-openvswi-local for what the director's tap forwards.
 # pairs:    allowed address pair 0.0.0.0/0 on the director port, Neutron's own rule order. Works: the forwarded
 #           ACK/data are INVALID in zone 4097 (that zone saw the SYN, never the SYN-ACK), but the egress allow
 #           rules RETURN them before the INVALID drop is reached, so that drop stays at 0.
