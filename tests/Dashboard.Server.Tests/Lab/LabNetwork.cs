@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Dashboard.Server.Tests.Lab;
+
+/// <summary>lab.sh exited 77: this machine cannot host the lab's network namespaces.</summary>
+public sealed class LabUnavailableException(string reason)
+    : Exception($"network namespaces not permitted here: {reason}")
+{
+    public string Reason { get; } = reason;
+}
+
+/// <summary>
+/// The LVS-DR lab of tests/lab/lab.sh (client, director, real servers behind a Neutron-style compute node,
+/// in network namespaces named after <see cref="Prefix"/>). Disposing removes it.
+/// </summary>
+public sealed partial class LabNetwork : IAsyncDisposable
+{
+    // Generous: up may have to apt-get a missing tool; every other command is bounded by seconds.
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly string _script;
+    private int _disposed;
+
+    private LabNetwork(string script, string prefix)
+    {
+        _script = script;
+        Prefix = prefix;
+    }
+
+    public string Prefix { get; }
+
+    public static async Task<LabNetwork> StartAsync(string prefix, CancellationToken ct)
+    {
+        var lab = new LabNetwork(LocateScript(), prefix);
+        await lab.RunAsync(ct, "up", prefix);
+        return lab;
+    }
+
+    /// <summary>broken, fixed, pairs or halfflow (see tests/lab/README.md).</summary>
+    public Task ScenarioAsync(string scenario, CancellationToken ct = default) =>
+        RunAsync(ct, "scenario", scenario, Prefix);
+
+    /// <summary>N concurrent client requests to the VIP, each bounded by <paramref name="timeout"/> (default 2 s).</summary>
+    public async Task<(int Ok, int Failed)> TrafficAsync(int n, TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        var seconds = (timeout ?? TimeSpan.FromSeconds(2)).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var output = await RunAsync(ct, "traffic", n.ToString(CultureInfo.InvariantCulture), seconds, Prefix);
+        var match = TrafficLine().Match(output);
+        if (!match.Success)
+        {
+            throw new InvalidOperationException($"lab.sh traffic printed '{output.Trim()}'");
+        }
+        return (int.Parse(match.Groups["ok"].Value, CultureInfo.InvariantCulture),
+                int.Parse(match.Groups["failed"].Value, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>iptables-save -c of the compute node, as the hypervisor agent collects it.</summary>
+    public Task<string> SaveCountersAsync(CancellationToken ct = default) => RunAsync(ct, "save", Prefix);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await RunAsync(CancellationToken.None, "down", Prefix);
+        }
+    }
+
+    private static string LocateScript()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Dashboard.sln")))
+            {
+                return Path.Combine(dir.FullName, "tests", "lab", "lab.sh");
+            }
+        }
+        throw new FileNotFoundException($"no Dashboard.sln above {AppContext.BaseDirectory}, so tests/lab/lab.sh cannot be found");
+    }
+
+    private async Task<string> RunAsync(CancellationToken ct, params string[] args)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(_script);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["LAB_PREFIX"] = Prefix;
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start bash");
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(CommandTimeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            ct.ThrowIfCancellationRequested();
+            throw new TimeoutException($"lab.sh {string.Join(' ', args)} did not finish within {CommandTimeout}");
+        }
+
+        var output = await stdout;
+        var errors = await stderr;
+        if (process.ExitCode == 77)
+        {
+            throw new LabUnavailableException(UnavailableReason(errors));
+        }
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"lab.sh {string.Join(' ', args)} exited {process.ExitCode}:\n{errors.Trim()}\n{output.Trim()}");
+        }
+        return output;
+    }
+
+    private static string UnavailableReason(string stderr)
+    {
+        const string marker = "lab unavailable: ";
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var line = lines.LastOrDefault(l => l.StartsWith(marker, StringComparison.Ordinal));
+        return line is not null ? line[marker.Length..] : lines.LastOrDefault() ?? "no reason given";
+    }
+
+    [GeneratedRegex(@"^ok=(?<ok>\d+) failed=(?<failed>\d+)\s*$", RegexOptions.Multiline)]
+    private static partial Regex TrafficLine();
+}
