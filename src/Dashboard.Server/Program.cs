@@ -6,13 +6,8 @@ if (AdminCommandLine.IsAdminCommand(args))
     return await AdminCommandLine.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(ServerStartup.CreateOptions(args));
-builder.AddDashboardServices();
-
-var app = builder.Build();
-app.MapDashboard();
+var app = DashboardApp.Build(args);
 ServerStartup.AnnounceWhenListening(app);
-
 await app.RunAsync();
 return 0;
 

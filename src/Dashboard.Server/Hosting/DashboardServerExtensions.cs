@@ -38,6 +38,8 @@ public static class DashboardServerExtensions
         services.AddSingleton<DimensionIdCache>();
         services.AddSingleton<BatchWriter>();
         services.AddSingleton<SeriesRepository>();
+        services.AddSingleton<RollupBuilder>();
+        services.AddHostedService<StorageMaintenanceService>();
 
         // Ingest and live state.
         services.AddSingleton<IngestService>();

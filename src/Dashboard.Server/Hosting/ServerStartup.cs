@@ -9,6 +9,7 @@ public static class ServerStartup
     public static WebApplicationOptions CreateOptions(string[] args) => new()
     {
         Args = TranslateSwitches(args),
+        ApplicationName = typeof(DashboardApp).Assembly.GetName().Name,
         WebRootPath = LocateWebRoot(),
     };
 

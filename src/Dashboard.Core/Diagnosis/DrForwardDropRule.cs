@@ -1,0 +1,66 @@
+namespace Dashboard.Core.Diagnosis;
+
+/// <summary>
+/// The director's forwarded SYNs die on its own hypervisor port (seed: Neutron anti-spoof drops packets whose source is
+/// the client, not the VM): SYN_RECV piles up across the real servers while the port's anti-spoof or fallback drops rise.
+/// </summary>
+public sealed class DrForwardDropRule : IFindingRule
+{
+    public string Kind => FindingKinds.DrForwardDrop;
+
+    public IEnumerable<FindingCandidate> Evaluate(FleetView fleet, Topology topology, DiagnosisSettings settings)
+    {
+        foreach (var director in fleet.Directors)
+        {
+            foreach (var vip in director.Vips)
+            {
+                var piled = vip.RealServers.Where(settings.IsPileUp).ToList();
+                if (vip.RealServers.Count == 0 || piled.Count < Math.Max(1, Math.Ceiling(settings.AcrossShare * vip.RealServers.Count)))
+                {
+                    continue;
+                }
+
+                if (topology.DirectorPort(director, vip) is not { } port || topology.Hypervisor(port.Hypervisor) is not { } hypervisor)
+                {
+                    continue;
+                }
+
+                var drops = hypervisor.Rules
+                    .Where(r => r.Port == port.Port && r.DropKind is "anti-spoof" or "sg-fallback" && r.PacketsPerSecond >= settings.DropRate)
+                    .OrderByDescending(r => r.PacketsPerSecond)
+                    .ToList();
+                if (drops.Count == 0)
+                {
+                    continue;
+                }
+
+                var top = drops[0];
+                var evidence = new List<Evidence>
+                {
+                    new("Piled-up real servers", $"{piled.Count} of {vip.RealServers.Count} ({EvidenceText.Ratio(vip.SynRecvRatio)} of {vip.Connections} connections in SYN_RECV)"),
+                };
+                evidence.AddRange(drops.Select(r => EvidenceText.Rule(r, hypervisor.Host)));
+                evidence.Add(new Evidence("Director port", port.Why));
+                evidence.AddRange(piled.OrderByDescending(r => r.SynRecv).Take(8).Select(EvidenceText.RealServer));
+                evidence.AddRange(EvidenceText.Sources(director, vip.Virtual));
+                yield return new FindingCandidate(
+                    Kind,
+                    FindingSeverity.Critical,
+                    director.Host,
+                    vip.Virtual,
+                    hypervisor.Host,
+                    port.Port,
+                    null,
+                    $"{vip.Virtual}: SYN_RECV piles up on {piled.Count}/{vip.RealServers.Count} real servers while {top.Chain} on {hypervisor.Host} drops {EvidenceText.Rate(top.PacketsPerSecond)} — the hypervisor drops what the director forwards",
+                    evidence,
+                    [
+                        $"on {director.Host}: ipvsadm -Lnc | awk '$3 == \"SYN_RECV\"' | wc -l",
+                        $"on {hypervisor.Host}: iptables -L {top.Chain} -v -n -x --line-numbers",
+                        $"on {hypervisor.Host}: iptables-save -c | grep -e {port.Port} -e neutron-openvswi-local",
+                        $"on a real server: tcpdump -ni any 'host {vip.Address} and tcp[tcpflags] & tcp-syn != 0' (no SYN arrives)",
+                    ],
+                    Remediations.DrForwardDrop(port.Port, port.Device));
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace Dashboard.Core.Diagnosis;
+
+/// <summary>The failures the dashboard knows by name.</summary>
+public static class FindingKinds
+{
+    public const string DrForwardDrop = "dr-forward-drop";
+    public const string RsIngressDrop = "rs-ingress-drop";
+    public const string StatefulHalfFlowDrop = "stateful-half-flow-drop";
+    public const string DirectorWideSynRecv = "director-wide-synrecv";
+    public const string AgentSilent = "agent-silent";
+    public const string CounterReset = "counter-reset";
+
+    public static readonly string[] All = [DrForwardDrop, RsIngressDrop, StatefulHalfFlowDrop, DirectorWideSynRecv, AgentSilent, CounterReset];
+}
+
+public enum FindingSeverity
+{
+    Info,
+    Warning,
+    Critical,
+}

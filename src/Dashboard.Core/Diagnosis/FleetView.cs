@@ -1,0 +1,52 @@
+using Dashboard.Core.Iptables;
+using Dashboard.Core.Ipvs;
+
+namespace Dashboard.Core.Diagnosis;
+
+/// <summary>Everything the diagnosis looks at, at one moment: the directors' tables and the hypervisors' counters.</summary>
+public sealed record FleetView(
+    DateTimeOffset Now,
+    IReadOnlyList<DirectorView> Directors,
+    IReadOnlyList<HypervisorView> Hypervisors,
+    IReadOnlyList<HostHeartbeat> Hosts);
+
+public sealed record DirectorView(string Host, DateTimeOffset CollectedAt, IReadOnlyList<VipView> Vips, IReadOnlyList<IpvsSynRecvSource> TopSynRecvSources);
+
+public sealed record VipView(string Protocol, string Virtual, IReadOnlyList<RealServerSample> RealServers)
+{
+    public long SynRecv => RealServers.Sum(r => r.SynRecv);
+    public long Connections => RealServers.Sum(r => r.Connections);
+    public double SynRecvRatio => Connections > 0 ? (double)SynRecv / Connections : 0;
+
+    /// <summary>The VIP's address without the port (IPv6 without brackets).</summary>
+    public string Address => Endpoints.HostOf(Virtual);
+}
+
+public sealed record HypervisorView(
+    string Host,
+    DateTimeOffset CollectedAt,
+    IReadOnlyList<RuleRate> Rules,
+    IReadOnlyList<NeutronPort> Ports,
+    IReadOnlyList<NsxFilterRate> Filters);
+
+/// <summary>One iptables rule with its counter and current rate.</summary>
+public sealed record RuleRate(
+    string Table,
+    string Chain,
+    int Position,
+    string? Target,
+    string? Comment,
+    string? DropKind,
+    string? Port,
+    string? Direction,
+    ulong Packets,
+    double PacketsPerSecond);
+
+public sealed record NsxFilterRate(string Name, string? VmName, int? Vnic, IReadOnlyDictionary<string, ulong> Counters, IReadOnlyDictionary<string, double> RatePerReason)
+{
+    public const string StateMismatch = "state-mismatch";
+
+    public double StateMismatchPerSecond => RatePerReason.GetValueOrDefault(StateMismatch);
+}
+
+public sealed record HostHeartbeat(string Host, string Role, DateTimeOffset LastSeen, bool CounterReset);

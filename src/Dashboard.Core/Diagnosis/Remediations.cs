@@ -1,0 +1,41 @@
+namespace Dashboard.Core.Diagnosis;
+
+/// <summary>What fixed each failure for teams who met it, with the trade-offs.</summary>
+public static class Remediations
+{
+    public static string DrForwardDrop(string port, string? device) =>
+        $"The director rewrites only the destination MAC, so what it forwards still carries the client's source address, which " +
+        $"port {port}'s anti-spoof chain does not allow. Options: (1) accept the director's forwarded traffic before the " +
+        $"security-group chains, in neutron-openvswi-local on the compute node (e.g. -m physdev --physdev-in {device ?? "tap" + port} -j ACCEPT): " +
+        "immediate, but outside Neutron's control, so it is lost when the agent rebuilds the rules and bypasses the real servers' ingress rules for that traffic; " +
+        "(2) add 0.0.0.0/0 (or the client ranges) to the director port's allowed address pairs: managed by Neutron, but it weakens anti-spoofing for that VM; " +
+        "(3) disable port security on the director port: simplest, and it removes every security group from it.";
+
+    public static string RsIngressDrop(string port) =>
+        $"The real server's port {port} drops traffic that involves the VIP: the real server answers from the VIP (held on lo), " +
+        "which its anti-spoof chain does not allow, or its ingress rules do not allow the VIP's service port. Add the VIP to the real server port's allowed " +
+        "address pairs and allow the service port in its security group.";
+
+    public static string StatefulHalfFlowNsx(string filter) =>
+        $"The distributed firewall on {filter} tracks TCP state per vNIC but sees only the client-to-server half of each flow on a DR director, " +
+        "so once the window moves on it drops packets as state-mismatch (small requests pass, large transfers stall). Put the LVS VMs on the DFW exclusion list " +
+        "(fastest and simplest; the VMs then have no DFW at all), or apply them a stateless policy with TCP strict off and an allow rule for the VIP's traffic.";
+
+    public static string StatefulHalfFlowNeutron(string port) =>
+        $"Port {port}'s conntrack zone sees only the client-to-server half of the director's flows, so the client's ACKs and data are INVALID and dropped. " +
+        "Accept the director's forwarded traffic before the security-group chains (neutron-openvswi-local), or disable port security on the director port; " +
+        "opening allowed address pairs alone does not help, because the INVALID rule still applies.";
+
+    public const string DirectorWide =
+        "Every virtual service of this director piles up in SYN_RECV and no hypervisor firewall shows drops for its ports: look at the director itself. " +
+        "Check that it still holds the VIP only once (VRRP state on both directors: a split brain answers ARP twice), that the real servers have the VIP on lo " +
+        "with arp_ignore=1/arp_announce=2, that the director's egress interface and ARP entries for the real servers are right, and rp_filter on the director.";
+
+    public const string AgentSilent =
+        "No batch arrived from this host for longer than the silence threshold: the agent stopped, lost its token, or cannot reach the server. " +
+        "Its last numbers are shown greyed out and should not be trusted. Check `systemctl status dashboard-agent` and its journal on the host.";
+
+    public const string CounterReset =
+        "A counter of this host went down since its previous batch (iptables -Z, a rule reload, an NSX stats reset or a reboot). Rates were computed from zero; " +
+        "totals before the reset are kept in history.";
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using Dashboard.Browser.Tests.Infrastructure;
+using Dashboard.Server.Demo;
+using Dashboard.Server.Security;
+using Dashboard.Server.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Dashboard.Browser.Tests;
+
+public sealed class HomePageTests(ChromiumBrowser chromium) : IClassFixture<ChromiumBrowser>, IAsyncLifetime
+{
+    private RunningDashboard _server = null!;
+
+    public async Task InitializeAsync() =>
+        _server = await RunningDashboard.StartAsync(["--Dashboard:Auth:AnonymousRole=viewer", "--Dashboard:Live:MinRefreshMilliseconds=100"]);
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Overview_BatchPushedWhileOpen_AppearsWithoutReload()
+    {
+        // Arrange
+        var page = await chromium.NewPageAsync(_server.BaseAddress);
+        await page.GotoAsync("");
+        await Assertions.Expect(page.GetByText("No host has reported yet")).ToBeVisibleAsync();
+        var director = DemoScenarios.CreateFleet().First(h => h.Name == "lvs-a");
+        using var agent = _server.CreateClient(await _server.CreateTokenAsync(KnownRoles.Director));
+
+        // Act
+        var response = await RunningDashboard.PushAsync(agent, director.NextPush(DateTimeOffset.UtcNow, 0, 1).Batch!);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var row = page.Locator("[data-director='lvs-a'] tr[data-vip='10.1.26.252:10051']");
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        await Assertions.Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("8/8");
+        await Assertions.Expect(page.GetByTestId("director-count")).ToHaveTextAsync("1");
+    }
+
+    [Fact]
+    public async Task ThemeSwitch_Clicked_SwitchesBetweenDarkAndLight()
+    {
+        // Arrange
+        var page = await chromium.NewPageAsync(_server.BaseAddress);
+        await page.GotoAsync("");
+        var toggle = page.GetByRole(AriaRole.Button, new() { Name = "Switch to the light theme" });
+        await Assertions.Expect(toggle).ToBeVisibleAsync();
+
+        // Act
+        await toggle.ClickAsync();
+
+        // Assert: the interactive circuit answered by swapping the button and the theme stylesheet.
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to the dark theme" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("link[href*='material-dark']")).ToHaveCountAsync(0);
+    }
+}

@@ -1,0 +1,227 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Dashboard.Server.Security;
+using Dashboard.Server.Storage;
+using Dashboard.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Server.Tests.Ingest;
+
+public sealed class IngestApiTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
+{
+    private RunningDashboard Server => fixture.Server;
+
+    [Fact]
+    public async Task Ingest_SameHostAndSequenceTwice_StoredOnceAndSecondAcknowledgedAsDuplicate()
+    {
+        // Arrange
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Director));
+        var batch = TestBatches.Director("replay-director", 7, DateTimeOffset.UtcNow, synRecv: 3, established: 40);
+
+        // Act
+        var first = await RunningDashboard.PushAsync(agent, batch);
+        var second = await RunningDashboard.PushAsync(agent, batch);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("stored", (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal("duplicate", (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal(2, await CountAsync("select count(*) from ipvs_rs_samples where director = 'replay-director'"));
+        Assert.Equal(1, await CountAsync("select count(*) from ingest_batches where host = 'replay-director'"));
+    }
+
+    [Fact]
+    public async Task Vips_AfterDirectorBatch_ShowCountsByStateAndRatio()
+    {
+        // Arrange
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Director));
+        using var reader = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Reader));
+
+        // Act
+        await RunningDashboard.PushAsync(agent, TestBatches.Director("vips-director", 1, DateTimeOffset.UtcNow, synRecv: 30, established: 10));
+        var vips = await reader.GetFromJsonAsync<JsonElement>("api/v1/vips?director=vips-director");
+
+        // Assert
+        var vip = Assert.Single(vips.EnumerateArray());
+        Assert.Equal("10.1.26.252:10051", vip.GetProperty("virtual").GetString());
+        var rs = vip.GetProperty("realServers")[0];
+        Assert.Equal(30, rs.GetProperty("byState").GetProperty("SYN_RECV").GetInt64());
+        Assert.Equal(0.75, rs.GetProperty("synRecvRatio").GetDouble(), 3);
+    }
+
+    [Fact]
+    public async Task HypervisorDrops_CounterGoesDown_ReportedAsResetNeverNegative()
+    {
+        // Arrange
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Hypervisor));
+        using var reader = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Reader));
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await RunningDashboard.PushAsync(agent, TestBatches.Hypervisor("reset-compute", 1, at, antiSpoofPackets: 1000));
+
+        // Act: counters zeroed (iptables -Z or a reload) and 50 drops since.
+        await RunningDashboard.PushAsync(agent, TestBatches.Hypervisor("reset-compute", 2, at.AddSeconds(10), antiSpoofPackets: 50));
+        var drops = await reader.GetFromJsonAsync<JsonElement>("api/v1/hypervisors/reset-compute/drops");
+
+        // Assert
+        var rule = drops.GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("dropKind").GetString() == "anti-spoof");
+        Assert.True(rule.GetProperty("reset").GetBoolean());
+        Assert.Equal(5.0, rule.GetProperty("packetsPerSecond").GetDouble(), 3);
+    }
+
+    [Fact]
+    public async Task Ingest_RuleTextRerendered_KeepsOneRuleIdentity()
+    {
+        // Arrange
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Hypervisor));
+        var at = DateTimeOffset.UtcNow.AddMinutes(-2);
+
+        // Act: the same rule (same identity) rendered with another spec text.
+        await RunningDashboard.PushAsync(agent, TestBatches.Hypervisor("identity-compute", 1, at, 10, spec: "-m comment --comment x"));
+        await RunningDashboard.PushAsync(agent, TestBatches.Hypervisor("identity-compute", 2, at.AddSeconds(5), 20, spec: "-m   comment"));
+
+        // Assert
+        Assert.Equal(1, await CountAsync("select count(*) from iptables_rules where host = 'identity-compute' and drop_kind = 'anti-spoof'"));
+        Assert.Equal(2, await CountAsync("""
+            select count(*) from iptables_rule_samples s join iptables_rules r on r.id = s.rule_id
+            where r.host = 'identity-compute' and r.drop_kind = 'anti-spoof'
+            """));
+    }
+
+    [Fact]
+    public async Task Ingest_MalformedJson_400WithLineAndNothingStored()
+    {
+        // Arrange
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Director));
+        var before = await CountAsync("select count(*) from ingest_batches");
+        var body = "{\n  \"host\": \"bad\",\n  \"sequence\": 1,\n  \"collectedAt\": \"2026-01-01T00:00:00Z\",\n  \"ipvs\": { \"connections\": { \"connections\": \"many\" } }\n}";
+
+        // Act
+        var response = await agent.PostAsync("api/v1/ingest", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0];
+        Assert.Equal(5, error.GetProperty("line").GetInt64());
+        Assert.Equal("$.ipvs.connections.connections", error.GetProperty("field").GetString());
+        Assert.Equal(before, await CountAsync("select count(*) from ingest_batches"));
+    }
+
+    [Theory]
+    [InlineData("{\"host\":\"n\",\"sequence\":1,\"collectedAt\":\"2026-01-01T00:00:00Z\",\"nsx\":{\"filters\":[{\"name\":\"f\",\"counters\":{\"drop\":-5}}]}}", "$.nsx.filters[0].counters.drop")]
+    [InlineData("{\"host\":\"n\",\"sequence\":1,\"collectedAt\":\"2026-01-01T00:00:00Z\",\"nsx\":{\"filters\":[{\"name\":\"f\",\"counters\":{\"drop\":NaN}}]}}", "$.nsx.filters[0].counters.drop")]
+    [InlineData("{\"host\":\"n\",\"sequence\":1,\"collectedAt\":\"2026-01-01T00:00:00Z\",\"nsx\":{\"filters\":[{\"name\":\"f\",\"counters\":{\"drop\":99999999999999999999999}}]}}", "$.nsx.filters[0].counters.drop")]
+    public async Task Ingest_BadCounter_400NamesTheField(string body, string field)
+    {
+        // Arrange
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Nsx));
+
+        // Act
+        var response = await agent.PostAsync("api/v1/ingest", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(field, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task Ingest_CollectedAtFarInTheFuture_400OnCollectedAt()
+    {
+        // Arrange
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Director));
+
+        // Act
+        var response = await RunningDashboard.PushAsync(agent, TestBatches.Director("future", 1, DateTimeOffset.UtcNow.AddHours(2), 0, 1));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("collectedAt", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("lvsd_not-a-real-token-at-all-000000000000000000")]
+    [InlineData("garbage")]
+    public async Task Ingest_WithoutValidToken_401(string? token)
+    {
+        // Arrange
+        using var client = Server.CreateClient(token);
+
+        // Act
+        var response = await RunningDashboard.PushAsync(client, TestBatches.Director("anon", 1, DateTimeOffset.UtcNow, 0, 1));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ingest_RevokedToken_401()
+    {
+        // Arrange
+        var name = $"revoked-{Guid.NewGuid():N}";
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Director, name));
+        await new TokenRepository(Server.Services.GetRequiredService<DashboardDatabase>().DataSource).RevokeAsync(name, TestTimeout.Token());
+        Server.Services.GetRequiredService<TokenValidator>().Forget();
+
+        // Act
+        var response = await RunningDashboard.PushAsync(agent, TestBatches.Director("revoked", 1, DateTimeOffset.UtcNow, 0, 1));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ingest_ReaderToken_403AndDirectorTokenCannotRead()
+    {
+        // Arrange
+        using var reader = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Reader));
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Director));
+
+        // Act
+        var ingest = await RunningDashboard.PushAsync(reader, TestBatches.Director("reader", 1, DateTimeOffset.UtcNow, 0, 1));
+        var read = await agent.GetAsync("api/v1/vips");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Forbidden, ingest.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ingest_GzipBody_Accepted()
+    {
+        // Arrange
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Director));
+        var json = JsonSerializer.SerializeToUtf8Bytes(TestBatches.Director("gzip-director", 1, DateTimeOffset.UtcNow, 1, 2), Core.Batches.DashboardJsonContext.Default.AgentBatch);
+        var content = new ByteArrayContent(Gzip(json));
+        content.Headers.ContentType = new("application/json");
+        content.Headers.ContentEncoding.Add("gzip");
+
+        // Act
+        var response = await agent.PostAsync("api/v1/ingest", content);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, await CountAsync("select count(*) from ipvs_rs_samples where director = 'gzip-director'"));
+    }
+
+    internal static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var conn = await Server.Services.GetRequiredService<DashboardDatabase>().DataSource.OpenConnectionAsync();
+        return await conn.ExecuteScalarAsync<long>(sql);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Dashboard.Server.Security;
+using Dashboard.Server.Storage;
+using Dashboard.Server.Tests.Infrastructure;
+
+namespace Dashboard.Server.Tests.Ingest;
+
+public sealed class IngestLimitsTests
+{
+    [Fact]
+    public async Task Ingest_BodyOverLimit_413()
+    {
+        // Arrange
+        await using var server = await RunningDashboard.StartAsync(["--Dashboard:Ingest:MaxBodyBytes=4096"]);
+        using var agent = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director));
+        var body = "{\"host\":\"" + new string('x', 8000) + "\"}";
+
+        // Act
+        var response = await agent.PostAsync("api/v1/ingest", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ingest_GzipBomb_413WithoutInflatingIt()
+    {
+        // Arrange: 200 MB of zeros squeezed into ~200 KB.
+        await using var server = await RunningDashboard.StartAsync(["--Dashboard:Ingest:MaxBodyBytes=1048576"]);
+        using var agent = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director));
+        var bomb = IngestApiTests.Gzip(new byte[200 * 1024 * 1024]);
+        var content = new ByteArrayContent(bomb);
+        content.Headers.ContentType = new("application/json");
+        content.Headers.ContentEncoding.Add("gzip");
+        var before = GC.GetTotalAllocatedBytes(precise: false);
+
+        // Act
+        var response = await agent.PostAsync("api/v1/ingest", content);
+
+        // Assert: refused, and the server allocated nowhere near the inflated size.
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.True(GC.GetTotalAllocatedBytes(precise: false) - before < 100L * 1024 * 1024, "the bomb was inflated");
+    }
+
+    [Fact]
+    public async Task Ingest_MoreThanPerTokenRate_429WithRetryAfter()
+    {
+        // Arrange
+        await using var server = await RunningDashboard.StartAsync(["--Dashboard:Ingest:MaxRequestsPerMinutePerToken=3"]);
+        using var agent = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director));
+        using var other = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director));
+        var at = DateTimeOffset.UtcNow;
+
+        // Act
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 1; i <= 4; i++)
+        {
+            statuses.Add((await RunningDashboard.PushAsync(agent, TestBatches.Director("rate", i, at.AddSeconds(i), 0, 1))).StatusCode);
+        }
+
+        var limited = await RunningDashboard.PushAsync(agent, TestBatches.Director("rate", 5, at.AddSeconds(5), 0, 1));
+        var otherToken = await RunningDashboard.PushAsync(other, TestBatches.Director("rate-other", 1, at, 0, 1));
+
+        // Assert
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.True(limited.Headers.RetryAfter is not null, "429 without Retry-After");
+        Assert.Equal(HttpStatusCode.OK, otherToken.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ingest_DatabaseStopped_503WithRetryAfterThenResumes()
+    {
+        // Arrange: a server on its own PostgreSQL, which the test stops and starts.
+        using var folder = new TemporaryDirectory();
+        var options = new EmbeddedPostgresOptions { DataDirectory = Path.Combine(folder.Path, "pg"), Port = FreePort() };
+        await using var postgres = await EmbeddedPostgres.StartAsync(options, TestTimeout.Token());
+        await using var server = await RunningDashboard.StartAsync(connectionString: postgres.ConnectionString);
+        using var agent = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director));
+        var at = DateTimeOffset.UtcNow;
+        Assert.Equal(HttpStatusCode.OK, (await RunningDashboard.PushAsync(agent, TestBatches.Director("outage", 1, at, 0, 1))).StatusCode);
+
+        // Act
+        await postgres.StopAsync(TestTimeout.Token());
+        var during = await RunningDashboard.PushAsync(agent, TestBatches.Director("outage", 2, at.AddSeconds(5), 0, 1));
+        await using var restarted = await EmbeddedPostgres.StartAsync(options, TestTimeout.Token());
+        var stopwatch = Stopwatch.StartNew();
+        HttpResponseMessage after;
+        do
+        {
+            after = await RunningDashboard.PushAsync(agent, TestBatches.Director("outage", 2, at.AddSeconds(5), 0, 1));
+        }
+        while (after.StatusCode == HttpStatusCode.ServiceUnavailable && stopwatch.Elapsed < TimeSpan.FromSeconds(30));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+        Assert.NotNull(during.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"ingest resumed only after {stopwatch.Elapsed}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
