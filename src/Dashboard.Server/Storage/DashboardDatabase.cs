@@ -94,7 +94,7 @@ public sealed class DashboardDatabase(
             return configured;
         }
 
-        var dataDir = options.Value.DataDir is { Length: > 0 } dir ? Path.GetFullPath(dir) : EmbeddedPostgresOptions.DefaultDataDirectory();
+        var dataDir = options.Value.DataDir is { Length: > 0 } dir ? Path.Combine(Path.GetFullPath(dir), "pgdata") : EmbeddedPostgresOptions.DefaultDataDirectory();
         _embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = dataDir }, loggerFactory.CreateLogger<EmbeddedPostgres>(), ct);
         Description = $"embedded PostgreSQL in {dataDir}";
         _logger.LogInformation("Using {Database}", Description);
