@@ -16,6 +16,12 @@ public sealed class DashboardOptions
     public IngestOptions Ingest { get; set; } = new();
     public RetentionOptions Retention { get; set; } = new();
     public LiveOptions Live { get; set; } = new();
+
+    /// <summary>Thresholds and durations of the known-failure rules.</summary>
+    public Core.Diagnosis.DiagnosisSettings Diagnosis { get; set; } = new();
+
+    /// <summary>What cannot be inferred: which VM sits on which port or NSX filter.</summary>
+    public Core.Diagnosis.Inventory Inventory { get; set; } = new();
 }
 
 public sealed class AuthOptions

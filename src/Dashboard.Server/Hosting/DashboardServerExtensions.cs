@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Dashboard.Server.Api;
 using Dashboard.Server.Components;
 using Dashboard.Server.Demo;
+using Dashboard.Server.Diagnosis;
 using Dashboard.Server.Ingest;
 using Dashboard.Server.Live;
 using Dashboard.Server.Security;
@@ -44,6 +45,11 @@ public static class DashboardServerExtensions
         // Ingest and live state.
         services.AddSingleton<IngestService>();
         services.AddSingleton<LiveStore>();
+
+        // Diagnosis: known failures named from the live fleet, with history.
+        services.AddSingleton<FindingRepository>();
+        services.AddSingleton<DiagnosisService>();
+        services.AddHostedService(sp => sp.GetRequiredService<DiagnosisService>());
 
         // Identity: bearer tokens for machines, cookies for people and wall screens.
         services.AddSingleton<TokenValidator>();
@@ -148,6 +154,7 @@ public static class DashboardServerExtensions
         app.MapHealthApi();
         app.MapIngestApi();
         app.MapReadApi();
+        app.MapFindingsApi();
         app.MapAccountApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

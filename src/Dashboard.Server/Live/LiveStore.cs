@@ -19,8 +19,7 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
 
     private readonly ConcurrentDictionary<string, HostSnapshot> _hosts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RingBuffer<SeriesPoint>> _history = new(StringComparer.Ordinal);
-    private readonly Lock _subscribersGate = new();
-    private ImmutableSubscribers _subscribers = new([]);
+    private readonly ChangeNotifier _changes = new(clock);
     private long _version;
 
     public long Version => Interlocked.Read(ref _version);
@@ -59,36 +58,14 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
         _hosts[batch.Host] = snapshot;
         RecordHistory(snapshot);
         Interlocked.Increment(ref _version);
-        foreach (var subscriber in _subscribers.Items)
-        {
-            subscriber.Signal();
-        }
+        _changes.Notify();
     }
 
     /// <summary>Calls <paramref name="onChanged"/> at most once per configured interval while batches arrive.</summary>
-    public IDisposable Subscribe(Func<Task> onChanged, TimeSpan? minInterval = null)
-    {
-        var interval = minInterval ?? TimeSpan.FromMilliseconds(options.CurrentValue.Live.MinRefreshMilliseconds);
-        var throttler = new CallbackThrottler(onChanged, interval, clock);
-        lock (_subscribersGate)
-        {
-            _subscribers = new ImmutableSubscribers([.. _subscribers.Items, throttler]);
-        }
+    public IDisposable Subscribe(Func<Task> onChanged, TimeSpan? minInterval = null) =>
+        _changes.Subscribe(onChanged, minInterval ?? TimeSpan.FromMilliseconds(options.CurrentValue.Live.MinRefreshMilliseconds));
 
-        return new Subscription(this, throttler);
-    }
-
-    public int SubscriberCount => _subscribers.Items.Length;
-
-    private void Unsubscribe(CallbackThrottler throttler)
-    {
-        lock (_subscribersGate)
-        {
-            _subscribers = new ImmutableSubscribers(_subscribers.Items.Where(s => s != throttler).ToArray());
-        }
-
-        throttler.Dispose();
-    }
+    public int SubscriberCount => _changes.Count;
 
     private void RecordHistory(HostSnapshot snapshot)
     {
@@ -126,19 +103,4 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
 
     private static string SeriesKey(string director, string protocol, string virtualAddress, string? destination) =>
         $"{director}\u001f{protocol}\u001f{virtualAddress}\u001f{destination}";
-
-    private sealed record ImmutableSubscribers(CallbackThrottler[] Items);
-
-    private sealed class Subscription(LiveStore store, CallbackThrottler throttler) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                store.Unsubscribe(throttler);
-            }
-        }
-    }
 }

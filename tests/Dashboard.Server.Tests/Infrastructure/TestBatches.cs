@@ -54,7 +54,17 @@ public static class TestBatches
         var dump = new IptablesDump
         {
             Tables = [new IptablesTable { Name = "filter", Chains = [new IptablesChain { Name = "FORWARD", Policy = "ACCEPT", Packets = 5, Bytes = 300 }, chain] }],
-            NeutronPorts = [new NeutronPort { Port = "38833ad6-c", Device = "tap38833ad6-c6", AllowedPairs = [new NeutronAllowedPair { Address = "10.1.26.144", Mac = "FA:16:3E:C4:20:C7" }] }],
+            NeutronPorts =
+            [new NeutronPort
+            {
+                Port = "38833ad6-c",
+                Device = "tap38833ad6-c6",
+                AllowedPairs =
+                [
+                    new NeutronAllowedPair { Address = "10.1.26.252/32", Mac = "FA:16:3E:C4:20:C7" },
+                    new NeutronAllowedPair { Address = "10.1.26.144/32", Mac = "FA:16:3E:C4:20:C7" },
+                ],
+            }],
         };
         return new AgentBatch { Host = host, Sequence = sequence, CollectedAt = at, Iptables = [dump] };
     }

@@ -8,8 +8,10 @@ namespace Dashboard.Server.Components.Pages;
 public sealed partial class Home
 {
     private IDisposable? _subscription;
+    private IDisposable? _findingsSubscription;
 
     [Inject] public required LiveStore Live { get; init; }
+    [Inject] public required Diagnosis.DiagnosisService Diagnosis { get; init; }
     [Inject] public required ViewerClock Clock { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required IStringLocalizer<Strings> Loc { get; init; }
@@ -19,10 +21,13 @@ public sealed partial class Home
 
     private OverviewViewModel Model { get; set; } = OverviewViewModel.Empty;
 
+    private List<Api.FindingView> Findings => Diagnosis.Open.Select(Api.FindingView.From).ToList();
+
     protected override void OnInitialized()
     {
         Model = OverviewViewModel.From(Live, Filter);
         _subscription = Live.Subscribe(() => InvokeAsync(Refresh));
+        _findingsSubscription = Diagnosis.Subscribe(() => InvokeAsync(StateHasChanged));
         Clock.Changed += OnClockChanged;
     }
 
@@ -45,6 +50,7 @@ public sealed partial class Home
     public void Dispose()
     {
         _subscription?.Dispose();
+        _findingsSubscription?.Dispose();
         Clock.Changed -= OnClockChanged;
     }
 }
