@@ -17,6 +17,8 @@ public sealed class DashboardOptions
     public RetentionOptions Retention { get; set; } = new();
     public LiveOptions Live { get; set; } = new();
 
+    public WallOptions Wall { get; set; } = new();
+
     /// <summary>Thresholds and durations of the known-failure rules.</summary>
     public Core.Diagnosis.DiagnosisSettings Diagnosis { get; set; } = new();
 
@@ -58,4 +60,19 @@ public sealed class LiveOptions
 
     /// <summary>Seconds without a batch after which a host counts as silent.</summary>
     public int SilentAfterSeconds { get; set; } = 30;
+}
+
+public sealed class WallOptions
+{
+    /// <summary>Seconds each page of the wall display stays before it rotates to the next.</summary>
+    public int RotateSeconds { get; set; } = 15;
+
+    /// <summary>Pages of the rotation, each a title and the directors it shows; empty: one page per director.</summary>
+    public List<WallPage> Playlist { get; set; } = [];
+}
+
+public sealed class WallPage
+{
+    public string Title { get; set; } = "";
+    public List<string> Directors { get; set; } = [];
 }
