@@ -10,6 +10,8 @@ using Dashboard.Server.Security;
 using Dashboard.Server.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Radzen;
@@ -106,6 +108,9 @@ public static class DashboardServerExtensions
             .AddPolicy(DashboardPolicies.Operate, p => p.RequireRole(KnownRoles.Operator, KnownRoles.Admin))
             .AddPolicy(DashboardPolicies.Administer, p => p.RequireRole(KnownRoles.Admin));
         services.AddCascadingAuthenticationState();
+        services.AddDataProtection().SetApplicationName("lvs-dashboard");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<DashboardDatabase>())));
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

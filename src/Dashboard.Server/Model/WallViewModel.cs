@@ -12,9 +12,7 @@ public sealed class WallViewModel
     public static WallViewModel From(LiveStore live, WallOptions options)
     {
         var directors = live.Hosts.Where(h => h.Virtuals.Count > 0).OrderBy(h => h.Name, StringComparer.Ordinal).ToList();
-        var playlist = options.Playlist.Count > 0
-            ? options.Playlist
-            : directors.Select(d => new WallPage { Title = d.Name, Directors = [d.Name] }).ToList();
+        var playlist = options.Playlist.Count > 0 ? options.Playlist : DefaultPlaylist(directors);
         var pages = playlist.Select(page => new WallPageView(page.Title, directors
                 .Where(d => page.Directors.Contains(d.Name, StringComparer.Ordinal) || page.Directors.Contains("*"))
                 .SelectMany(d => d.Virtuals.Select(v => Tile(live, d, v)))
@@ -22,6 +20,35 @@ public sealed class WallViewModel
             .Where(p => p.Tiles.Count > 0)
             .ToList();
         return new WallViewModel { Pages = pages, DataAsOf = directors.Count == 0 ? null : directors.Max(d => d.CollectedAt) };
+    }
+
+    /// <summary>Without a playlist: as many whole directors per page as fit twelve tiles, so a small fleet never rotates.</summary>
+    private static List<WallPage> DefaultPlaylist(IReadOnlyList<HostSnapshot> directors)
+    {
+        const int tilesPerPage = 12;
+        var pages = new List<WallPage>();
+        var current = new WallPage();
+        var tiles = 0;
+        foreach (var director in directors)
+        {
+            if (tiles > 0 && tiles + director.Virtuals.Count > tilesPerPage)
+            {
+                pages.Add(current);
+                current = new WallPage();
+                tiles = 0;
+            }
+
+            current.Directors.Add(director.Name);
+            current.Title = string.Join(" · ", current.Directors);
+            tiles += director.Virtuals.Count;
+        }
+
+        if (tiles > 0)
+        {
+            pages.Add(current);
+        }
+
+        return pages;
     }
 
     private static WallTile Tile(LiveStore live, HostSnapshot director, VirtualServiceLive vip)

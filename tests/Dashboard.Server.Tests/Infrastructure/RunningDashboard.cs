@@ -21,6 +21,7 @@ public sealed class RunningDashboard : IAsyncDisposable
     private readonly string _connectionString;
     private readonly WebApplication _app;
     private bool _handedOver;
+    private IReadOnlyList<string> _extraArgs = [];
 
     private RunningDashboard(PostgresDatabaseFixture? database, string connectionString, WebApplication app, Uri baseAddress)
     {
@@ -49,8 +50,20 @@ public sealed class RunningDashboard : IAsyncDisposable
         var app = DashboardApp.Build([.. args], configure);
         await app.StartAsync(TestTimeout.Token());
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningDashboard(database, connectionString, app, new Uri(address.TrimEnd('/') + "/"));
+        return new RunningDashboard(database, connectionString, app, new Uri(address.TrimEnd('/') + "/")) { _extraArgs = [.. extraArgs ?? []] };
     }
+
+    /// <summary>First half of a restart: the server goes away, its database and address stay reserved for <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopForRestartAsync()
+    {
+        _handedOver = true;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>Second half of a restart: a new instance on the same database and address.</summary>
+    public Task<RunningDashboard> StartAgainAsync(IEnumerable<string>? extraArgs = null) =>
+        StartAsync(extraArgs ?? _extraArgs, database: _database, url: BaseAddress.ToString().TrimEnd('/'), connectionString: _connectionString);
 
     /// <summary>Stops this instance and starts another on the same database and port (a server restart).</summary>
     public async Task<RunningDashboard> RestartAsync(IEnumerable<string>? extraArgs = null)
@@ -58,7 +71,7 @@ public sealed class RunningDashboard : IAsyncDisposable
         _handedOver = true;
         await _app.StopAsync();
         await _app.DisposeAsync();
-        return await StartAsync(extraArgs, database: _database, url: BaseAddress.ToString().TrimEnd('/'), connectionString: _connectionString);
+        return await StartAsync(extraArgs ?? _extraArgs, database: _database, url: BaseAddress.ToString().TrimEnd('/'), connectionString: _connectionString);
     }
 
     public async Task<string> CreateTokenAsync(string role, string? name = null) =>
