@@ -129,6 +129,9 @@ public static class DashboardServerExtensions
             };
         });
 
+        // The HTTP API describes itself at /openapi/v1.json.
+        services.AddOpenApi();
+
         // UI: Blazor interactive server with Radzen.
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
@@ -156,6 +159,7 @@ public static class DashboardServerExtensions
         app.UseRateLimiter();
         app.UseAntiforgery();
 
+        app.MapOpenApi().AllowAnonymous();
         app.MapHealthApi();
         app.MapIngestApi();
         app.MapReadApi();
