@@ -15,7 +15,8 @@ public sealed class IptablesListParser
     private readonly IptablesDump _dump = new();
     private readonly CappedDiagnostics _diagnostics = new();
     private readonly Utf8StringPool _strings = new();
-    private readonly Utf8StringPool _specs = new(maxEntries: 16384, maxLength: 256);
+    // Only short specs repeat across ports ("-p icmp", "-m state --state RELATED,ESTABLISHED"); long ones are unique.
+    private readonly Utf8StringPool _specs = new(maxEntries: 4096, maxLength: 48);
     private readonly Utf8Builder _spec = new();
     private readonly Utf8Builder _options = new();
     private readonly RuleIdentityHasher _identity = new();

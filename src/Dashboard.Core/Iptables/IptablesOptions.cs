@@ -21,24 +21,27 @@ internal static class IptablesOptions
 
     public static ReadOnlySpan<byte> ShortForm(ReadOnlySpan<byte> option)
     {
-        if (option.Length < 4 || option[0] != (byte)'-' || option[1] != (byte)'-')
+        if (option.Length < 5 || option[0] != (byte)'-' || option[1] != (byte)'-')
         {
             return option;
         }
 
-        return option switch
+        // Dispatch on length first: this runs for every option of every rule.
+        return option.Length switch
         {
-            _ when option.SequenceEqual("--append"u8) => Append,
-            _ when option.SequenceEqual("--jump"u8) => Jump,
-            _ when option.SequenceEqual("--goto"u8) => Goto,
-            _ when option.SequenceEqual("--match"u8) => Match,
-            _ when option.SequenceEqual("--source"u8) || option.SequenceEqual("--src"u8) => Source,
-            _ when option.SequenceEqual("--destination"u8) || option.SequenceEqual("--dst"u8) => "-d"u8,
-            _ when option.SequenceEqual("--protocol"u8) => "-p"u8,
-            _ when option.SequenceEqual("--in-interface"u8) => "-i"u8,
-            _ when option.SequenceEqual("--out-interface"u8) => "-o"u8,
-            _ when option.SequenceEqual("--fragment"u8) => "-f"u8,
-            _ when option.SequenceEqual("--set-counters"u8) => SetCounters,
+            5 when option.SequenceEqual("--src"u8) => Source,
+            5 when option.SequenceEqual("--dst"u8) => "-d"u8,
+            6 when option.SequenceEqual("--jump"u8) => Jump,
+            6 when option.SequenceEqual("--goto"u8) => Goto,
+            7 when option.SequenceEqual("--match"u8) => Match,
+            8 when option.SequenceEqual("--append"u8) => Append,
+            8 when option.SequenceEqual("--source"u8) => Source,
+            10 when option.SequenceEqual("--protocol"u8) => "-p"u8,
+            10 when option.SequenceEqual("--fragment"u8) => "-f"u8,
+            13 when option.SequenceEqual("--destination"u8) => "-d"u8,
+            14 when option.SequenceEqual("--in-interface"u8) => "-i"u8,
+            14 when option.SequenceEqual("--set-counters"u8) => SetCounters,
+            15 when option.SequenceEqual("--out-interface"u8) => "-o"u8,
             _ => option,
         };
     }

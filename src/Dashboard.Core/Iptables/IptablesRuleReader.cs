@@ -166,26 +166,24 @@ internal sealed class IptablesRuleReader
         }
 
         var value = arguments[valueIndex];
-        if (option.SequenceEqual(IptablesOptions.Source))
+        switch (option.Length)
         {
-            Source = _strings.Get(value);
-        }
-        else if (option.SequenceEqual(IptablesOptions.MacSource))
-        {
-            MacSource = _strings.Get(value);
-        }
-        else if (option.SequenceEqual(IptablesOptions.PhysdevIn))
-        {
-            PhysdevIn = _strings.Get(value);
-        }
-        else if (option.SequenceEqual(IptablesOptions.PhysdevOut))
-        {
-            PhysdevOut = _strings.Get(value);
-        }
-        else if ((option.SequenceEqual(IptablesOptions.State) || option.SequenceEqual(IptablesOptions.ConntrackState))
-                 && IptablesOptions.ListsInvalid(value))
-        {
-            MatchesInvalidState = true;
+            case 2 when option.SequenceEqual(IptablesOptions.Source):
+                Source = _strings.Get(value);
+                break;
+            case 12 when option.SequenceEqual(IptablesOptions.MacSource):
+                MacSource = _strings.Get(value);
+                break;
+            case 12 when option.SequenceEqual(IptablesOptions.PhysdevIn):
+                PhysdevIn = _strings.Get(value);
+                break;
+            case 13 when option.SequenceEqual(IptablesOptions.PhysdevOut):
+                PhysdevOut = _strings.Get(value);
+                break;
+            case 7 when option.SequenceEqual(IptablesOptions.State):
+            case 9 when option.SequenceEqual(IptablesOptions.ConntrackState):
+                MatchesInvalidState |= IptablesOptions.ListsInvalid(value);
+                break;
         }
     }
 

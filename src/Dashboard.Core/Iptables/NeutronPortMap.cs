@@ -11,7 +11,9 @@ internal sealed class NeutronPortMap
     private readonly List<NeutronPort> _ports = [];
     private readonly Dictionary<string, NeutronPort> _byPort = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _devices = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, NeutronChainRef> _physdevRefs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NeutronChainRef?> _ingressRefs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NeutronChainRef?> _egressRefs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _tapPorts = new(StringComparer.Ordinal);
 
     public void AddChain(NeutronChainRef chain)
     {
@@ -26,17 +28,18 @@ internal sealed class NeutronPortMap
     /// <summary>Neutron port a physdev match points at: --physdev-out tapX is traffic to the VM (i), --physdev-in from it (o).</summary>
     public NeutronChainRef? PhysdevRef(string? physdevIn, string? physdevOut)
     {
-        var (device, direction) = physdevOut is not null ? (physdevOut, NeutronChains.Ingress) : (physdevIn, NeutronChains.Egress);
-        if (device is null || NeutronChains.PortOfTapDevice(device) is not { } port)
+        var (device, direction, references) = physdevOut is not null
+            ? (physdevOut, NeutronChains.Ingress, _ingressRefs)
+            : (physdevIn, NeutronChains.Egress, _egressRefs);
+        if (device is null)
         {
             return null;
         }
 
-        var key = direction + port;
-        if (!_physdevRefs.TryGetValue(key, out var reference))
+        if (!references.TryGetValue(device, out var reference))
         {
-            reference = new NeutronChainRef { Port = port, Direction = direction };
-            _physdevRefs.Add(key, reference);
+            reference = PortOf(device) is { } port ? new NeutronChainRef { Port = port, Direction = direction } : null;
+            references.Add(device, reference);
         }
 
         return reference;
@@ -44,7 +47,7 @@ internal sealed class NeutronPortMap
 
     public void AddDevice(string? device, long line, CappedDiagnostics diagnostics)
     {
-        if (device is null || NeutronChains.PortOfTapDevice(device) is not { } port)
+        if (device is null || PortOf(device) is not { } port)
         {
             return;
         }
@@ -57,6 +60,17 @@ internal sealed class NeutronPortMap
         {
             diagnostics.Warning(line, "physdev", $"tap devices {known} and {device} share the port prefix {port}; keeping {known}");
         }
+    }
+
+    private string? PortOf(string device)
+    {
+        if (!_tapPorts.TryGetValue(device, out var port))
+        {
+            port = NeutronChains.PortOfTapDevice(device);
+            _tapPorts.Add(device, port);
+        }
+
+        return port;
     }
 
     public void AddAllowedPair(NeutronChainRef chain, string address, string? mac, long line, CappedDiagnostics diagnostics)

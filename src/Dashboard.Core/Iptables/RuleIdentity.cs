@@ -1,8 +1,8 @@
 namespace Dashboard.Core.Iptables;
 
 /// <summary>
-/// Stable identity of a rule across dumps: first 16 hex digits of SHA-256 over table, chain, comment, target
-/// (with its options) and the spec with its clauses in canonical order. Counters, spacing, long/short option
+/// Stable identity of a rule across dumps: 16 hex digits of XXH64 over table, chain, comment, target (with its
+/// options) and the spec with its clauses in canonical order. Counters, spacing, long/short option
 /// spellings, quoting and the order of matches do not change it; a changed match, value or target does.
 /// </summary>
 public static class RuleIdentity

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Dashboard.Core.Iptables;
 
 /// <summary>
@@ -46,10 +44,17 @@ internal sealed class RuleIdentityHasher
         _input.Append((byte)'\n');
         AppendCanonicalSpec(spec);
 
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(_input.Written, digest);
-        return Convert.ToHexStringLower(digest[..8]);
+        return Hex(XxHash64.Hash(_input.Written));
     }
+
+    private static string Hex(ulong value) =>
+        string.Create(16, value, static (chars, v) =>
+        {
+            for (var i = 15; i >= 0; i--, v >>= 4)
+            {
+                chars[i] = "0123456789abcdef"[(int)(v & 0xF)];
+            }
+        });
 
     private void AppendTargetOptions(string? targetOptions)
     {

@@ -4,22 +4,19 @@ namespace Dashboard.Core.Iptables;
 
 /// <summary>
 /// Turns UTF-8 spans into strings, handing back the same instance for repeated values (chain names, targets,
-/// Neutron's fixed comments). Bounded: past its limits it just allocates.
+/// Neutron's fixed comments) without decoding them again. Bounded: past its limits it just allocates.
 /// </summary>
 internal sealed class Utf8StringPool
 {
-    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly int _maxEntries;
     private readonly int _maxLength;
-    private readonly char[] _chars;
+    private Entry[] _entries = new Entry[1024];
+    private int _count;
 
     public Utf8StringPool(int maxEntries = 8192, int maxLength = 512)
     {
         _maxEntries = maxEntries;
         _maxLength = maxLength;
-        _chars = new char[maxLength + 1];
-        _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public string Get(ReadOnlySpan<byte> utf8)
@@ -34,19 +31,54 @@ internal sealed class Utf8StringPool
             return Encoding.UTF8.GetString(utf8);
         }
 
-        // UTF-8 never decodes to more chars than it has bytes, invalid bytes included.
-        var chars = _chars.AsSpan(0, Encoding.UTF8.GetChars(utf8, _chars));
-        if (_lookup.TryGetValue(chars, out var known))
+        var hash = (int)XxHash64.Hash(utf8);
+        var mask = _entries.Length - 1;
+        for (var i = hash & mask; ; i = (i + 1) & mask)
         {
-            return known;
-        }
+            ref var entry = ref _entries[i];
+            if (entry.Text is null)
+            {
+                var text = Encoding.UTF8.GetString(utf8);
+                if (_count < _maxEntries)
+                {
+                    entry = new Entry(hash, utf8.ToArray(), text);
+                    if (++_count * 2 > _entries.Length)
+                    {
+                        Grow();
+                    }
+                }
 
-        var text = new string(chars);
-        if (_strings.Count < _maxEntries)
-        {
-            _strings.Add(text, text);
-        }
+                return text;
+            }
 
-        return text;
+            if (entry.Hash == hash && utf8.SequenceEqual(entry.Utf8))
+            {
+                return entry.Text;
+            }
+        }
     }
+
+    private void Grow()
+    {
+        var old = _entries;
+        _entries = new Entry[old.Length * 2];
+        var mask = _entries.Length - 1;
+        foreach (var entry in old)
+        {
+            if (entry.Text is null)
+            {
+                continue;
+            }
+
+            var i = entry.Hash & mask;
+            while (_entries[i].Text is not null)
+            {
+                i = (i + 1) & mask;
+            }
+
+            _entries[i] = entry;
+        }
+    }
+
+    private readonly record struct Entry(int Hash, byte[] Utf8, string? Text);
 }

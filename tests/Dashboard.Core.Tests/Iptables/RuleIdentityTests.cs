@@ -74,4 +74,22 @@ public sealed class RuleIdentityTests
         Assert.NotEqual(saved.Identity, listed.Identity);
         Assert.Equal(saved.Comment, listed.Comment);
     }
+
+    [Theory]
+    [InlineData("", "ef46db3751d8e999")]
+    [InlineData("abc", "44bc2cf5ad770999")]
+    [InlineData("filter\nneutron-openvswi-s38833ad6-c\n", "ea0fb1e63deff5c9")]
+    public void XxHash64_ReferenceVectors_MatchLibxxhash(string text, string expected)
+    {
+        // Expected values computed with the reference C library (libxxhash 0.8.1, XXH64, seed 0).
+        Assert.Equal(expected, XxHash64.Hash(System.Text.Encoding.UTF8.GetBytes(text)).ToString("x16"));
+    }
+
+    [Fact]
+    public void XxHash64_HundredBytesCoversTheStripeLoop_MatchesLibxxhash()
+    {
+        var bytes = Enumerable.Range(0, 100).Select(i => (byte)i).ToArray();
+
+        Assert.Equal(0x6ac1e58032166597UL, XxHash64.Hash(bytes));
+    }
 }
