@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Dashboard.Core.Iptables;
 
 /// <summary>
@@ -6,6 +8,9 @@ namespace Dashboard.Core.Iptables;
 /// </summary>
 internal sealed class IptablesArgumentSplitter
 {
+    private static readonly SearchValues<byte> s_blankOrQuote = SearchValues.Create(
+        [.. Enumerable.Range(0, 33).Select(b => (byte)b), (byte)'"']);
+
     private byte[] _text = new byte[512];
     private Argument[] _arguments = new Argument[64];
 
@@ -32,7 +37,7 @@ internal sealed class IptablesArgumentSplitter
         UnbalancedQuote = false;
         var length = 0;
         var i = 0;
-        while (i < line.Length)
+        while (true)
         {
             while (i < line.Length && line[i] <= (byte)' ')
             {
@@ -41,50 +46,72 @@ internal sealed class IptablesArgumentSplitter
 
             if (i == line.Length)
             {
-                break;
+                return;
             }
 
             var start = length;
             var quoted = false;
-            var inQuote = false;
-            for (; i < line.Length; i++)
+            while (i < line.Length)
             {
-                var c = line[i];
-                if (inQuote)
-                {
-                    if (c == (byte)'\\' && i + 1 < line.Length)
-                    {
-                        _text[length++] = line[++i];
-                    }
-                    else if (c == (byte)'"')
-                    {
-                        inQuote = false;
-                        i++;
-                        break;
-                    }
-                    else
-                    {
-                        _text[length++] = c;
-                    }
-                }
-                else if (c == (byte)'"')
-                {
-                    inQuote = quoted = true;
-                }
-                else if (c <= (byte)' ')
+                // Copy the plain run up to the next blank or quote in one go.
+                var run = line[i..].IndexOfAny(s_blankOrQuote);
+                run = run < 0 ? line.Length - i : run;
+                line.Slice(i, run).CopyTo(_text.AsSpan(length));
+                length += run;
+                i += run;
+                if (i == line.Length || line[i] != (byte)'"')
                 {
                     break;
                 }
-                else
-                {
-                    _text[length++] = c;
-                }
-            }
 
-            UnbalancedQuote |= inQuote;
+                quoted = true;
+                i = CopyQuoted(line, i + 1, ref length, out var closed);
+                if (!closed)
+                {
+                    UnbalancedQuote = true;
+                    break;
+                }
+
+                // A closing quote ends the argument, as in iptables-restore.
+                break;
+            }
 
             Add(start, length - start, quoted);
         }
+    }
+
+    /// <summary>Copies a quoted part, unescaping \x; returns the index after the closing quote (or the line's end).</summary>
+    private int CopyQuoted(ReadOnlySpan<byte> line, int i, ref int length, out bool closed)
+    {
+        while (i < line.Length)
+        {
+            var run = line[i..].IndexOfAny((byte)'"', (byte)'\\');
+            if (run < 0)
+            {
+                break;
+            }
+
+            line.Slice(i, run).CopyTo(_text.AsSpan(length));
+            length += run;
+            i += run;
+            if (line[i] == (byte)'"')
+            {
+                closed = true;
+                return i + 1;
+            }
+
+            if (i + 1 < line.Length)
+            {
+                i++;
+            }
+
+            _text[length++] = line[i++];
+        }
+
+        line[i..].CopyTo(_text.AsSpan(length));
+        length += line.Length - i;
+        closed = false;
+        return line.Length;
     }
 
     private void Add(int start, int length, bool quoted)

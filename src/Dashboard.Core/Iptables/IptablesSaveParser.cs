@@ -22,6 +22,8 @@ public sealed class IptablesSaveParser
     private readonly Dictionary<IptablesTable, Dictionary<string, IptablesChain>> _chains = [];
     private readonly Dictionary<string, NeutronChainRef?> _portChains = new(StringComparer.Ordinal);
     private IptablesTable? _table;
+    private IptablesChain? _lastRuleChain;
+    private byte[] _lastRuleChainName = [];
     private bool _tableOpen;
     private bool _tableImplicit;
     private long _usableLines;
@@ -128,6 +130,7 @@ public sealed class IptablesSaveParser
         }
 
         var tableName = _strings.Get(name);
+        _lastRuleChain = null;
         _table = _dump.Tables.Find(t => t.Name == tableName);
         if (_table is null)
         {
@@ -280,6 +283,12 @@ public sealed class IptablesSaveParser
             OpenImplicitTable(reopen);
         }
 
+        // iptables-save prints a chain's rules together: most rules are in the chain of the rule before.
+        if (_lastRuleChain is not null && name.SequenceEqual(_lastRuleChainName))
+        {
+            return _lastRuleChain;
+        }
+
         var chain = FindChain(name, out var chains);
         if (chain is null)
         {
@@ -287,11 +296,14 @@ public sealed class IptablesSaveParser
             _diagnostics.Warning(number, "chain", $"chain {chain.Name} has rules but no ':' declaration");
         }
 
+        _lastRuleChain = chain;
+        _lastRuleChainName = name.ToArray();
         return chain;
     }
 
     private void OpenImplicitTable(string name)
     {
+        _lastRuleChain = null;
         _table = _dump.Tables.Find(t => t.Name == name);
         if (_table is null)
         {
