@@ -26,7 +26,8 @@ internal sealed class Utf8StringPool
             return "";
         }
 
-        if (utf8.Length > _maxLength)
+        // Entries are compared as ASCII, which iptables output almost always is; anything else is not pooled.
+        if (utf8.Length > _maxLength || !Ascii.IsValid(utf8))
         {
             return Encoding.UTF8.GetString(utf8);
         }
@@ -41,7 +42,7 @@ internal sealed class Utf8StringPool
                 var text = Encoding.UTF8.GetString(utf8);
                 if (_count < _maxEntries)
                 {
-                    entry = new Entry(hash, utf8.ToArray(), text);
+                    entry = new Entry(hash, text);
                     if (++_count * 2 > _entries.Length)
                     {
                         Grow();
@@ -51,7 +52,7 @@ internal sealed class Utf8StringPool
                 return text;
             }
 
-            if (entry.Hash == hash && utf8.SequenceEqual(entry.Utf8))
+            if (entry.Hash == hash && Ascii.Equals(utf8, entry.Text))
             {
                 return entry.Text;
             }
@@ -80,5 +81,5 @@ internal sealed class Utf8StringPool
         }
     }
 
-    private readonly record struct Entry(int Hash, byte[] Utf8, string? Text);
+    private readonly record struct Entry(int Hash, string? Text);
 }
