@@ -3,10 +3,9 @@ using Dashboard.Core.Parsing;
 namespace Dashboard.Core.Iptables;
 
 /// <summary>
-/// Reads `iptables [-t T] -L -v -n [-x] [--line-numbers]`: `Chain X (policy P n packets, m bytes)` or
-/// `Chain Y (N references)` headers, a column header, then rows split on whitespace (columns are not reliably
-/// aligned). Without -x counters are rounded with K/M/G/T = 1000-based suffixes and a warning says so.
-/// iptables prints no table name: it is given by the caller, or by a `*table` / `Table: name` line in the input.
+/// `iptables [-t T] -L -v -n [-x] [--line-numbers]`, rows split on whitespace since columns drift. Without -x counters
+/// are rounded (K/M/G/T = powers of 1000) and a warning says so. iptables prints no table name: the caller gives it,
+/// or a `*table` / `Table: name` line in the input does.
 /// </summary>
 public sealed class IptablesListParser
 {
@@ -21,6 +20,8 @@ public sealed class IptablesListParser
     private readonly Utf8Builder _options = new();
     private readonly RuleIdentityHasher _identity = new();
     private readonly NeutronPortMap _ports = new();
+    private readonly Dictionary<string, IptablesTable> _tables = new(StringComparer.Ordinal);
+    private readonly Dictionary<(IptablesTable, string), IptablesChain> _chains = [];
     private IptablesTable _table = null!;
     private IptablesChain? _chain;
     private bool _hasLineNumbers;
@@ -81,8 +82,12 @@ public sealed class IptablesListParser
             }
         }
 
-        // The tables were filled through _table; drop the ones nothing was read into.
-        _dump.Tables.RemoveAll(t => t.Chains.Count == 0 && _dump.Tables.Count > 1);
+        // A table named but never filled (the default, or a `*table` line with nothing after it) says nothing.
+        if (_dump.Tables.Exists(t => t.Chains.Count > 0))
+        {
+            _dump.Tables.RemoveAll(t => t.Chains.Count == 0);
+        }
+
         _dump.NeutronPorts = _ports.Build();
         var diagnostics = _diagnostics.ToList();
         _dump.Warnings = CappedDiagnostics.ToWarnings(diagnostics);
@@ -96,11 +101,14 @@ public sealed class IptablesListParser
             name = DefaultTable;
         }
 
-        _table = _dump.Tables.Find(t => t.Name == name) ?? new IptablesTable { Name = name };
-        if (!_dump.Tables.Contains(_table))
+        if (!_tables.TryGetValue(name, out var table))
         {
-            _dump.Tables.Add(_table);
+            table = new IptablesTable { Name = name };
+            _tables.Add(name, table);
+            _dump.Tables.Add(table);
         }
+
+        _table = table;
     }
 
     private void ReadChainHeader(ReadOnlySpan<byte> rest, long number)
@@ -113,8 +121,7 @@ public sealed class IptablesListParser
         }
 
         var chainName = _strings.Get(name);
-        _chain = _table.Chains.Find(c => c.Name == chainName);
-        if (_chain is not null)
+        if (_chains.TryGetValue((_table, chainName), out _chain))
         {
             _diagnostics.Warning(number, "chain", $"chain {chainName} listed twice; rows are appended to the first listing");
             return;
@@ -122,6 +129,7 @@ public sealed class IptablesListParser
 
         _chain = new IptablesChain { Name = chainName, Neutron = NeutronChains.PortChain(chainName) };
         _table.Chains.Add(_chain);
+        _chains.Add((_table, chainName), _chain);
         if (_chain.Neutron is not null)
         {
             _ports.AddChain(_chain.Neutron);

@@ -19,6 +19,7 @@ public sealed class IptablesSaveParser
     private readonly IptablesRuleReader _rule;
     private readonly RuleIdentityHasher _identity = new();
     private readonly NeutronPortMap _ports = new();
+    private readonly Dictionary<string, IptablesTable> _tables = new(StringComparer.Ordinal);
     private readonly Dictionary<IptablesTable, Dictionary<string, IptablesChain>> _chains = [];
     private readonly Dictionary<string, NeutronChainRef?> _portChains = new(StringComparer.Ordinal);
     private IptablesTable? _table;
@@ -131,17 +132,12 @@ public sealed class IptablesSaveParser
 
         var tableName = _strings.Get(name);
         _lastRuleChain = null;
-        _table = _dump.Tables.Find(t => t.Name == tableName);
-        if (_table is null)
-        {
-            _table = new IptablesTable { Name = tableName };
-            _dump.Tables.Add(_table);
-            _chains.Add(_table, new Dictionary<string, IptablesChain>(StringComparer.Ordinal));
-        }
-        else
+        if (_tables.ContainsKey(tableName))
         {
             _diagnostics.Warning(number, "table", $"table {tableName} appears twice; its chains are merged");
         }
+
+        _table = TableNamed(tableName);
 
         _tableOpen = true;
         _tableImplicit = false;
@@ -304,15 +300,21 @@ public sealed class IptablesSaveParser
     private void OpenImplicitTable(string name)
     {
         _lastRuleChain = null;
-        _table = _dump.Tables.Find(t => t.Name == name);
-        if (_table is null)
+        _table = TableNamed(name);
+        _tableOpen = _tableImplicit = true;
+    }
+
+    private IptablesTable TableNamed(string name)
+    {
+        if (!_tables.TryGetValue(name, out var table))
         {
-            _table = new IptablesTable { Name = name };
-            _dump.Tables.Add(_table);
-            _chains.Add(_table, new Dictionary<string, IptablesChain>(StringComparer.Ordinal));
+            table = new IptablesTable { Name = name };
+            _tables.Add(name, table);
+            _dump.Tables.Add(table);
+            _chains.Add(table, new Dictionary<string, IptablesChain>(StringComparer.Ordinal));
         }
 
-        _tableOpen = _tableImplicit = true;
+        return table;
     }
 
     private IptablesChain? FindChain(ReadOnlySpan<byte> name, out Dictionary<string, IptablesChain> chains)

@@ -5,10 +5,9 @@ using Dashboard.Core.Parsing;
 namespace Dashboard.Core.Keepalived;
 
 /// <summary>
-/// Reads keepalived's state dumps (SIGUSR1 / --signum=DATA): the VRRP section of keepalived.data
-/// (` VRRP Instance = X`, `   State = …`, `   Master router = …`) and the real servers of keepalived_check.data
-/// (` VS VIP = …, VPORT = …`, `   RIP = …, RPORT = …`, `   alive = 0|1`). Both files may be given one after the
-/// other. keepalived does not promise the format stays stable, so lines it does not know are passed over quietly.
+/// keepalived's SIGUSR1 dumps, one or both: VRRP instances of keepalived.data (`VRRP Instance =`, `State =`,
+/// `Master router =`) and real servers of keepalived_check.data (`VS VIP =`, `RIP = …, RPORT =`, `alive =`).
+/// keepalived does not promise a stable format, so unknown lines pass quietly.
 /// </summary>
 public sealed class KeepalivedDataParser
 {

@@ -6,12 +6,9 @@ using Dashboard.Core.Parsing;
 namespace Dashboard.Core.Nsx;
 
 /// <summary>
-/// Reads NSX Manager / Policy API statistics JSON without knowing which document it is: any object with a rule
-/// id (rule_id, internal_rule_id or rule path) and counts becomes a rule (FirewallStatsList, FirewallStats,
-/// SecurityPolicyStatistics, the ForEnforcementPoint wrapper), and any object with numeric `*_drops` /
-/// `*_dropped` fields becomes a filter whose counters are those drops by reason (DistributedFirewall,
-/// DatapathPacketDrops, DfwDropCounters). Counts may be numbers or strings. Bounded size and depth; errors carry
-/// the line and JSON path.
+/// NSX Manager/Policy statistics JSON, whichever document it is: an object with a rule id and counts is a rule
+/// (FirewallStatsList, SecurityPolicyStatistics, …); an object with numeric `*_drops`/`*_dropped` fields is a filter
+/// whose counters are those drops by reason (DistributedFirewall, DatapathPacketDrops). Counts may be strings.
 /// </summary>
 public sealed class NsxApiStatsParser
 {
@@ -30,6 +27,7 @@ public sealed class NsxApiStatsParser
     private readonly CappedDiagnostics _diagnostics = new();
     private readonly List<Container> _stack = [];
     private readonly List<Container> _dropObjects = [];
+    private readonly Dictionary<string, NsxFilter> _filters = new(StringComparer.Ordinal);
     private byte[] _json = [];
     private int _length;
     private int _scannedTo;
@@ -159,22 +157,22 @@ public sealed class NsxApiStatsParser
             return;
         }
 
-        var ruleId = container.RuleIds.GetValueOrDefault("rule_id") ?? container.RuleIds.GetValueOrDefault("internal_rule_id")
+        var ruleId = container.RuleIds?.GetValueOrDefault("rule_id") ?? container.RuleIds?.GetValueOrDefault("internal_rule_id")
             ?? container.RulePath?[(container.RulePath.LastIndexOf('/') + 1)..];
-        if (ruleId is not null && container.Counts.Count > 0)
+        if (ruleId is not null && container.Counts is { } counts)
         {
             _stats.Rules.Add(new NsxRuleStats
             {
                 RuleId = ruleId,
                 Path = container.RulePath,
-                Packets = container.Counts.GetValueOrDefault("packet_count"),
-                Bytes = container.Counts.GetValueOrDefault("byte_count"),
-                Hits = container.Counts.GetValueOrDefault("hit_count"),
-                Sessions = container.Counts.GetValueOrDefault("session_count"),
+                Packets = counts.GetValueOrDefault("packet_count"),
+                Bytes = counts.GetValueOrDefault("byte_count"),
+                Hits = counts.GetValueOrDefault("hit_count"),
+                Sessions = counts.GetValueOrDefault("session_count"),
             });
         }
 
-        if (container.Drops.Count > 0)
+        if (container.Drops is not null)
         {
             container.Path = PathOf(container);
             _dropObjects.Add(container);
@@ -210,11 +208,11 @@ public sealed class NsxApiStatsParser
             {
                 if (isDrop)
                 {
-                    container.Drops[key] = count;
+                    (container.Drops ??= new(StringComparer.Ordinal))[key] = count;
                 }
                 else
                 {
-                    container.Counts[key] = count;
+                    (container.Counts ??= new(StringComparer.Ordinal))[key] = count;
                 }
             }
 
@@ -233,7 +231,7 @@ public sealed class NsxApiStatsParser
         }
         else if (s_ruleIdFields.Contains(key))
         {
-            container.RuleIds[key] = text;
+            (container.RuleIds ??= new(StringComparer.Ordinal))[key] = text;
         }
         else if (Array.IndexOf(s_identityFields, key) is var rank and >= 0 && rank < container.IdentityRank)
         {
@@ -287,14 +285,14 @@ public sealed class NsxApiStatsParser
             }
         }
 
-        var filter = _stats.Filters.Find(f => f.Name == name);
-        if (filter is null)
+        if (!_filters.TryGetValue(name, out var filter))
         {
             filter = NsxFilterName.NewFilter(name);
+            _filters.Add(name, filter);
             _stats.Filters.Add(filter);
         }
 
-        foreach (var (field, count) in drops.Drops)
+        foreach (var (field, count) in drops.Drops!)
         {
             var reason = NsxReasonName.FromApiField(field);
             if (!filter.Counters.TryAdd(reason, count))
@@ -346,10 +344,11 @@ public sealed class NsxApiStatsParser
         public string? PendingKey { get; set; }
         public string? Path { get; set; }
         public string? RulePath { get; set; }
-        public Dictionary<string, string> RuleIds { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, string>? RuleIds { get; set; }
         public string? Identity { get; set; }
         public int IdentityRank { get; set; } = int.MaxValue;
-        public Dictionary<string, ulong> Counts { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, ulong> Drops { get; } = new(StringComparer.Ordinal);
+        // Created on first use: a hostile document can hold millions of empty objects.
+        public Dictionary<string, ulong>? Counts { get; set; }
+        public Dictionary<string, ulong>? Drops { get; set; }
     }
 }

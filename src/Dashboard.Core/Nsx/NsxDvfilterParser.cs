@@ -13,6 +13,7 @@ public sealed class NsxDvfilterParser
 {
     private readonly NsxFirewallStats _stats = new();
     private readonly CappedDiagnostics _diagnostics = new();
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private long? _worldId;
     private string? _vmName;
     private long? _portId;
@@ -125,7 +126,7 @@ public sealed class NsxDvfilterParser
             return;
         }
 
-        if (_stats.Filters.Exists(f => f.Name == name))
+        if (!_names.Add(name))
         {
             _diagnostics.Warning(number, "name", $"filter {name} listed twice; keeping the first");
             return;

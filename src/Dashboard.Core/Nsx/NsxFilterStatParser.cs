@@ -4,11 +4,9 @@ using Dashboard.Core.Parsing;
 namespace Dashboard.Core.Nsx;
 
 /// <summary>
-/// Reads `vsipioctl getfilterstat -f &lt;filter&gt;` output in its documented layout (KB 301324): `key : value` lines,
-/// the filter header (mac, FW algorithm, sessions, flags, …) then counters, pass and drop always present, other
-/// reasons only when non-zero, so counters are taken by key. No real capture is public: lines that fit neither
-/// are reported, not guessed at. Several filters may follow one another, each announced by its filter name
-/// (alone on a line, or as `name:` / `filter name:`); a single unnamed filter takes the name given by the caller.
+/// `vsipioctl getfilterstat -f &lt;filter&gt;` in its documented layout (KB 301324; no real capture is public): `key : value`
+/// lines, header fields then counters by key (reasons appear only when non-zero). Each filter starts at its name
+/// (alone on a line, or `name:` / `filter name:`); one unnamed filter takes the name the caller gives.
 /// </summary>
 public sealed class NsxFilterStatParser
 {
@@ -19,6 +17,7 @@ public sealed class NsxFilterStatParser
 
     private readonly NsxFirewallStats _stats = new();
     private readonly CappedDiagnostics _diagnostics = new();
+    private readonly Dictionary<string, NsxFilter> _filters = new(StringComparer.Ordinal);
     private readonly string? _defaultName;
     private NsxFilter? _filter;
     private long _usableLines;
@@ -120,10 +119,10 @@ public sealed class NsxFilterStatParser
 
     private void StartFilter(string name)
     {
-        _filter = _stats.Filters.Find(f => f.Name == name);
-        if (_filter is null)
+        if (!_filters.TryGetValue(name, out _filter))
         {
             _filter = NsxFilterName.NewFilter(name);
+            _filters.Add(name, _filter);
             _stats.Filters.Add(_filter);
         }
     }
