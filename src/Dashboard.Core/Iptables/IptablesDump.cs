@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Dashboard.Core.Ipvs;
 
 namespace Dashboard.Core.Iptables;
@@ -46,6 +47,14 @@ public sealed class IptablesRule
     public ulong Packets { get; set; }
     public ulong Bytes { get; set; }
     public string? Target { get; set; }
+
+    /// <summary>Reached by -g (goto) rather than -j: the chain does not return here.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Goto { get; set; }
+
+    /// <summary>Options of the target itself, e.g. "--zone 4097" of CT or "--reject-with icmp-port-unreachable".</summary>
+    public string? TargetOptions { get; set; }
+
     public string? Comment { get; set; }
 
     /// <summary>The rule's match part, normalized: no counters, no -A CHAIN, no comment, no target.</summary>

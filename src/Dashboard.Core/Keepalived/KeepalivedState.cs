@@ -7,6 +7,9 @@ public sealed class KeepalivedState
 {
     public List<VrrpInstance> Instances { get; set; } = [];
     public List<KeepalivedRealServer> RealServers { get; set; } = [];
+
+    /// <summary>Virtual servers as the LVS notify FIFO reports them (UP while at least its quorum of real servers is).</summary>
+    public List<KeepalivedVirtualServer> VirtualServers { get; set; } = [];
     public List<ParseWarning> Warnings { get; set; } = [];
 }
 
@@ -25,6 +28,13 @@ public sealed class KeepalivedRealServer
 {
     public string Virtual { get; set; } = "";
     public string Address { get; set; } = "";
+    public string Protocol { get; set; } = "TCP";
+    public bool Up { get; set; }
+}
+
+public sealed class KeepalivedVirtualServer
+{
+    public string Virtual { get; set; } = "";
     public string Protocol { get; set; } = "TCP";
     public bool Up { get; set; }
 }

@@ -18,7 +18,15 @@ public sealed class NsxFilter
     public int? VnicIndex { get; set; }
     public int? Slot { get; set; }
     public string? VmName { get; set; }
+
+    /// <summary>vSwitch port of the vNIC as summarize-dvfilter lists it, e.g. 67108881 "PROD-MRS-DB-01.eth0".</summary>
+    public long? PortId { get; set; }
+    public string? PortName { get; set; }
+
     public string? Mac { get; set; }
+
+    /// <summary>Other header fields of the filter (FW algorithm, sessions, flags, …), lower-case kebab keys, values as printed.</summary>
+    public SortedDictionary<string, string> Header { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Counters by reason as NSX names them (pass, drop, state-mismatch, match, …), normalized to lower-case kebab.</summary>
     public SortedDictionary<string, ulong> Counters { get; set; } = new(StringComparer.Ordinal);
