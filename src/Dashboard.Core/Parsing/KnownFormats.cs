@@ -1,5 +1,8 @@
 using System.Text.Json.Serialization.Metadata;
 using Dashboard.Core.Batches;
+using Dashboard.Core.Iptables;
+using Dashboard.Core.Keepalived;
+using Dashboard.Core.Nsx;
 
 namespace Dashboard.Core.Parsing;
 
@@ -7,6 +10,17 @@ namespace Dashboard.Core.Parsing;
 public static class KnownFormats
 {
     private static readonly Dictionary<string, Func<Stream, ParsedInput>> s_parsers = new(StringComparer.Ordinal);
+
+    static KnownFormats()
+    {
+        var json = DashboardJsonContext.Default;
+        Register("iptables-save", IptablesSaveParser.Parse, json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v));
+        Register("iptables-list", IptablesListParser.Parse, json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v));
+        Register("nsx-filterstat", NsxFilterStatParser.Parse, json.NsxFirewallStats, MergeNsx);
+        Register("nsx-dvfilter", NsxDvfilterParser.Parse, json.NsxFirewallStats, MergeNsx);
+        Register("nsx-api", NsxApiStatsParser.Parse, json.NsxFirewallStats, MergeNsx);
+        Register("keepalived", KeepalivedParser.Parse, json.KeepalivedState, static (b, v) => b.Keepalived = v);
+    }
 
     public static IReadOnlyCollection<string> Names => s_parsers.Keys;
 
@@ -32,4 +46,31 @@ public static class KnownFormats
         };
 
     internal static IpvsSnapshot IpvsOf(AgentBatch batch) => batch.Ipvs ??= new IpvsSnapshot();
+
+    /// <summary>Counters and names of the same filter from several NSX sources end up on one filter.</summary>
+    private static void MergeNsx(AgentBatch batch, NsxFirewallStats stats)
+    {
+        var target = batch.Nsx ??= new NsxFirewallStats();
+        foreach (var filter in stats.Filters)
+        {
+            var existing = target.Filters.FirstOrDefault(f => f.Name == filter.Name);
+            if (existing is null)
+            {
+                target.Filters.Add(filter);
+                continue;
+            }
+
+            existing.WorldId ??= filter.WorldId;
+            existing.VnicIndex ??= filter.VnicIndex;
+            existing.Slot ??= filter.Slot;
+            existing.VmName ??= filter.VmName;
+            existing.Mac ??= filter.Mac;
+            foreach (var (reason, value) in filter.Counters)
+            {
+                existing.Counters[reason] = value;
+            }
+        }
+
+        target.Rules.AddRange(stats.Rules);
+    }
 }

@@ -24,6 +24,6 @@ public static class DemoScenarios
             new DemoVirtual("10.3.0.11:80", "wlc", 60, Enumerable.Range(21, 6).Select(i => $"10.3.0.{i}:80").ToList()),
         ], _ => DirectorBehaviour.Healthy);
 
-        return [lvsA, lvsB, lvsC];
+        return [lvsA, lvsB, lvsC, new DemoComputeNode("compute-07"), new DemoEsxiHost("esxi-03")];
     }
 }

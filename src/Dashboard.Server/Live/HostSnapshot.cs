@@ -20,7 +20,8 @@ public sealed record HostSnapshot(
     IReadOnlyList<NsxFilterLive> NsxFilters,
     IReadOnlyList<VrrpInstance> Vrrp,
     IReadOnlyList<KeepalivedRealServer> HealthChecks,
-    bool CounterReset)
+    bool CounterReset,
+    SectionTimes Sections)
 {
     public bool IsDirector => Virtuals.Count > 0 || Vrrp.Count > 0;
     public bool IsHypervisor => Rules.Count > 0 || NsxFilters.Count > 0;
@@ -29,6 +30,12 @@ public sealed record HostSnapshot(
     public double DropsPerSecond =>
         Rules.Where(r => r.Rule.DropKind is not null).Sum(r => r.PacketsPerSecond)
         + NsxFilters.Sum(f => f.DropsPerSecond);
+}
+
+/// <summary>When each kind of data of a host was last collected: rates compare a section with its own previous sample.</summary>
+public sealed record SectionTimes(DateTimeOffset? Ipvs, DateTimeOffset? Iptables, DateTimeOffset? Nsx)
+{
+    public static SectionTimes None { get; } = new(null, null, null);
 }
 
 public sealed record VirtualServiceLive(string Protocol, string Virtual, string? Scheduler, double? ConnectionsPerSecond,

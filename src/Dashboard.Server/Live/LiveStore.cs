@@ -44,7 +44,7 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
     public void Apply(AgentBatch batch, string role, DateTimeOffset receivedAt)
     {
         var previous = _hosts.GetValueOrDefault(batch.Host);
-        if (previous is not null && batch.CollectedAt <= previous.CollectedAt)
+        if (previous is not null && batch.CollectedAt < previous.CollectedAt)
         {
             return;
         }

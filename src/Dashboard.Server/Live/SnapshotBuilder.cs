@@ -10,12 +10,14 @@ public static class SnapshotBuilder
 {
     public static HostSnapshot Build(AgentBatch batch, string role, DateTimeOffset receivedAt, HostSnapshot? previous)
     {
-        var elapsed = previous is null ? TimeSpan.Zero : batch.CollectedAt - previous.CollectedAt;
         var reset = false;
+        var times = previous?.Sections ?? SectionTimes.None;
+        TimeSpan Since(DateTimeOffset? then) => then is { } t ? batch.CollectedAt - t : TimeSpan.Zero;
 
-        var virtuals = BuildVirtuals(batch.Ipvs, previous, elapsed, ref reset);
-        var rules = BuildRules(batch, previous, elapsed, ref reset);
-        var filters = BuildFilters(batch, previous, elapsed, ref reset);
+        // A host posting raw outputs sends one section per request: sections it did not send this time are kept.
+        var virtuals = batch.Ipvs is null ? previous?.Virtuals ?? [] : BuildVirtuals(batch.Ipvs, previous, Since(times.Ipvs), ref reset);
+        var rules = batch.Iptables is null ? previous?.Rules ?? [] : BuildRules(batch, previous, Since(times.Iptables), ref reset);
+        var filters = batch.Nsx is null ? previous?.NsxFilters ?? [] : BuildFilters(batch, previous, Since(times.Nsx), ref reset);
 
         return new HostSnapshot(
             batch.Host,
@@ -24,22 +26,21 @@ public static class SnapshotBuilder
             batch.CollectedAt,
             receivedAt,
             virtuals,
-            batch.Ipvs?.Connections?.TopSynRecvSources ?? [],
+            batch.Ipvs is null ? previous?.TopSynRecvSources ?? [] : batch.Ipvs.Connections?.TopSynRecvSources ?? [],
             rules,
-            batch.Iptables?.SelectMany(d => d.NeutronPorts).ToList() ?? [],
+            batch.Iptables is null ? previous?.NeutronPorts ?? [] : batch.Iptables.SelectMany(d => d.NeutronPorts).ToList(),
             filters,
-            batch.Keepalived?.Instances ?? [],
-            batch.Keepalived?.RealServers ?? [],
-            reset);
+            batch.Keepalived is null ? previous?.Vrrp ?? [] : batch.Keepalived.Instances,
+            batch.Keepalived is null ? previous?.HealthChecks ?? [] : batch.Keepalived.RealServers,
+            reset,
+            new SectionTimes(
+                batch.Ipvs is null ? times.Ipvs : batch.CollectedAt,
+                batch.Iptables is null ? times.Iptables : batch.CollectedAt,
+                batch.Nsx is null || NamesOnly(batch.Nsx) ? times.Nsx : batch.CollectedAt));
     }
 
-    private static List<VirtualServiceLive> BuildVirtuals(IpvsSnapshot? ipvs, HostSnapshot? previous, TimeSpan elapsed, ref bool reset)
+    private static List<VirtualServiceLive> BuildVirtuals(IpvsSnapshot ipvs, HostSnapshot? previous, TimeSpan elapsed, ref bool reset)
     {
-        if (ipvs is null)
-        {
-            return [];
-        }
-
         var services = (ipvs.Services?.Services ?? []).ToDictionary(s => (s.Protocol, s.Virtual ?? $"FWM:{s.FirewallMark}"));
         var before = previous?.Virtuals.ToDictionary(v => (v.Protocol, v.Virtual));
         var result = new List<VirtualServiceLive>();
@@ -95,6 +96,8 @@ public static class SnapshotBuilder
         return result;
     }
 
+    private static bool NamesOnly(Core.Nsx.NsxFirewallStats nsx) => nsx.Filters.Count > 0 && nsx.Filters.All(f => f.Counters.Count == 0) && nsx.Rules.Count == 0;
+
     private static List<NsxFilterLive> BuildFilters(AgentBatch batch, HostSnapshot? previous, TimeSpan elapsed, ref bool reset)
     {
         if (batch.Nsx is null)
@@ -103,12 +106,31 @@ public static class SnapshotBuilder
         }
 
         var before = previous?.NsxFilters.ToDictionary(f => f.Filter.Name, f => f.Filter);
+        if (NamesOnly(batch.Nsx) && previous is { NsxFilters.Count: > 0 })
+        {
+            // summarize-dvfilter names VMs and carries no counters: name the known filters, keep their counters and rates.
+            var names = batch.Nsx.Filters.ToDictionary(f => f.Name, f => f);
+            foreach (var known in previous.NsxFilters)
+            {
+                if (names.TryGetValue(known.Filter.Name, out var named))
+                {
+                    known.Filter.VmName = named.VmName ?? known.Filter.VmName;
+                    known.Filter.VnicIndex ??= named.VnicIndex;
+                }
+            }
+
+            return [.. previous.NsxFilters];
+        }
+
         var result = new List<NsxFilterLive>();
         foreach (var filter in batch.Nsx.Filters.DistinctBy(f => f.Name))
         {
             var rates = new Dictionary<string, double>(StringComparer.Ordinal);
             var filterReset = false;
             var then = before?.GetValueOrDefault(filter.Name);
+            // getfilterstat does not name the VM; summarize-dvfilter did, earlier.
+            filter.VmName ??= then?.VmName;
+            filter.VnicIndex ??= then?.VnicIndex;
             foreach (var (reason, value) in filter.Counters)
             {
                 // NSX omits zero counters, so a reason missing last time was zero then.
