@@ -15,7 +15,7 @@ public static class AccountApi
 
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/account/login", LoginAsync).AllowAnonymous().WithName("Login");
+        app.MapPost("/account/login", LoginAsync).AllowAnonymous().RequireRateLimiting(DashboardPolicies.LoginRateLimit).WithName("Login");
         app.MapPost("/account/logout", (Delegate)LogoutAsync).WithName("Logout");
         app.MapGet("/culture", SetCulture).AllowAnonymous().WithName("SetCulture");
         return app;

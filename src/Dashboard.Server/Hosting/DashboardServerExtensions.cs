@@ -55,6 +55,7 @@ public static class DashboardServerExtensions
 
         // Identity: bearer tokens for machines, cookies for people and wall screens.
         services.AddSingleton<TokenValidator>();
+        services.AddHostedService<FirstAdminBootstrap>();
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = "smart";
@@ -120,6 +121,10 @@ public static class DashboardServerExtensions
                 return RateLimitPartition.GetFixedWindowLimiter(context.User.Identity?.Name ?? context.Connection.RemoteIpAddress?.ToString() ?? "",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
+            // Password guessing: a handful of tries per minute per client address, on top of the per-user lockout.
+            o.AddPolicy(DashboardPolicies.LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.OnRejected = (context, _) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry)
@@ -150,6 +155,7 @@ public static class DashboardServerExtensions
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseRequestLocalization(o => o.SetDefaultCulture(AccountApi.Cultures[0]).AddSupportedCultures(AccountApi.Cultures).AddSupportedUICultures(AccountApi.Cultures));
         app.UseStaticFiles();
         app.UseAuthentication();

@@ -10,6 +10,7 @@ public static class DashboardPolicies
     public const string Operate = "operate";
     public const string Administer = "administer";
     public const string IngestRateLimit = "ingest-per-token";
+    public const string LoginRateLimit = "login-per-address";
 
     public const string TokenScheme = "Token";
     public const string AuthKindClaim = "auth_kind";
