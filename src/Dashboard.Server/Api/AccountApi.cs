@@ -16,7 +16,7 @@ public static class AccountApi
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/account/login", LoginAsync).AllowAnonymous().RequireRateLimiting(DashboardPolicies.LoginRateLimit).WithName("Login");
-        app.MapPost("/account/logout", (Delegate)LogoutAsync).WithName("Logout");
+        app.MapPost("/account/logout", LogoutAsync).RequireAuthorization(DashboardPolicies.View).WithName("Logout");
         app.MapGet("/culture", SetCulture).AllowAnonymous().WithName("SetCulture");
         return app;
     }
@@ -56,10 +56,11 @@ public static class AccountApi
         return Results.LocalRedirect(back);
     }
 
-    public static async Task<IResult> LogoutAsync(HttpContext context)
+    /// <summary>Binding the form makes the framework check the antiforgery token: a forged cross-site form cannot log anyone out.</summary>
+    public static async Task<IResult> LogoutAsync([FromForm] string? returnUrl, HttpContext context)
     {
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        return Results.LocalRedirect("/login");
+        return Results.LocalRedirect("/login" + (returnUrl is null ? "" : "?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl))));
     }
 
     public static IResult SetCulture(string? c, string? redirect, HttpContext context)
