@@ -47,6 +47,9 @@ public static class DashboardServerExtensions
         // Ingest and live state.
         services.AddSingleton<IngestService>();
         services.AddSingleton<LiveStore>();
+        services.AddSingleton<StoredBatchReader>();
+        services.AddSingleton<ServerInstance>();
+        services.AddHostedService<ClusterSync>();
 
         // Diagnosis: known failures named from the live fleet, with history.
         services.AddSingleton<FindingRepository>();

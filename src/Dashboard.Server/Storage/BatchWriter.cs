@@ -13,7 +13,7 @@ public enum WriteStatus
 public sealed record WriteResult(WriteStatus Status, long Sequence, int Rows);
 
 /// <summary>Stores one batch in one transaction: all of it, or (a replay, a failure) none of it.</summary>
-public sealed class BatchWriter(DashboardDatabase database, DimensionIdCache ids)
+public sealed class BatchWriter(DashboardDatabase database, DimensionIdCache ids, Live.ServerInstance instance)
 {
     private readonly IptablesSampleWriter _iptables = new(ids);
     private readonly NsxSampleWriter _nsx = new(ids);
@@ -68,6 +68,9 @@ public sealed class BatchWriter(DashboardDatabase database, DimensionIdCache ids
         await _iptables.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Iptables, resolved, ct);
         await _nsx.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Nsx, resolved, ct);
         await KeepalivedStateWriter.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Keepalived, ct);
+        // Delivered to the other instances only if, and when, this transaction commits.
+        await conn.ExecuteAsync(new CommandDefinition("select pg_notify(@channel, @payload)",
+            new { channel = Live.ClusterSync.Channel, payload = Live.ClusterSync.Payload(instance, origin.Role, batch.Host, batch.CollectedAt) }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         ids.AddCommitted(resolved);
         return new WriteResult(WriteStatus.Stored, sequence.Value, rows);

@@ -77,6 +77,25 @@ public static class IpvsSampleWriter
             rows += services.Count;
         }
 
+        var sources = ipvs.Connections?.TopSynRecvSources ?? [];
+        if (sources.Count > 0)
+        {
+            const string copy = "copy ipvs_synrecv_sources (collected_at, director, protocol, virtual, client, connections) from stdin (format binary)";
+            await using var importer = await conn.BeginBinaryImportAsync(copy, ct);
+            foreach (var source in sources)
+            {
+                await importer.StartRowAsync(ct);
+                await importer.WriteAsync(collectedAt, NpgsqlDbType.TimestampTz, ct);
+                await importer.WriteAsync(director, NpgsqlDbType.Text, ct);
+                await importer.WriteAsync(source.Protocol, NpgsqlDbType.Text, ct);
+                await importer.WriteAsync(source.Virtual, NpgsqlDbType.Text, ct);
+                await importer.WriteAsync(source.Client, NpgsqlDbType.Text, ct);
+                await importer.WriteAsync(source.Connections, NpgsqlDbType.Bigint, ct);
+            }
+
+            await importer.CompleteAsync(ct);
+        }
+
         return rows;
     }
 

@@ -4,7 +4,7 @@ namespace Dashboard.Server.Storage;
 public static class PartitionedTables
 {
     public static readonly string[] Raw =
-        ["ipvs_rs_samples", "ipvs_service_samples", "iptables_rule_samples", "nsx_filter_samples", "nsx_rule_samples"];
+        ["ipvs_rs_samples", "ipvs_service_samples", "ipvs_synrecv_sources", "iptables_rule_samples", "nsx_filter_samples", "nsx_rule_samples"];
 
     public static readonly string[] Rollups = ["ipvs_rs_rollup_1m", "iptables_rule_rollup_1m", "nsx_filter_rollup_1m"];
 

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Dapper;
+using Dashboard.Server.Storage;
+using Npgsql;
+
+namespace Dashboard.Server.Live;
+
+/// <summary>
+/// Keeps every server instance's live store in step: each committed batch is announced with NOTIFY in its own transaction,
+/// the other instances LISTEN and rebuild it from the stored samples. At start, the last known state of every recently seen
+/// host is loaded, so a restarted server does not show an empty dashboard.
+/// </summary>
+public sealed class ClusterSync(
+    DashboardDatabase database,
+    StoredBatchReader reader,
+    LiveStore live,
+    ServerInstance instance,
+    ILogger<ClusterSync> logger) : BackgroundService
+{
+    public const string Channel = "dashboard_batches";
+    private static readonly TimeSpan s_warmWindow = TimeSpan.FromHours(1);
+    private readonly Channel<(string Role, string Host, DateTimeOffset At)> _pending = System.Threading.Channels.Channel.CreateBounded<(string, string, DateTimeOffset)>(
+        new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+
+    /// <summary>The NOTIFY payload of a batch this instance committed.</summary>
+    public static string Payload(ServerInstance from, string role, string host, DateTimeOffset collectedAt) =>
+        string.Join('|', from.Id, role, collectedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), host);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await WarmStartAsync(stoppingToken);
+        var apply = ApplyLoopAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ListenAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Listening for other instances' batches failed, retrying: {Reason}", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+        }
+
+        await apply;
+    }
+
+    private async Task ListenAsync(CancellationToken ct)
+    {
+        // A connection of its own, outside the pool: LISTEN belongs to one session.
+        var builder = new NpgsqlConnectionStringBuilder(database.DataSource.ConnectionString) { Pooling = false, KeepAlive = 30 };
+        await using var conn = new NpgsqlConnection(builder.ConnectionString);
+        await conn.OpenAsync(ct);
+        conn.Notification += (_, e) =>
+        {
+            var parts = e.Payload.Split('|', 4);
+            if (parts.Length == 4 && parts[0] != instance.Id && long.TryParse(parts[2], CultureInfo.InvariantCulture, out var ticks))
+            {
+                _pending.Writer.TryWrite((parts[1], parts[3], new DateTimeOffset(ticks, TimeSpan.Zero)));
+            }
+        };
+        await using (var listen = new NpgsqlCommand($"listen {Channel}", conn))
+        {
+            await listen.ExecuteNonQueryAsync(ct);
+        }
+
+        while (!ct.IsCancellationRequested)
+        {
+            await conn.WaitAsync(ct);
+        }
+    }
+
+    private async Task ApplyLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var (role, host, at) in _pending.Reader.ReadAllAsync(ct))
+            {
+                try
+                {
+                    live.Apply(await reader.ReadAsync(host, at, ct), role, DateTimeOffset.UtcNow);
+                }
+                catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+                {
+                    logger.LogWarning("Could not load {Host}'s batch of {At:O} announced by another instance: {Reason}", host, at, e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task WarmStartAsync(CancellationToken ct)
+    {
+        try
+        {
+            const string sql = "select name, role from hosts where last_seen > now() - @window order by name";
+            await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+            var hosts = (await conn.QueryAsync<(string Name, string Role)>(new CommandDefinition(sql, new { window = s_warmWindow }, cancellationToken: ct))).ToList();
+            foreach (var (name, role) in hosts)
+            {
+                foreach (var at in await reader.LatestTimesAsync(name, s_warmWindow, ct))
+                {
+                    var batch = await reader.ReadAsync(name, at, ct);
+                    live.Apply(batch, role, at);
+                }
+            }
+
+            if (hosts.Count > 0)
+            {
+                logger.LogInformation("Loaded the last known state of {Count} hosts", hosts.Count);
+            }
+        }
+        catch (Exception e) when (Ingest.IngestService.IsDatabaseUnavailable(e) || e is PostgresException)
+        {
+            logger.LogWarning("Could not load the last known state: {Reason}", e.Message);
+        }
+    }
+}
