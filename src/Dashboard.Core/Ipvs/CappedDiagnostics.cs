@@ -24,7 +24,7 @@ internal sealed class CappedDiagnostics
     {
         if (Admit(line, field, problem, severity))
         {
-            _kept.Add(new ParseDiagnostic(line, field, $"{problem}: '{Tokens.Show(text)}'", severity));
+            _kept.Add(new ParseDiagnostic(line, field, $"{problem}: {Tokens.Show(text)}", severity));
         }
     }
 

@@ -419,7 +419,7 @@ public sealed class IpvsadmListParser
         Span<ulong> values = stackalloc ulong[5];
         for (var i = 0; i < values.Length; i++)
         {
-            if (!Tokens.Next(ref rest, out var token))
+            if (!LargeNumber.NextToken(ref rest, out var token))
             {
                 _diagnostics.Report(number, columns[i], Ends, line);
                 return false;

@@ -38,9 +38,9 @@ public sealed class IpvsadmConnectionParserTests
         var outcome = IpvsadmConnectionParser.Parse(Text(SeedOutput));
 
         var diagnostic = Assert.Single(outcome.Diagnostics);
-        Assert.Equal(new ParseDiagnostic(4, "state", "unknown state name, counted verbatim: 'SYN_REVV'", DiagnosticSeverity.Warning), diagnostic);
+        Assert.Equal(new ParseDiagnostic(4, "state", "unknown state name, counted verbatim: SYN_REVV", DiagnosticSeverity.Warning), diagnostic);
         var warning = Assert.Single(outcome.Value.Warnings);
-        Assert.Equal((4L, "state", "unknown state name, counted verbatim: 'SYN_REVV'", DiagnosticSeverity.Warning), (warning.Line, warning.Field, warning.Message, warning.Severity));
+        Assert.Equal((4L, "state", "unknown state name, counted verbatim: SYN_REVV", DiagnosticSeverity.Warning), (warning.Line, warning.Field, warning.Message, warning.Severity));
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class IpvsadmConnectionParserTests
         var outcome = IpvsadmConnectionParser.Parse(Text(text));
 
         var diagnostic = Assert.Single(outcome.Diagnostics);
-        Assert.Equal((2L, "expire", $"not mm:ss: '{expire}'", DiagnosticSeverity.Error), (diagnostic.Line, diagnostic.Field, diagnostic.Reason, diagnostic.Severity));
+        Assert.Equal((2L, "expire", $"not mm:ss: {expire}", DiagnosticSeverity.Error), (diagnostic.Line, diagnostic.Field, diagnostic.Reason, diagnostic.Severity));
         Assert.Equal(1, outcome.Value.Connections);
     }
 
@@ -178,7 +178,7 @@ public sealed class IpvsadmConnectionParserTests
 
         var outcome = IpvsadmConnectionParser.Parse(Text(text));
 
-        Assert.Equal(["unknown state name, counted verbatim: 'WEIRD'", "unknown state name, counted verbatim: 'ODDER'"], outcome.Diagnostics.Select(d => d.Reason));
+        Assert.Equal(["unknown state name, counted verbatim: WEIRD", "unknown state name, counted verbatim: ODDER"], outcome.Diagnostics.Select(d => d.Reason));
         Assert.Equal(new[] { 1L, 1001L }, outcome.Diagnostics.Select(d => d.Line));
         Assert.Equal(1000, outcome.Value.ByState["WEIRD"]);
     }
@@ -201,10 +201,10 @@ public sealed class IpvsadmConnectionParserTests
 
     [Theory]
     [InlineData("TCP 01:57 SYN_RECV 10.0.19.92:37358 10.1.26.252:10051", "destination", "line ends before this field")]
-    [InlineData("TCP 01:57 SYN_RECV 10.0.19.92 10.1.26.252:10051 10.1.26.139:10051", "source", "no ':port' after the address: '10.0.19.92'")]
-    [InlineData("TCP 01:57 SYN_RECV 10.0.19.92:37358 10.1.26.252:70000 10.1.26.139:10051", "virtual", "port is neither 0-65535 nor a service name: '10.1.26.252:70000'")]
-    [InlineData("TCP 01:57 SYN_RECV 10.0.19.92:37358 10.1.26.252:10051 10.1.26.300:10051", "destination", "not an IPv4 address, [IPv6] address or host name: '10.1.26.300:10051'")]
-    [InlineData("TCP 01:57 SYN_RECV 10.0.19.92:37358 [2001:db8::zz]:80 10.1.26.139:10051", "virtual", "not an IPv4 address, [IPv6] address or host name: '[2001:db8::zz]:80'")]
+    [InlineData("TCP 01:57 SYN_RECV 10.0.19.92 10.1.26.252:10051 10.1.26.139:10051", "source", "no ':port' after the address: 10.0.19.92")]
+    [InlineData("TCP 01:57 SYN_RECV 10.0.19.92:37358 10.1.26.252:70000 10.1.26.139:10051", "virtual", "port is neither 0-65535 nor a service name: 10.1.26.252:70000")]
+    [InlineData("TCP 01:57 SYN_RECV 10.0.19.92:37358 10.1.26.252:10051 10.1.26.300:10051", "destination", "not an IPv4 address, [IPv6] address or host name: 10.1.26.300:10051")]
+    [InlineData("TCP 01:57 SYN_RECV 10.0.19.92:37358 [2001:db8::zz]:80 10.1.26.139:10051", "virtual", "not an IPv4 address, [IPv6] address or host name: [2001:db8::zz]:80")]
     [InlineData("TCP 01:57", "state", "line ends before this field")]
     public void Parse_DamagedField_PreciseDiagnosticAndNextLineStillCounted(string damaged, string field, string reason)
     {
@@ -229,7 +229,7 @@ public sealed class IpvsadmConnectionParserTests
         var outcome = IpvsadmConnectionParser.Parse(Text(text));
 
         Assert.Equal(101, outcome.Diagnostics.Count);
-        Assert.All(outcome.Diagnostics.Take(100), d => Assert.Equal("not mm:ss: 'xx:yy'", d.Reason));
+        Assert.All(outcome.Diagnostics.Take(100), d => Assert.Equal("not mm:ss: xx:yy", d.Reason));
         Assert.Equal(new ParseDiagnostic(101, "expire", "900 more lines rejected: not mm:ss"), outcome.Diagnostics[100]);
         Assert.Equal(1, outcome.Value.Connections);
         Assert.Equal(101, outcome.Value.Warnings.Count);
