@@ -45,6 +45,74 @@ internal static class IpAddressText
         return true;
     }
 
+    /// <summary>"a.b.c.d:port" in one pass, the common case of every connection row.</summary>
+    public static bool TryParseIpv4Endpoint(ReadOnlySpan<byte> text, out uint address, out ushort port) =>
+        TryParseIpv4EndpointPrefix(text, out var used, out address, out port) && used == text.Length;
+
+    /// <summary>An "a.b.c.d:port" at the start of <paramref name="text"/>; <paramref name="used"/> is where it ends.</summary>
+    public static bool TryParseIpv4EndpointPrefix(ReadOnlySpan<byte> text, out int used, out uint address, out ushort port)
+    {
+        address = 0;
+        port = 0;
+        used = 0;
+        uint octet = 0;
+        var digits = 0;
+        var dots = 0;
+        var i = 0;
+        for (; i < text.Length; i++)
+        {
+            var b = text[i];
+            var digit = (uint)(b - '0');
+            if (digit <= 9)
+            {
+                octet = (octet * 10) + digit;
+                if (++digits > 3)
+                {
+                    return false;
+                }
+            }
+            else if (b == '.' && digits > 0 && dots < 3 && octet <= 255)
+            {
+                address = (address << 8) | octet;
+                octet = 0;
+                digits = 0;
+                dots++;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        if (dots != 3 || digits == 0 || octet > 255 || i == text.Length || text[i] != (byte)':')
+        {
+            return false;
+        }
+
+        address = (address << 8) | octet;
+        uint value = 0;
+        var start = ++i;
+        for (; i < text.Length && i - start <= 5; i++)
+        {
+            var digit = (uint)(text[i] - '0');
+            if (digit > 9)
+            {
+                break;
+            }
+
+            value = (value * 10) + digit;
+        }
+
+        if (i == start || i - start > 5 || value > ushort.MaxValue)
+        {
+            return false;
+        }
+
+        port = (ushort)value;
+        used = i;
+        return true;
+    }
+
     // IPAddress.TryParse would allocate an object per line; this reads the same text into a UInt128.
     public static bool TryParseIpv6(ReadOnlySpan<byte> text, out UInt128 address)
     {
