@@ -16,28 +16,51 @@ internal static class Ipv4EndpointScanner
 {
     private const ulong Max65535 = ((ulong)'6' << 32) | ((ulong)'5' << 24) | ((ulong)'5' << 16) | ((ulong)'3' << 8) | '5';
 
-    /// <summary>True when a valid IPv4 endpoint starts at <paramref name="start"/> and a blank follows it.</summary>
+    /// <summary>
+    /// True when a valid IPv4 endpoint starts at <paramref name="start"/> and blanks follow it;
+    /// <paramref name="next"/> is where the next field starts (the line's length when there is none).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryCheck(ReadOnlySpan<byte> line, int start, out int length, out bool portIsZero)
+    public static bool TryCheck(ReadOnlySpan<byte> line, int start, out int length, out bool portIsZero, out int next)
     {
         if (!Vector256.IsHardwareAccelerated || start + 40 > line.Length)
         {
             var parsed = IpAddressText.TryParseIpv4EndpointPrefix(line[start..], out length, out _, out var port);
             portIsZero = port == 0;
-            return parsed && start + length < line.Length && line[start + length] <= (byte)' ';
+            next = start + length;
+            while (next < line.Length && line[next] <= (byte)' ')
+            {
+                next++;
+            }
+
+            return parsed && next > start + length;
         }
 
-        return TryCheckVector(ref Unsafe.Add(ref MemoryMarshal.GetReference(line), start), out length, out portIsZero);
+        var ok = TryCheckVector(ref Unsafe.Add(ref MemoryMarshal.GetReference(line), start), out length, out portIsZero, out var blanks);
+        // The next field is usually within the same 32 bytes; a longer run of padding is rare.
+        var after = ~blanks & (uint.MaxValue << length);
+        next = after != 0 && length < 32 ? start + BitOperations.TrailingZeroCount(after) : SkipBlanks(line, start + length);
+        return ok;
+    }
+
+    private static int SkipBlanks(ReadOnlySpan<byte> line, int from)
+    {
+        while (from < line.Length && line[from] <= (byte)' ')
+        {
+            from++;
+        }
+
+        return from;
     }
 
     // The caller guarantees 40 readable bytes from the field start.
-    private static bool TryCheckVector(ref byte field, out int length, out bool portIsZero)
+    private static bool TryCheckVector(ref byte field, out int length, out bool portIsZero, out uint blanks)
     {
         var bytes = Vector256.LoadUnsafe(ref field);
         var digits = Vector256.LessThanOrEqual(bytes - Vector256.Create((byte)'0'), Vector256.Create((byte)9)).ExtractMostSignificantBits();
         var dots = Vector256.Equals(bytes, Vector256.Create((byte)'.')).ExtractMostSignificantBits();
         var colons = Vector256.Equals(bytes, Vector256.Create((byte)':')).ExtractMostSignificantBits();
-        var blanks = Vector256.LessThanOrEqual(bytes, Vector256.Create((byte)' ')).ExtractMostSignificantBits();
+        blanks = Vector256.LessThanOrEqual(bytes, Vector256.Create((byte)' ')).ExtractMostSignificantBits();
         length = BitOperations.TrailingZeroCount(blanks);
         portIsZero = false;
         if (length < 9 || length > 21)

@@ -73,14 +73,13 @@ public static class IpvsadmConnectionParser
         var protocol = KnownConnectionProtocols.FindCommon(line[..3]);
         var state = PaddedStateColumn.Find(line.Slice(11, PaddedStateColumn.Width));
         if (protocol < 0 || state < 0 || !IsPaddedMinutesSeconds(line.Slice(4, 6))
-            || !Ipv4EndpointScanner.TryCheck(line, 23, out var used, out var clientPortZero))
+            || !Ipv4EndpointScanner.TryCheck(line, 23, out var used, out var clientPortZero, out var pairStart))
         {
             return false;
         }
 
-        var pairStart = Blanks.SkipSpaces(line, 23 + used);
-        return pairStart > 23 + used && pairStart < line.Length
-            && table.TryCountSeen(protocol, state, clientPortZero, line[pairStart..].TrimEnd((byte)' '), out var tracker)
+        return pairStart < line.Length
+            && table.TryCountSeen(protocol, state, clientPortZero, Tokens.TrimBlanks(line[pairStart..]), out var tracker)
             && OfferSource(table, tracker, line.Slice(23, used));
     }
 

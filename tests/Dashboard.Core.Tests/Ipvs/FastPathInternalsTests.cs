@@ -59,14 +59,14 @@ public sealed class FastPathInternalsTests
             };
             var line = Encoding.ASCII.GetBytes("TCP 01:57  SYN_RECV    " + text + (random.Next(2) == 0 ? " " : "\t") + "10.1.26.252:10051  10.1.26.139:10051");
 
-            var checkedOk = Ipv4EndpointScanner.TryCheck(line, 23, out var length, out var portIsZero);
+            var checkedOk = Ipv4EndpointScanner.TryCheck(line, 23, out var length, out var portIsZero, out var next);
             var parsedOk = IpAddressText.TryParseIpv4EndpointPrefix(line.AsSpan(23), out var used, out _, out var port)
                 && line[23 + used] <= (byte)' ';
 
             Assert.True(parsedOk == checkedOk, text);
             if (checkedOk)
             {
-                Assert.Equal((used, port == 0), (length, portIsZero));
+                Assert.Equal((used, port == 0, 24 + used), (length, portIsZero, next));
             }
         }
     }
@@ -76,8 +76,8 @@ public sealed class FastPathInternalsTests
     {
         var line = "TCP 01:57  SYN_RECV    10.0.19.92:0 x"u8;
 
-        Assert.True(Ipv4EndpointScanner.TryCheck(line, 23, out var length, out var portIsZero));
-        Assert.Equal((12, true), (length, portIsZero));
+        Assert.True(Ipv4EndpointScanner.TryCheck(line, 23, out var length, out var portIsZero, out var next));
+        Assert.Equal((12, true, 36), (length, portIsZero, next));
     }
 
     [Theory]
