@@ -17,8 +17,6 @@ internal sealed class CappedDiagnostics
         _maxPerKind = Math.Max(1, maxPerKind);
     }
 
-    public int ErrorCount { get; private set; }
-
     /// <summary>Records a problem whose message names the offending text.</summary>
     public void Report(long line, string? field, string problem, ReadOnlySpan<byte> text, DiagnosticSeverity severity = DiagnosticSeverity.Error)
     {
@@ -54,11 +52,6 @@ internal sealed class CappedDiagnostics
 
     private bool Admit(long line, string? field, string problem, DiagnosticSeverity severity)
     {
-        if (severity == DiagnosticSeverity.Error)
-        {
-            ErrorCount++;
-        }
-
         ref var tally = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_tallies, (field, problem), out var seen);
         if (!seen)
         {

@@ -56,7 +56,7 @@ internal sealed class ConnectionTableAggregator
     public bool TryCountSeen(int protocol, int state, bool clientPortZero, ReadOnlySpan<byte> pair, out int sourceTracker)
     {
         sourceTracker = -1;
-        if (!_seenPairs.TryGet((uint)protocol, pair, out var index))
+        if ((uint)state >= CommonStates || !_seenPairs.TryGet((uint)protocol, pair, out var index))
         {
             return false;
         }

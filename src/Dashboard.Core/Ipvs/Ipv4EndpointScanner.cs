@@ -76,8 +76,7 @@ internal static class Ipv4EndpointScanner
         var addressDigits = digits & ((1u << colon) - 1);
         var portDigits = length - colon - 1;
 
-        // A three-digit octet (three digits in a row; four are refused below) is over 255 when it reads 3xx-9xx,
-        // 26x-29x or 256-259: compared digit by digit over the whole field at once.
+        // A three-digit octet is over 255 when it reads 3xx-9xx, 26x-29x or 256-259: checked for all octets at once.
         var threeDigitStarts = addressDigits & (addressDigits >> 1) & (addressDigits >> 2);
         var above2 = Vector256.GreaterThan(bytes, Vector256.Create((byte)'2')).ExtractMostSignificantBits();
         var is2 = Vector256.Equals(bytes, Vector256.Create((byte)'2')).ExtractMostSignificantBits();

@@ -14,7 +14,7 @@ public sealed class IpvsConnectionParseOptions
     /// <summary>Virtual services whose SYN_RECV sources are tracked; later ones are counted but not broken down.</summary>
     public int MaxTrackedVirtuals { get; init; } = 1024;
 
-    /// <summary>Distinct (protocol, virtual, destination, state) tuples; rows beyond it are rejected.</summary>
+    /// <summary>Distinct (protocol, virtual, destination) pairs, and as many tuples with a rare state; rows beyond are rejected.</summary>
     public int MaxDistinctAggregates { get; init; } = 250_000;
 
     /// <summary>Distinct IPv6/name endpoints, protocol names and state names, each.</summary>

@@ -16,7 +16,7 @@ public sealed class ConnectionTableProperties
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void Parse_RandomIpvsadmTable_SameCountsAsReference(int seed)
+    public void Parse_RandomDocumentedLayoutIpvsadmTable_SameCountsAsReference(int seed)
     {
         var rows = RandomRows(seed, 30_000);
         var text = IpvsadmConnTitle + string.Concat(rows.Select(r => IpvsadmConnRow(r.Protocol, Expire(r.Expires), r.State, $"{r.Client}:{r.ClientPort}", $"{r.Virtual}:{r.VirtualPort}", $"{r.Destination}:{r.DestinationPort}")));
@@ -29,7 +29,7 @@ public sealed class ConnectionTableProperties
     [Theory]
     [InlineData(4)]
     [InlineData(5)]
-    public void Parse_RandomProcTable_SameCountsAsReference(int seed)
+    public void Parse_RandomDocumentedLayoutProcTable_SameCountsAsReference(int seed)
     {
         var rows = RandomRows(seed, 30_000);
         var text = ProcConnTitle + string.Concat(rows.Select(r => ProcConnRow(r.Protocol, Ipv4(r.Client), r.ClientPort, Ipv4(r.Virtual), r.VirtualPort, Ipv4(r.Destination), r.DestinationPort, r.State, (uint)r.Expires)));
@@ -40,7 +40,7 @@ public sealed class ConnectionTableProperties
     }
 
     [Fact]
-    public void Parse_MoreRowsOfTheSameTable_AllocationDoesNotGrow()
+    public void Parse_MoreRowsOfTheSameDocumentedLayoutTable_AllocationDoesNotGrow()
     {
         var rows = RandomRows(6, 200_000);
         byte[] Table(int count) => Encoding.ASCII.GetBytes(IpvsadmConnTitle + string.Concat(rows.Take(count).Select(r =>

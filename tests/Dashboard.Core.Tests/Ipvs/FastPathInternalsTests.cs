@@ -107,7 +107,7 @@ public sealed class FastPathInternalsTests
     }
 
     [Fact]
-    public void RawTupleCache_ManyKeysOfEveryLength_FoundExactlyAndOnlyUnderTheirSalt()
+    public void TryGet_ManyKeysOfEveryLength_FoundExactlyAndOnlyUnderTheirSalt()
     {
         var cache = new RawTupleCache(100_000);
         var keys = Enumerable.Range(0, 5000).Select(i => Encoding.ASCII.GetBytes($"10.1.{i % 251}.{i % 7}:{i} ".PadRight(1 + (i % 90), '#'))).ToList();
@@ -127,7 +127,7 @@ public sealed class FastPathInternalsTests
     }
 
     [Fact]
-    public void RawTupleCache_SameKeyAddedAgain_KeepsTheFirstAndDoesNotGrow()
+    public void Add_SameKeyAgain_KeepsTheFirstAndDoesNotGrow()
     {
         var cache = new RawTupleCache(2);
         cache.Add(1, "a"u8, 1);
@@ -140,7 +140,7 @@ public sealed class FastPathInternalsTests
     }
 
     [Fact]
-    public void RawTupleCache_Full_StopsAdding()
+    public void Add_CacheFull_KeyNotStored()
     {
         var cache = new RawTupleCache(2);
         cache.Add(1, "a"u8, 1);
@@ -152,7 +152,7 @@ public sealed class FastPathInternalsTests
     }
 
     [Fact]
-    public void ShortBytes_EqualAndHash_AgreeWithSequenceEqual()
+    public void Equal_RandomBytes_AgreesWithSequenceEqualAndEqualKeysHashAlike()
     {
         var random = new Random(3);
         for (var i = 0; i < 20_000; i++)

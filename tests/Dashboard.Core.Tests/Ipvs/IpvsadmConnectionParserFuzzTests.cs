@@ -16,7 +16,7 @@ public sealed class IpvsadmConnectionParserFuzzTests
         + IpvsadmConnRow("TCP", "01:57", "SYN_RECV", "client.example:37358", "10.1.26.252:zabbix-trapper", "10.1.26.139:zabbix-trapper");
 
     [Fact]
-    public void Parse_MutatedSamples_NeverThrowAndDiagnosticsCarryLines()
+    public void Parse_MutatedSeedAndDocumentedLayoutSamples_NeverThrowAndDiagnosticsCarryLines()
     {
         ParserFuzzing.MutatedSamplesNeverThrow(IpvsadmConnectionParser.Parse, [Encoding.UTF8.GetBytes(s_sample)], seed: 1);
     }
@@ -28,7 +28,7 @@ public sealed class IpvsadmConnectionParserFuzzTests
     }
 
     [Fact]
-    public void Parse_GarbageBetweenGoodLines_EveryGoodLineCounted()
+    public void Parse_GarbageBetweenSeedAndDocumentedLayoutLines_EveryGoodLineCounted()
     {
         var mixed = new InputMutator(3).Interleave(s_sample, 200);
 
@@ -42,7 +42,7 @@ public sealed class IpvsadmConnectionParserFuzzTests
     }
 
     [Fact]
-    public void Parse_TenMegabyteLine_SkippedAndRestCounted()
+    public void Parse_TenMegabyteLineAmongSeedAndDocumentedLayoutLines_SkippedAndRestCounted()
     {
         var outcome = ParserFuzzing.WithTenMegabyteLine(IpvsadmConnectionParser.Parse, s_sample);
 
@@ -50,7 +50,7 @@ public sealed class IpvsadmConnectionParserFuzzTests
     }
 
     [Fact]
-    public void Parse_ExtremeValuesInFields_RejectedWithoutThrowing()
+    public void Parse_DocumentedLayoutWithExtremeValues_RejectedWithoutThrowing()
     {
         var text = IpvsadmConnRow("TCP", "18446744073709551615:59", "ESTABLISHED", "10.0.0.1:18446744073709551615", "10.1.26.252:80", "10.1.26.139:80")
             + IpvsadmConnRow("TCP", "-1:00", "ESTABLISHED", "10.0.0.1:-5", "10.1.26.252:80", "10.1.26.139:80")

@@ -118,7 +118,7 @@ public sealed class IpvsadmConnectionParserTests
     [InlineData("00:60")]
     [InlineData("0a:10")]
     [InlineData("0010")]
-    public void Parse_ExpireNotMinutesSeconds_LineRejectedWithField(string expire)
+    public void Parse_DocumentedLayoutExpireNotMinutesSeconds_LineRejectedWithField(string expire)
     {
         var text = IpvsadmConnRow("TCP", "01:00", "ESTABLISHED", "10.0.0.1:1000", "10.1.26.252:80", "10.1.26.139:80")
             + IpvsadmConnRow("TCP", expire, "ESTABLISHED", "10.0.0.1:1001", "10.1.26.252:80", "10.1.26.139:80");
@@ -171,7 +171,7 @@ public sealed class IpvsadmConnectionParserTests
     }
 
     [Fact]
-    public void Parse_ManyRowsOfOneUnknownState_OneWarningOnly()
+    public void Parse_DocumentedLayoutRowsOfOneUnknownState_OneWarningOnly()
     {
         var text = string.Concat(Enumerable.Range(0, 1000).Select(i => IpvsadmConnRow("TCP", "00:10", "WEIRD", $"10.0.{i / 250}.{i % 250}:4000", "10.1.26.252:80", "10.1.26.139:80")))
             + IpvsadmConnRow("TCP", "00:10", "ODDER", "10.0.9.9:4000", "10.1.26.252:80", "10.1.26.139:80");
@@ -184,7 +184,7 @@ public sealed class IpvsadmConnectionParserTests
     }
 
     [Fact]
-    public void Parse_NamesInsteadOfNumbers_KeptAsPrintedWithOneWarning()
+    public void Parse_DocumentedLayoutNamesInsteadOfNumbers_KeptAsPrintedWithOneWarning()
     {
         var text = IpvsadmConnRow("TCP", "01:57", "SYN_RECV", "client-7.example:37358", "10.1.26.252:zabbix-trapper", "10.1.26.139:zabbix-trapper")
             + IpvsadmConnRow("TCP", "01:57", "SYN_RECV", "client-7.example:37359", "10.1.26.252:zabbix-trapper", "10.1.26.139:zabbix-trapper");
@@ -206,7 +206,7 @@ public sealed class IpvsadmConnectionParserTests
     [InlineData("TCP 01:57 SYN_RECV 10.0.19.92:37358 10.1.26.252:10051 10.1.26.300:10051", "destination", "not an IPv4 address, [IPv6] address or host name: 10.1.26.300:10051")]
     [InlineData("TCP 01:57 SYN_RECV 10.0.19.92:37358 [2001:db8::zz]:80 10.1.26.139:10051", "virtual", "not an IPv4 address, [IPv6] address or host name: [2001:db8::zz]:80")]
     [InlineData("TCP 01:57", "state", "line ends before this field")]
-    public void Parse_DamagedField_PreciseDiagnosticAndNextLineStillCounted(string damaged, string field, string reason)
+    public void Parse_SeedRowWithDamagedField_PreciseDiagnosticAndNextLineStillCounted(string damaged, string field, string reason)
     {
         var text = damaged + "\n" + IpvsadmConnRow("TCP", "14:59", "ESTABLISHED", "10.0.19.92:37358", "10.1.26.252:10051", "10.1.26.139:10051");
 
@@ -221,7 +221,7 @@ public sealed class IpvsadmConnectionParserTests
     }
 
     [Fact]
-    public void Parse_ManyBadLines_DiagnosticsCappedWithSummary()
+    public void Parse_DocumentedLayoutAfterManyBadLines_DiagnosticsCappedWithSummary()
     {
         var text = string.Concat(Enumerable.Repeat("TCP xx:yy ESTABLISHED 10.0.0.1:1 10.0.0.2:80 10.0.0.3:80\n", 1000))
             + IpvsadmConnRow("TCP", "14:59", "ESTABLISHED", "10.0.19.92:37358", "10.1.26.252:10051", "10.1.26.139:10051");
@@ -236,7 +236,7 @@ public sealed class IpvsadmConnectionParserTests
     }
 
     [Fact]
-    public void Parse_SynFloodFromDistinctSources_HeavySourceOnTopInBoundedMemory()
+    public void Parse_DocumentedLayoutSynFloodFromDistinctSources_HeavySourceOnTopInBoundedMemory()
     {
         var random = new Random(7);
         var rows = new List<string>();
@@ -268,7 +268,7 @@ public sealed class IpvsadmConnectionParserTests
     }
 
     [Fact]
-    public void Parse_TitlesOnly_IdleDirectorIsUsable()
+    public void Parse_DocumentedLayoutTitlesOnly_IdleDirectorIsUsable()
     {
         var outcome = IpvsadmConnectionParser.Parse(Text(IpvsadmConnTitle));
 
@@ -277,7 +277,7 @@ public sealed class IpvsadmConnectionParserTests
     }
 
     [Fact]
-    public void Parse_MoreDistinctTuplesThanTheLimit_ExtraRowsRejectedOnce()
+    public void Parse_DocumentedLayoutMoreDistinctPairsThanTheLimit_ExtraRowsRejected()
     {
         var text = string.Concat(Enumerable.Range(0, 50).Select(i => IpvsadmConnRow("TCP", "00:10", "ESTABLISHED", "10.0.0.1:1000", "10.1.26.252:80", $"10.1.27.{i}:80")));
         var options = new IpvsConnectionParseOptions { MaxDistinctAggregates = 20 };

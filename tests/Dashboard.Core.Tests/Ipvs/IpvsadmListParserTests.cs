@@ -37,8 +37,7 @@ public sealed class IpvsadmListParserTests
     [Fact]
     public void Parse_SeedIpvsadmWithoutNumeric_NamesKeptAndFlagged()
     {
-        // Quoted verbatim from seeds/neutron-lvs-dr-forward-drop.zh.txt ("$ ipvsadm -l" prompt left out): the
-        // write-up lost the leading blanks and column padding, which whitespace splitting tolerates.
+        // Verbatim from seeds/neutron-lvs-dr-forward-drop.zh.txt (prompt left out); the write-up lost the column padding.
         const string seed = """
             IP Virtual Server version 1.2.1 (size=4096)
             Prot LocalAddress:Port Scheduler Flags
@@ -214,7 +213,7 @@ public sealed class IpvsadmListParserTests
     }
 
     [Fact]
-    public void Parse_LongHostNameCutByIpvsadm_KeptAsPrinted()
+    public void Parse_DocumentedLayoutLongHostNameCutByIpvsadm_KeptAsPrinted()
     {
         var text = Banner + PlainTitle + Service("TCP", "lvs-vip-zabbix.dc1.example.org:zabbix-trapper", "sh")
             + Destination("proxy-01.zabbix.dc1.example.org:zabbix-trapper"[..28], "Route", 100, 0, 0);
@@ -235,7 +234,7 @@ public sealed class IpvsadmListParserTests
     [InlineData("TCP  10.1.26.252:80 wlc persistent", "persistent", "timeout is not a number of seconds")]
     [InlineData("TCP  10.1.26.252:80 wlc (flag-1", "Flags", "scheduler flags without a closing ')': (flag-1")]
     [InlineData("HTTP 10.1.26.252:80 wlc", null, "neither a title, a service line nor a '->' destination line")]
-    public void Parse_DamagedLine_PreciseDiagnosticAndRestStillRead(string damaged, string? field, string reason)
+    public void Parse_DocumentedLayoutDamagedLine_PreciseDiagnosticAndRestStillRead(string damaged, string? field, string reason)
     {
         var text = Banner + PlainTitle + Service("TCP", "10.1.26.252:80", "wlc") + damaged + "\n" + Destination("10.1.27.2:80", "Route", 1, 2, 3);
 
@@ -248,7 +247,7 @@ public sealed class IpvsadmListParserTests
     }
 
     [Fact]
-    public void Parse_UnknownForwardingMethod_KeptVerbatimWithOneWarning()
+    public void Parse_DocumentedLayoutUnknownForwardingMethod_KeptVerbatimWithOneWarning()
     {
         var text = Banner + PlainTitle + Service("TCP", "10.1.26.252:80", "wlc")
             + Destination("10.1.27.1:80", "FullNat", 1, 0, 0) + Destination("10.1.27.2:80", "FullNat", 1, 0, 0);

@@ -20,7 +20,7 @@ public sealed class ProcIpVsConnParserFuzzTests
         + $"TCP 0A00135C 0000 0A011AFC 2743 0A011A8B 2743 {"NONE",-11} {"LOCAL",-6} {299,7}\n";
 
     [Fact]
-    public void Parse_MutatedSamples_NeverThrowAndDiagnosticsCarryLines()
+    public void Parse_MutatedDocumentedLayoutSamples_NeverThrowAndDiagnosticsCarryLines()
     {
         ParserFuzzing.MutatedSamplesNeverThrow(ProcIpVsConnParser.Parse, [Encoding.UTF8.GetBytes(s_sample), Encoding.UTF8.GetBytes(s_syncSample)], seed: 11);
     }
@@ -32,7 +32,7 @@ public sealed class ProcIpVsConnParserFuzzTests
     }
 
     [Fact]
-    public void Parse_GarbageBetweenGoodLines_EveryGoodLineCounted()
+    public void Parse_GarbageBetweenDocumentedLayoutLines_EveryGoodLineCounted()
     {
         var mixed = new InputMutator(13).Interleave(s_sample, 300);
 
@@ -44,7 +44,7 @@ public sealed class ProcIpVsConnParserFuzzTests
     }
 
     [Fact]
-    public void Parse_TenMegabyteLine_SkippedAndRestCounted()
+    public void Parse_TenMegabyteLineInDocumentedLayout_SkippedAndRestCounted()
     {
         var outcome = ParserFuzzing.WithTenMegabyteLine(ProcIpVsConnParser.Parse, s_sample);
 
@@ -52,7 +52,7 @@ public sealed class ProcIpVsConnParserFuzzTests
     }
 
     [Fact]
-    public void Parse_ManyDistinctUnknownStates_WarningsCappedAndTableBounded()
+    public void Parse_DocumentedLayoutManyDistinctUnknownStates_WarningsCappedAndTableBounded()
     {
         var text = string.Concat(Enumerable.Range(0, 5000).Select(i => ProcConnRow("TCP", (uint)i, 1, 2, 3, 4, 5, $"S{i}", 6)));
         var options = new IpvsConnectionParseOptions { MaxDistinctNames = 1000 };

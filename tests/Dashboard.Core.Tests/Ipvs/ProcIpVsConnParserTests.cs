@@ -106,7 +106,7 @@ public sealed class ProcIpVsConnParserTests
     [InlineData("TCP 0A00135C 191EE 0A011AFC 2743 0A011A8B 2743 ESTABLISHED 5", "FPrt", "not a hex port (%04X): 191EE")]
     [InlineData("TCP 0A00135C 91EE 0A011AFC 2743 0A011A8B", "DPrt", "line ends before this field")]
     [InlineData("TCP 0A00135C 91EE 0A011AFC 2743 2620:0000:0000:0000:0000:0000:0000 0050 ESTABLISHED 5", "DestIP", "neither 8 hex digits (%08X) nor an IPv6 address (%pI6): 2620:0000:0000:0000:0000:0000:0000")]
-    public void Parse_DamagedField_PreciseDiagnosticAndNextLineStillCounted(string damaged, string field, string reason)
+    public void Parse_DocumentedLayoutDamagedField_PreciseDiagnosticAndNextLineStillCounted(string damaged, string field, string reason)
     {
         var text = ProcConnTitle + damaged + "\n" + ProcConnRow("TCP", 1, 2, 3, 4, 5, 6, "ESTABLISHED", 7);
 
@@ -120,7 +120,7 @@ public sealed class ProcIpVsConnParserTests
     }
 
     [Fact]
-    public void Parse_SameTableInBothFormats_SameSummary()
+    public void Parse_DocumentedLayoutSameTableInBothFormats_SameSummary()
     {
         var ipvsadm = IpvsadmConnTitle
             + IpvsadmConnRow("TCP", "14:59", "ESTABLISHED", "10.0.19.92:37358", "10.1.26.252:10051", "10.1.26.139:10051")

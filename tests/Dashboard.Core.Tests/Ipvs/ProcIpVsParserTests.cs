@@ -69,7 +69,7 @@ public sealed class ProcIpVsParserTests
     [InlineData("  -> C0A85216:0CEA      Tunnel  100    x          2", "ActiveConn", "not a 32-bit integer: x")]
     [InlineData("  -> C0A85216:0CEA      Tunnel  100    1", "InActConn", "line ends before this field")]
     [InlineData("TCP  C0A80016:0CEA wlc persistent 300", "persistent", "netmask is not hex (%08X)")]
-    public void Parse_DamagedLine_PreciseDiagnosticAndRestStillRead(string damaged, string field, string reason)
+    public void Parse_FixtureLinesWithOneDamaged_PreciseDiagnosticAndRestStillRead(string damaged, string field, string reason)
     {
         var text = "TCP  C0A80016:0CEA wlc\n" + damaged + "\n  -> C0A85216:0CEA      Tunnel  100    248        2\n";
 
@@ -82,7 +82,7 @@ public sealed class ProcIpVsParserTests
     }
 
     [Fact]
-    public void Parse_UnknownServiceWord_KeptVerbatimWithWarning()
+    public void Parse_DocumentedLayoutUnknownServiceWord_KeptVerbatimWithWarning()
     {
         var outcome = ProcIpVsParser.Parse(Text("TCP  C0A80016:0CEA wlc synproxy\n"));
 

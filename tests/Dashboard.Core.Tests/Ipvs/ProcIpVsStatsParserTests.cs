@@ -48,7 +48,7 @@ public sealed class ProcIpVsStatsParserTests
     [InlineData(" 16AA370 E33656E5        0     51D8C8883AB3", "OutBytes", "line ends before this field")]
     [InlineData(" 16AA370 E33656E5        0     51D8C8883AB3 -1", "OutBytes", "not a hex counter: -1")]
     [InlineData(" 16AA370 E33656E5        0 10000000000000000 0", "InBytes", "not a hex counter: 10000000000000000")]
-    public void Parse_DamagedTotals_PreciseDiagnosticAndRatesStillRead(string damaged, string field, string reason)
+    public void Parse_FixtureWithDamagedTotals_PreciseDiagnosticAndRatesStillRead(string damaged, string field, string reason)
     {
         var text = "   Total Incoming Outgoing         Incoming         Outgoing\n   Conns  Packets  Packets            Bytes            Bytes\n"
             + damaged + "\n\n Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n       4    1FB3C        0          1282A8F                0\n";

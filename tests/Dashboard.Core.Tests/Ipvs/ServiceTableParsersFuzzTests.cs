@@ -24,7 +24,7 @@ public sealed class IpvsadmListParserFuzzTests
     ];
 
     [Fact]
-    public void Parse_MutatedSamples_NeverThrowAndDiagnosticsCarryLines()
+    public void Parse_MutatedFixtureAndDocumentedLayoutSamples_NeverThrowAndDiagnosticsCarryLines()
     {
         ParserFuzzing.MutatedSamplesNeverThrow(IpvsadmListParser.Parse, Samples(), seed: 21);
     }
@@ -36,7 +36,7 @@ public sealed class IpvsadmListParserFuzzTests
     }
 
     [Fact]
-    public void Parse_GarbageBetweenGoodLines_EveryServiceAndDestinationRead()
+    public void Parse_GarbageBetweenDocumentedLayoutLines_EveryServiceAndDestinationRead()
     {
         var mixed = new InputMutator(23).Interleave(s_documented, 150);
 
@@ -108,7 +108,7 @@ public sealed class ProcIpVsStatsParserFuzzTests
     ];
 
     [Fact]
-    public void Parse_MutatedSamples_NeverThrowAndDiagnosticsCarryLines()
+    public void Parse_MutatedFixtureAndDocumentedLayoutSamples_NeverThrowAndDiagnosticsCarryLines()
     {
         ParserFuzzing.MutatedSamplesNeverThrow(ProcIpVsStatsParser.Parse, Samples(), seed: 41);
     }
