@@ -1,3 +1,5 @@
+using Dashboard.Core.Parsing;
+
 namespace Dashboard.Core.Ipvs;
 
 /// <summary>
@@ -20,6 +22,12 @@ public sealed class IpvsConnectionSummary
     /// <summary>Top client addresses of SYN_RECV connections per virtual service (one client, or everyone?).</summary>
     public List<IpvsSynRecvSource> TopSynRecvSources { get; set; } = [];
 
+    /// <summary>True when addresses or ports were printed as names (ipvsadm without -n); they are kept as printed.</summary>
+    public bool NamesNotNumeric { get; set; }
+
+    /// <summary>Entries a backup director learned from the master (ip_vs_conn_sync Origin SYNC); null without an Origin column.</summary>
+    public long? SyncedEntries { get; set; }
+
     public List<ParseWarning> Warnings { get; set; } = [];
 }
 
@@ -38,6 +46,9 @@ public sealed class IpvsSynRecvSource
     public string Virtual { get; set; } = "";
     public string Client { get; set; } = "";
     public long Connections { get; set; }
+
+    /// <summary>Connections may exceed the true count by at most this much (bounded-memory heavy-hitter counting); 0 = exact.</summary>
+    public long Overcount { get; set; }
 }
 
 /// <summary>A warning as it travels in JSON: line, field and reason.</summary>
@@ -46,4 +57,7 @@ public sealed class ParseWarning
     public long Line { get; set; }
     public string? Field { get; set; }
     public string Message { get; set; } = "";
+
+    /// <summary>Error: the line was rejected; Warning: it was read, with something to look at.</summary>
+    public DiagnosticSeverity Severity { get; set; } = DiagnosticSeverity.Warning;
 }

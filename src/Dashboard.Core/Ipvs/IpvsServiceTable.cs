@@ -30,9 +30,15 @@ public sealed class IpvsService
     public string? Scheduler { get; set; }
     public string? SchedulerFlags { get; set; }
     public long? PersistentSeconds { get; set; }
+
+    /// <summary>/proc/net/ip_vs prints the persistence timeout in jiffies; divide by the kernel's HZ for seconds.</summary>
+    public long? PersistentJiffies { get; set; }
     public string? Netmask { get; set; }
     public string? PersistenceEngine { get; set; }
     public bool OnePacket { get; set; }
+
+    /// <summary>Words after the scheduler that no known ipvsadm or kernel version prints, kept verbatim.</summary>
+    public List<string>? OtherFlags { get; set; }
     public IpvsTrafficCounters? Stats { get; set; }
     public IpvsTrafficRates? Rates { get; set; }
     public List<IpvsDestination> Destinations { get; set; } = [];
@@ -49,6 +55,10 @@ public sealed class IpvsDestination
     public long? ActiveConn { get; set; }
     public long? InActConn { get; set; }
     public long? PersistConn { get; set; }
+
+    /// <summary>--thresholds: the upper and lower connection thresholds (0 = none).</summary>
+    public long? UpperThreshold { get; set; }
+    public long? LowerThreshold { get; set; }
     public string? TunnelInfo { get; set; }
     public IpvsTrafficCounters? Stats { get; set; }
     public IpvsTrafficRates? Rates { get; set; }
@@ -57,6 +67,9 @@ public sealed class IpvsDestination
 /// <summary>Cumulative counters (--stats, /proc/net/ip_vs_stats).</summary>
 public sealed class IpvsTrafficCounters
 {
+    /// <summary>True when ipvsadm printed K/M/G/T (no --exact): values are truncated to that unit, lower bounds.</summary>
+    public bool Truncated { get; set; }
+
     public ulong Connections { get; set; }
     public ulong InPackets { get; set; }
     public ulong OutPackets { get; set; }
@@ -67,6 +80,9 @@ public sealed class IpvsTrafficCounters
 /// <summary>Per-second rates (--rate, /proc/net/ip_vs_stats second block).</summary>
 public sealed class IpvsTrafficRates
 {
+    /// <summary>True when ipvsadm printed K/M/G/T (no --exact): values are truncated to that unit, lower bounds.</summary>
+    public bool Truncated { get; set; }
+
     public ulong ConnectionsPerSecond { get; set; }
     public ulong InPacketsPerSecond { get; set; }
     public ulong OutPacketsPerSecond { get; set; }

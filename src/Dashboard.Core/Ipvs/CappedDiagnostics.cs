@@ -1,0 +1,81 @@
+using Dashboard.Core.Parsing;
+
+namespace Dashboard.Core.Ipvs;
+
+/// <summary>
+/// Diagnostics with a memory bound: the first few of each kind (field + problem) are kept in full, the rest only
+/// counted and summed up in one closing diagnostic per kind.
+/// </summary>
+internal sealed class CappedDiagnostics
+{
+    private readonly int _maxPerKind;
+    private readonly List<ParseDiagnostic> _kept = [];
+    private readonly Dictionary<(string? Field, string Problem), KindTally> _tallies = [];
+
+    public CappedDiagnostics(int maxPerKind)
+    {
+        _maxPerKind = Math.Max(1, maxPerKind);
+    }
+
+    /// <summary>Records a problem whose message names the offending text.</summary>
+    public void Report(long line, string? field, string problem, ReadOnlySpan<byte> text, DiagnosticSeverity severity = DiagnosticSeverity.Error)
+    {
+        if (Admit(line, field, problem, severity))
+        {
+            _kept.Add(new ParseDiagnostic(line, field, $"{problem}: {Tokens.Show(text)}", severity));
+        }
+    }
+
+    public void Report(long line, string? field, string problem, DiagnosticSeverity severity = DiagnosticSeverity.Error)
+    {
+        if (Admit(line, field, problem, severity))
+        {
+            _kept.Add(new ParseDiagnostic(line, field, problem, severity));
+        }
+    }
+
+    /// <summary>The kept diagnostics in line order, then one summary per kind that went over its cap.</summary>
+    public IReadOnlyList<ParseDiagnostic> Complete()
+    {
+        var all = _kept.OrderBy(d => d.Line).ToList();
+        foreach (var ((field, problem), tally) in _tallies.Where(t => t.Value.Count > _maxPerKind).OrderBy(t => t.Value.FirstSuppressedLine))
+        {
+            var more = tally.Count - _maxPerKind;
+            var summary = tally.Severity == DiagnosticSeverity.Error
+                ? $"{more} more lines rejected: {problem}"
+                : $"{more} more warnings: {problem}";
+            all.Add(new ParseDiagnostic(tally.FirstSuppressedLine, field, summary, tally.Severity));
+        }
+
+        return all;
+    }
+
+    private bool Admit(long line, string? field, string problem, DiagnosticSeverity severity)
+    {
+        ref var tally = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_tallies, (field, problem), out var seen);
+        if (!seen)
+        {
+            tally = new KindTally { Severity = severity };
+        }
+
+        tally.Count++;
+        if (tally.Count <= _maxPerKind)
+        {
+            return true;
+        }
+
+        if (tally.Count == _maxPerKind + 1)
+        {
+            tally.FirstSuppressedLine = line;
+        }
+
+        return false;
+    }
+
+    private struct KindTally
+    {
+        public long Count;
+        public long FirstSuppressedLine;
+        public DiagnosticSeverity Severity;
+    }
+}

@@ -1,0 +1,312 @@
+using Dashboard.Core.Parsing;
+
+namespace Dashboard.Core.Ipvs;
+
+/// <summary>
+/// Counts connection rows by (protocol, virtual, destination, state) in memory bounded by the number of distinct
+/// tuples, not rows; persistence templates go under their own id and never into the state counts. Each distinct
+/// (protocol, virtual, destination) pair gets a row of counters for the common states, rarer states go to a side
+/// table. A row whose pair bytes were already checked is counted through <see cref="TryCountSeen"/> without parsing them.
+/// </summary>
+internal sealed class ConnectionTableAggregator
+{
+    private const string TooManyNames = "too many distinct names, row rejected";
+    private const int NoSketchYet = -1;
+    private const int Untracked = -2;
+
+    // State ids below this (the template slot and the TCP/UDP/template names) have a counter in every pair's row.
+    private const int CommonStates = 16;
+
+    private readonly IpvsConnectionParseOptions _options;
+    private readonly CappedDiagnostics _diagnostics;
+    private readonly ConnectionColumns _columns;
+    private readonly int _maxNames;
+    private readonly Utf8NameTable _protocols = new(0, KnownConnectionProtocols.Names);
+    private readonly Utf8NameTable _states = new(KnownConnectionStates.None, KnownConnectionStates.Names);
+    private readonly EndpointTable _endpoints;
+    private readonly RawTupleCache _seenPairs;
+    private readonly Dictionary<(int Protocol, ulong Virtual, ulong Destination), int> _pairIndex = [];
+    private readonly List<(int Protocol, ulong Virtual, ulong Destination)> _pairs = [];
+    private readonly Dictionary<(int Pair, int State), long> _rareStateCounts = [];
+    private readonly Dictionary<(int Protocol, ulong Virtual), int> _sketchIndex = [];
+    private readonly List<SpaceSavingTopSources> _sketches = [];
+    private readonly string _tooManyAggregates;
+    private long[] _counts = new long[64 * CommonStates];
+    private int[] _sketchOfPair = new int[64];
+    private bool _untrackedVirtualReported;
+
+    public ConnectionTableAggregator(IpvsConnectionParseOptions options, CappedDiagnostics diagnostics, ConnectionColumns columns)
+    {
+        _options = options;
+        _diagnostics = diagnostics;
+        _columns = columns;
+        _maxNames = Math.Max(1, options.MaxDistinctNames);
+        _endpoints = new EndpointTable(_maxNames);
+        _seenPairs = new RawTupleCache(Math.Min(options.MaxDistinctAggregates, 1 << 20));
+        _tooManyAggregates = $"more than {options.MaxDistinctAggregates} distinct (protocol, virtual, destination) pairs or rare-state tuples, row rejected";
+    }
+
+    public bool NamesNotNumeric { get; private set; }
+
+    /// <summary>
+    /// Counts a row whose protocol, common state and IPv4 client the caller has checked, if its virtual/destination
+    /// bytes (<paramref name="pair"/>) were seen before under the same protocol; false sends it to <see cref="TryAdd"/>.
+    /// A SYN_RECV row gets a <paramref name="sourceTracker"/> for <see cref="OfferSynRecvSource"/>, otherwise -1.
+    /// </summary>
+    public bool TryCountSeen(int protocol, int state, bool clientPortZero, ReadOnlySpan<byte> pair, out int sourceTracker)
+    {
+        sourceTracker = -1;
+        if ((uint)state >= CommonStates || !_seenPairs.TryGet((uint)protocol, pair, out var index))
+        {
+            return false;
+        }
+
+        var isTemplate = clientPortZero && (state == KnownConnectionStates.None || state == KnownConnectionStates.Assured);
+        if (state == KnownConnectionStates.SynRecv && !isTemplate)
+        {
+            // The pair's first SYN_RECV row takes the full path, which sets up its source tracking.
+            sourceTracker = _sketchOfPair[index];
+            if (sourceTracker == NoSketchYet)
+            {
+                return false;
+            }
+        }
+
+        _counts[(index * CommonStates) + (isTemplate ? KnownConnectionStates.Template : state)]++;
+        return true;
+    }
+
+    public void OfferSynRecvSource(int sourceTracker, uint clientIpv4) =>
+        _sketches[sourceTracker].Offer(new ClientAddress(EndpointKind.Ipv4, clientIpv4), default);
+
+    /// <summary>Counts a checked row; false (with a diagnostic) only when a memory limit turns it away.</summary>
+    public bool TryAdd(scoped in ConnectionRow row, long line, ReadOnlySpan<byte> pair)
+    {
+        var protocol = ResolveProtocol(row.Protocol, line);
+        var state = protocol < 0 ? -1 : ResolveState(row.State, line);
+        if (state < 0)
+        {
+            return false;
+        }
+
+        if (!_endpoints.TryGetCode(row.Virtual, row.VirtualText, out var virtualCode))
+        {
+            _diagnostics.Report(line, _columns.Virtual, TooManyNames, row.VirtualText);
+            return false;
+        }
+
+        if (!_endpoints.TryGetCode(row.Destination, row.DestinationText, out var destinationCode))
+        {
+            _diagnostics.Report(line, _columns.Destination, TooManyNames, row.DestinationText);
+            return false;
+        }
+
+        var isTemplate = row.Client.PortIsZero && (state == KnownConnectionStates.None || state == KnownConnectionStates.Assured);
+        var counted = isTemplate ? KnownConnectionStates.Template : state;
+        var pairKey = (protocol, virtualCode, destinationCode);
+        if (!_pairIndex.TryGetValue(pairKey, out var index))
+        {
+            if (_pairIndex.Count >= _options.MaxDistinctAggregates)
+            {
+                _diagnostics.Report(line, null, _tooManyAggregates);
+                return false;
+            }
+
+            index = AddPair(pairKey);
+        }
+
+        if (counted < CommonStates)
+        {
+            _counts[(index * CommonStates) + counted]++;
+        }
+        else if (!TryCountRare(index, counted, line))
+        {
+            return false;
+        }
+
+        _seenPairs.Add((uint)protocol, pair, index);
+        if (counted == KnownConnectionStates.SynRecv)
+        {
+            var sketch = SketchOf(index, line, row.VirtualText);
+            if (sketch >= 0)
+            {
+                var host = row.Client.Kind == EndpointKind.Name ? EndpointText.HostOf(row.ClientText) : default;
+                _sketches[sketch].Offer(ClientAddress.From(row.Client, row.ClientText), host);
+            }
+        }
+
+        if (row.Client.Kind == EndpointKind.Name || row.Virtual.Kind == EndpointKind.Name || row.Destination.Kind == EndpointKind.Name)
+        {
+            NoteNames(line);
+        }
+
+        return true;
+    }
+
+    public IpvsConnectionSummary Build()
+    {
+        var summary = new IpvsConnectionSummary { NamesNotNumeric = NamesNotNumeric };
+        var rareByPair = _rareStateCounts.ToLookup(r => r.Key.Pair, r => (State: r.Key.State, Count: r.Value));
+        var ordered = Enumerable.Range(0, _pairs.Count)
+            .OrderBy(i => _protocols.NameOf(_pairs[i].Protocol), StringComparer.Ordinal)
+            .ThenBy(i => _pairs[i].Virtual)
+            .ThenBy(i => _pairs[i].Destination);
+        foreach (var index in ordered)
+        {
+            var (protocol, virtualCode, destinationCode) = _pairs[index];
+            var states = Enumerable.Range(1, CommonStates - 1)
+                .Select(s => (State: s, Count: _counts[(index * CommonStates) + s]))
+                .Concat(rareByPair[index])
+                .Where(s => s.Count > 0)
+                .ToList();
+            if (states.Count == 0 && _counts[index * CommonStates] == 0)
+            {
+                continue;
+            }
+
+            var destination = new IpvsDestinationStates
+            {
+                Protocol = _protocols.NameOf(protocol),
+                Virtual = _endpoints.TextOf(virtualCode),
+                Destination = _endpoints.TextOf(destinationCode),
+                Templates = _counts[index * CommonStates],
+            };
+            summary.Destinations.Add(destination);
+            summary.Templates += destination.Templates;
+            foreach (var (stateId, count) in states)
+            {
+                var state = _states.NameOf(stateId);
+                destination.ByState[state] = count;
+                summary.ByState[state] = summary.ByState.GetValueOrDefault(state) + count;
+                summary.Connections += count;
+            }
+        }
+
+        var sketches = _sketchIndex
+            .OrderBy(s => _protocols.NameOf(s.Key.Protocol), StringComparer.Ordinal)
+            .ThenBy(s => s.Key.Virtual);
+        foreach (var ((protocol, virtualCode), sketch) in sketches)
+        {
+            foreach (var (client, count, overcount) in _sketches[sketch].Top(_options.TopSourcesPerVirtual))
+            {
+                summary.TopSynRecvSources.Add(new IpvsSynRecvSource
+                {
+                    Protocol = _protocols.NameOf(protocol),
+                    Virtual = _endpoints.TextOf(virtualCode),
+                    Client = client,
+                    Connections = count,
+                    Overcount = overcount,
+                });
+            }
+        }
+
+        return summary;
+    }
+
+    private int AddPair((int Protocol, ulong Virtual, ulong Destination) pair)
+    {
+        var index = _pairs.Count;
+        if (index == _sketchOfPair.Length)
+        {
+            Array.Resize(ref _counts, _counts.Length * 2);
+            Array.Resize(ref _sketchOfPair, index * 2);
+        }
+
+        _pairs.Add(pair);
+        _pairIndex.Add(pair, index);
+        _sketchOfPair[index] = NoSketchYet;
+        return index;
+    }
+
+    private bool TryCountRare(int pair, int state, long line)
+    {
+        ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rareStateCounts, (pair, state), out var exists);
+        if (!exists && _rareStateCounts.Count > _options.MaxDistinctAggregates)
+        {
+            _rareStateCounts.Remove((pair, state));
+            _diagnostics.Report(line, null, _tooManyAggregates);
+            return false;
+        }
+
+        count++;
+        return true;
+    }
+
+    private int SketchOf(int index, long line, ReadOnlySpan<byte> virtualText)
+    {
+        if (_sketchOfPair[index] != NoSketchYet)
+        {
+            return _sketchOfPair[index];
+        }
+
+        var virtualKey = (_pairs[index].Protocol, _pairs[index].Virtual);
+        if (!_sketchIndex.TryGetValue(virtualKey, out var sketch))
+        {
+            if (_sketchIndex.Count >= _options.MaxTrackedVirtuals)
+            {
+                if (!_untrackedVirtualReported)
+                {
+                    _untrackedVirtualReported = true;
+                    _diagnostics.Report(line, _columns.Virtual, $"SYN_RECV sources tracked for the first {_options.MaxTrackedVirtuals} virtual services only", virtualText, DiagnosticSeverity.Warning);
+                }
+
+                return _sketchOfPair[index] = Untracked;
+            }
+
+            sketch = _sketches.Count;
+            _sketches.Add(new SpaceSavingTopSources(_options.SourceSketchCapacity));
+            _sketchIndex.Add(virtualKey, sketch);
+        }
+
+        return _sketchOfPair[index] = sketch;
+    }
+
+    private int ResolveProtocol(ReadOnlySpan<byte> name, long line)
+    {
+        var id = KnownConnectionProtocols.FindCommon(name);
+        if (id >= 0 || _protocols.TryFind(name, out id))
+        {
+            return id;
+        }
+
+        if (_protocols.Count >= _maxNames)
+        {
+            _diagnostics.Report(line, _columns.Protocol, TooManyNames, name);
+            return -1;
+        }
+
+        if (!KnownConnectionProtocols.IsNumbered(name))
+        {
+            _diagnostics.Report(line, _columns.Protocol, "unknown protocol name, counted verbatim", name, DiagnosticSeverity.Warning);
+        }
+
+        return _protocols.Add(name);
+    }
+
+    private int ResolveState(ReadOnlySpan<byte> name, long line)
+    {
+        var id = KnownConnectionStates.FindCommon(name);
+        if (id >= 0 || _states.TryFind(name, out id))
+        {
+            return id;
+        }
+
+        if (_states.Count >= _maxNames)
+        {
+            _diagnostics.Report(line, _columns.State, TooManyNames, name);
+            return -1;
+        }
+
+        _diagnostics.Report(line, _columns.State, "unknown state name, counted verbatim", name, DiagnosticSeverity.Warning);
+        return _states.Add(name);
+    }
+
+    private void NoteNames(long line)
+    {
+        if (!NamesNotNumeric)
+        {
+            NamesNotNumeric = true;
+            _diagnostics.Report(line, _columns.Virtual, "addresses or ports printed as names (ipvsadm without -n); kept as printed", DiagnosticSeverity.Warning);
+        }
+    }
+}
