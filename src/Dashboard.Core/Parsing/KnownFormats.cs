@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
 using Dashboard.Core.Batches;
 using Dashboard.Core.Iptables;
+using Dashboard.Core.Ipvs;
 using Dashboard.Core.Keepalived;
 using Dashboard.Core.Nsx;
 
@@ -14,6 +15,13 @@ public static class KnownFormats
     static KnownFormats()
     {
         var json = DashboardJsonContext.Default;
+        Register("ipvsadm", IpvsadmListParser.Parse, json.IpvsServiceTable, static (b, v) => IpvsOf(b).Services = v);
+        Register("ipvsadm-conn", IpvsadmConnectionParser.Parse, json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v);
+        Register("proc-ip-vs", ProcIpVsParser.Parse, json.IpvsServiceTable, static (b, v) => IpvsOf(b).Services = v);
+        Register("proc-ip-vs-conn", ProcIpVsConnParser.Parse, json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v);
+        Register("proc-ip-vs-conn-sync", ProcIpVsConnParser.Parse, json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v);
+        Register("proc-ip-vs-stats", ProcIpVsStatsParser.Parse, json.IpvsGlobalStats, static (b, v) => IpvsOf(b).Stats = v);
+        Register("proc-ip-vs-stats-percpu", ProcIpVsStatsParser.Parse, json.IpvsGlobalStats, static (b, v) => IpvsOf(b).Stats = v);
         Register("iptables-save", IptablesSaveParser.Parse, json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v));
         Register("iptables-list", IptablesListParser.Parse, json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v));
         Register("nsx-filterstat", NsxFilterStatParser.Parse, json.NsxFirewallStats, MergeNsx);
