@@ -21,7 +21,7 @@ public sealed class AgentCommands
 
     public async Task<int> RunAsync(string? configFile, IReadOnlyList<KeyValuePair<string, string?>> overrides)
     {
-        var log = AgentLog.ForStandardError();
+        var log = AgentLog.For(_console.Error);
         if (!TryLoad(configFile, overrides, forSending: true, out var configuration))
         {
             return ExitCodes.Usage;
@@ -45,7 +45,7 @@ public sealed class AgentCommands
 
     public async Task<int> OnceAsync(string? configFile, IReadOnlyList<KeyValuePair<string, string?>> overrides, bool dryRun)
     {
-        var log = AgentLog.ForStandardError();
+        var log = AgentLog.For(_console.Error);
         if (!TryLoad(configFile, overrides, forSending: !dryRun, out var configuration))
         {
             return ExitCodes.Usage;

@@ -10,7 +10,10 @@ namespace Dashboard.Agent.Collectors;
 /// </summary>
 public sealed class KeepalivedCollector : ICollector, IDisposable
 {
-    private const string Format = "keepalived";
+    private const string DataFormat = "keepalived";
+
+    /// <summary>The FIFO's own line format when it is registered apart from the state dump's.</summary>
+    private const string NotifyFormat = "keepalived-notify";
 
     private readonly KeepalivedCollectorOptions _options;
     private readonly UnavailableNotice _unavailable;
@@ -23,6 +26,9 @@ public sealed class KeepalivedCollector : ICollector, IDisposable
     }
 
     public string Name => "keepalived";
+
+    /// <summary>The FIFO follower once the FIFO has been opened.</summary>
+    internal KeepalivedFifoReader? FifoReader => _fifo;
 
     public Task<CollectResult> CollectAsync(CancellationToken ct) =>
         Task.Run(() => _options.NotifyFifo is { } fifo ? FromFifo(fifo) : FromDataFile(_options.DataFile!), ct);
@@ -51,7 +57,7 @@ public sealed class KeepalivedCollector : ICollector, IDisposable
         }
 
         using var snapshot = _fifo.Snapshot();
-        return Parsed(path, FormatReader.Parse(Format, snapshot));
+        return Parsed(path, FormatReader.Parse(KnownFormats.Names.Contains(NotifyFormat) ? NotifyFormat : DataFormat, snapshot));
     }
 
     private CollectResult FromDataFile(string path)
@@ -73,7 +79,7 @@ public sealed class KeepalivedCollector : ICollector, IDisposable
         _unavailable.Available();
         using (stream)
         {
-            return Parsed(path, FormatReader.Parse(Format, stream));
+            return Parsed(path, FormatReader.Parse(DataFormat, stream));
         }
     }
 

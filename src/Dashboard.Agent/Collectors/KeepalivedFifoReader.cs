@@ -43,7 +43,10 @@ public sealed class KeepalivedFifoReader : IDisposable
     /// <summary>The path reached its end: a regular file, not a FIFO (a FIFO opened read-write never does).</summary>
     public bool EndOfFile { get; private set; }
 
-    /// <summary>Lines received since the reader started.</summary>
+    /// <summary>Raised on the reader thread after each kept line.</summary>
+    public event Action<string>? LineKept;
+
+    /// <summary>Lines kept since the reader started.</summary>
     public long LinesSeen => Interlocked.Read(ref _linesSeen);
 
     /// <summary>The last line of every key, in the order the keys first appeared, as one stream for the keepalived parser.</summary>
@@ -119,6 +122,7 @@ public sealed class KeepalivedFifoReader : IDisposable
         }
 
         Interlocked.Increment(ref _linesSeen);
+        LineKept?.Invoke(line);
     }
 
     /// <summary>

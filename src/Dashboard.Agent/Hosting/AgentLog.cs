@@ -16,9 +16,9 @@ public sealed class AgentLog
         _journalPrefixes = journalPrefixes;
     }
 
-    /// <summary>stderr; journald sets JOURNAL_STREAM for services whose output it reads.</summary>
-    public static AgentLog ForStandardError() =>
-        new(Console.Error, Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 });
+    /// <summary>journald sets JOURNAL_STREAM for services whose output it reads, and then understands the level prefixes.</summary>
+    public static AgentLog For(TextWriter error) =>
+        new(error, Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 });
 
     public void Error(string message) => Write(3, "error", message);
 
