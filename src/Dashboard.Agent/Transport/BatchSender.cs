@@ -35,30 +35,34 @@ public sealed class BatchSender
         _log = log;
     }
 
-    /// <summary>Gives the batch its sequence, drop count and agent version, then replays the spool and sends it, or spools it.</summary>
+    /// <summary>Replays the spool, then gives the batch its sequence, drop count and agent version and sends it, or spools it.</summary>
     public async Task<DeliveryReport> DeliverAsync(AgentBatch batch, CancellationToken ct)
     {
+        // Losses found before the batch is numbered (expired, refused or unreadable spool files) are reported by this batch.
+        CountDrops(_spool.DropExpired(), "older than SpoolMaxAgeHours");
+        var (drained, replayed, holdBack) = (false, 0, (string?)null);
+        if (ct.IsCancellationRequested)
+        {
+            holdBack = "shutting down";
+        }
+        else if (_time.GetUtcNow() < _quietUntil)
+        {
+            holdBack = $"the server asked for no pushes before {_quietUntil:u}";
+        }
+        else
+        {
+            (drained, replayed) = await ReplayAsync(ct);
+            holdBack = drained ? null : _failure ?? "the spool is still being replayed";
+        }
+
         var (sequence, drops) = _state.Take();
         batch.Sequence = sequence;
         batch.DroppedBatches = drops;
         batch.AgentVersion ??= AgentInfo.Version;
         var payload = BatchPayload.Serialize(batch);
-        CountDrops(_spool.DropExpired(), "older than SpoolMaxAgeHours");
-
-        if (ct.IsCancellationRequested)
+        if (holdBack is not null)
         {
-            return Keep(batch, payload, 0, "shutting down");
-        }
-
-        if (_time.GetUtcNow() < _quietUntil)
-        {
-            return Keep(batch, payload, 0, $"the server asked for no pushes before {_quietUntil:u}");
-        }
-
-        var (drained, replayed) = await ReplayAsync(ct);
-        if (!drained)
-        {
-            return Keep(batch, payload, replayed, _failure ?? "the spool is still being replayed");
+            return Keep(batch, payload, replayed, holdBack);
         }
 
         var reply = await SendAsync(payload, ct);
