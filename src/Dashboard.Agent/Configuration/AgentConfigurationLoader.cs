@@ -26,8 +26,8 @@ public static class AgentConfigurationLoader
             builder.AddJsonFile(fullPath, optional: false, reloadOnChange: false);
         }
 
-        builder.AddInMemoryCollection(FromEnvironment(environment ?? Environment.GetEnvironmentVariables()));
-        builder.AddInMemoryCollection(overrides);
+        builder.AddInMemoryCollection(LastWins(FromEnvironment(environment ?? Environment.GetEnvironmentVariables())));
+        builder.AddInMemoryCollection(LastWins(overrides));
 
         IConfigurationRoot configuration;
         try
@@ -40,7 +40,9 @@ public static class AgentConfigurationLoader
         }
 
         var options = new AgentOptionsReader(configuration, errors).Read();
-        errors.AddRange(AgentOptionsValidator.Validate(options, forSending));
+        // A key whose value could not be read is reported once, not again as missing or out of range.
+        var unreadable = errors.Select(KeyOf).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        errors.AddRange(AgentOptionsValidator.Validate(options, forSending).Where(e => !unreadable.Contains(KeyOf(e))));
         string? token = null;
         if (errors.Count == 0 && forSending)
         {
@@ -61,6 +63,20 @@ public static class AgentConfigurationLoader
                 yield return new(name[AgentConfigNames.EnvironmentPrefix.Length..].Replace("__", ":", StringComparison.Ordinal), entry.Value as string);
             }
         }
+    }
+
+    private static string KeyOf(string error) => error[..Math.Max(0, error.IndexOf(": ", StringComparison.Ordinal))];
+
+    /// <summary>Keys are case-insensitive, and a key given twice (--server and --set Server=…) keeps its last value.</summary>
+    private static Dictionary<string, string?> LastWins(IEnumerable<KeyValuePair<string, string?>> pairs)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in pairs)
+        {
+            values[key] = value;
+        }
+
+        return values;
     }
 
     private static string? ResolveToken(AgentOptions options, List<string> errors)

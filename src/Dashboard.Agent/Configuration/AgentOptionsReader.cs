@@ -89,6 +89,11 @@ public sealed class AgentOptionsReader
 
         foreach (var list in AgentConfigNames.Lists)
         {
+            if (string.Equals(key, list, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
             if (key.Length > list.Length + 1 && key.StartsWith(list, StringComparison.OrdinalIgnoreCase) && key[list.Length] == ':'
                 && int.TryParse(key.AsSpan(list.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
