@@ -49,6 +49,14 @@ public sealed class KeepalivedCollector : ICollector, IDisposable
             return CollectResult.Failed($"{path}: not a FIFO (create it with mkfifo and name it in vrrp_notify_fifo)");
         }
 
+        if (_fifo.Failure is { } failure)
+        {
+            // Reopened on the next cycle.
+            _fifo.Dispose();
+            _fifo = null;
+            return CollectResult.Failed($"{path}: {failure}");
+        }
+
         _unavailable.Available();
         if (_fifo.LinesSeen == 0)
         {

@@ -1,18 +1,18 @@
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace Dashboard.Agent.Collectors;
 
 /// <summary>
 /// Follows keepalived's notify FIFO on a background thread and keeps the last line per instance, group, virtual and real
 /// server. The FIFO is opened read-write: that open never blocks waiting for keepalived, the stream sees no end of file
-/// when keepalived restarts, and <see cref="Dispose"/> can wake the blocked read by writing to it.
+/// when keepalived restarts, and <see cref="Dispose"/> can open it for writing without blocking to wake the blocked read.
 /// </summary>
 public sealed class KeepalivedFifoReader : IDisposable
 {
     private const int MaxLineBytes = 4096;
 
-    private readonly SafeFileHandle _handle;
+    private readonly string _path;
+    private readonly FileStream _stream;
     private readonly Dictionary<string, string> _lastByKey = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
     private readonly Lock _lock = new();
@@ -20,9 +20,10 @@ public sealed class KeepalivedFifoReader : IDisposable
     private volatile bool _stopping;
     private long _linesSeen;
 
-    private KeepalivedFifoReader(SafeFileHandle handle)
+    private KeepalivedFifoReader(string path, FileStream stream)
     {
-        _handle = handle;
+        _path = path;
+        _stream = stream;
         _thread = new Thread(ReadLoop) { IsBackground = true, Name = "keepalived-fifo" };
         _thread.Start();
     }
@@ -37,11 +38,14 @@ public sealed class KeepalivedFifoReader : IDisposable
         }
 
         why = null;
-        return new KeepalivedFifoReader(File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite));
+        return new KeepalivedFifoReader(path, new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0));
     }
 
     /// <summary>The path reached its end: a regular file, not a FIFO (a FIFO opened read-write never does).</summary>
     public bool EndOfFile { get; private set; }
+
+    /// <summary>Why reading stopped, when it did.</summary>
+    public string? Failure { get; private set; }
 
     /// <summary>Raised on the reader thread after each kept line.</summary>
     public event Action<string>? LineKept;
@@ -73,10 +77,12 @@ public sealed class KeepalivedFifoReader : IDisposable
             int read;
             try
             {
-                read = RandomAccess.Read(_handle, buffer, 0);
+                read = _stream.Read(buffer);
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            catch (Exception e)
             {
+                // A reader thread must never take the agent down; the collector reports the stop.
+                Failure = e.Message;
                 return;
             }
 
@@ -146,14 +152,15 @@ public sealed class KeepalivedFifoReader : IDisposable
         _stopping = true;
         try
         {
-            RandomAccess.Write(_handle, "\n"u8, 0);
+            using var wake = new FileStream(_path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+            wake.Write("\n"u8);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The reader is gone already.
+            // The FIFO is gone; the reader thread is a background thread and ends with the process.
         }
 
         _thread.Join(TimeSpan.FromSeconds(2));
-        _handle.Dispose();
+        _stream.Dispose();
     }
 }

@@ -9,5 +9,7 @@ public static class Fixtures
 
     public static string IpvsadmStatsExact => Path.Combine(Root, "ipvsadm", "ipvsadm-L-n--stats--exact.txt");
 
+    public static string NeutronRawTable => Path.Combine(Root, "iptables-save-c-t-raw.txt");
+
     public static string Example(string name) => Path.Combine(AppContext.BaseDirectory, "examples", name);
 }
