@@ -44,7 +44,8 @@ public static class ParseCommand
         {
             if (!parsed.Diagnostics.Any(static d => d.Severity == DiagnosticSeverity.Error))
             {
-                console.Error.WriteLine($"line {parsed.LinesRead}: no {format} data found");
+                var reason = parsed.LinesRead == 0 ? "empty input" : $"no {format} data found";
+                console.Error.WriteLine($"line {Math.Max(1, parsed.LinesRead)}: {reason}");
             }
 
             return ExitCodes.Usage;
