@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dashboard.Agent.Hosting;
 using Dashboard.Agent.Spool;
 using Dashboard.Core.Batches;
@@ -70,6 +71,12 @@ public sealed class BatchSender
         {
             case IngestStatus.Stored or IngestStatus.Duplicate:
                 Recovered();
+                if (reply.Status == IngestStatus.Duplicate && !reply.AfterRetry)
+                {
+                    // A fresh number the server already holds: this agent's state went back in time, and the batch was not stored.
+                    _log.Warning($"batch #{sequence}: the server already had this sequence and kept its earlier batch; was {_spool.Directory} restored or shared?");
+                }
+
                 return new DeliveryReport(sequence, DeliveryOutcome.Delivered, replayed, _spool.Count, null);
             case IngestStatus.Rejected:
                 Refused(sequence, drops, reply);
@@ -150,10 +157,15 @@ public sealed class BatchSender
 
     private async Task<IngestReply> SendAsync(byte[] payload, CancellationToken ct)
     {
+        var attempts = new StrongBox<int>();
         try
         {
-            return await _pipeline.ExecuteAsync(static (state, token) => new ValueTask<IngestReply>(state.Client.PostAsync(state.Payload, token)),
-                (Client: _client, Payload: payload), ct);
+            var reply = await _pipeline.ExecuteAsync(static (state, token) =>
+            {
+                state.Attempts.Value++;
+                return new ValueTask<IngestReply>(state.Client.PostAsync(state.Payload, token));
+            }, (Client: _client, Payload: payload, Attempts: attempts), ct);
+            return reply with { AfterRetry = attempts.Value > 1 };
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

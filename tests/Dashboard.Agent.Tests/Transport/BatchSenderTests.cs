@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dashboard.Agent.Hosting;
+using Dashboard.Agent.Spool;
 using Dashboard.Agent.Tests.Shared;
 using Dashboard.Agent.Transport;
 
@@ -204,6 +205,35 @@ public sealed class BatchSenderTests : IDisposable
         Assert.Equal(1, server.Duplicates);
         Assert.Equal([report.Sequence, next.Sequence], server.StoredSequences);
         Assert.Equal(0, server.Stored[1].DroppedBatches);
+        Assert.DoesNotContain(_log.Lines, l => l.StartsWith("warning", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DeliverAsync_StateRolledBack_WarnsThatTheServerKeptItsEarlierBatch()
+    {
+        // Arrange: a spool directory restored from a backup hands out a number the server already stored.
+        await using var server = await TestIngestServer.StartAsync();
+        using (var first = new SenderHarness(_spool.Path, server.BaseUrl, TimeProvider.System, _log))
+        {
+            await first.DeliverAsync();
+        }
+
+        var state = File.ReadAllText(Path.Combine(_spool.Path, AgentState.FileName));
+        using (var second = new SenderHarness(_spool.Path, server.BaseUrl, TimeProvider.System, _log))
+        {
+            await second.DeliverAsync();
+        }
+
+        File.WriteAllText(Path.Combine(_spool.Path, AgentState.FileName), state);
+        using var restored = new SenderHarness(_spool.Path, server.BaseUrl, TimeProvider.System, _log);
+
+        // Act
+        var report = await restored.DeliverAsync();
+
+        // Assert
+        Assert.Equal(DeliveryOutcome.Delivered, report.Outcome);
+        Assert.Equal(1, server.Duplicates);
+        Assert.Contains(_log.Lines, l => l.Contains($"batch #{report.Sequence}: the server already had this sequence", StringComparison.Ordinal));
     }
 
     [Fact]
