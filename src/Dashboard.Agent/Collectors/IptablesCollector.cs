@@ -3,7 +3,6 @@ using Dashboard.Agent.Configuration;
 using Dashboard.Agent.Hosting;
 using Dashboard.Core.Batches;
 using Dashboard.Core.Iptables;
-using Dashboard.Core.Parsing;
 
 namespace Dashboard.Agent.Collectors;
 

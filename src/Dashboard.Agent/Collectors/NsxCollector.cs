@@ -3,7 +3,6 @@ using System.Text;
 using Dashboard.Agent.Commands;
 using Dashboard.Agent.Configuration;
 using Dashboard.Agent.Hosting;
-using Dashboard.Core.Batches;
 using Dashboard.Core.Parsing;
 
 namespace Dashboard.Agent.Collectors;

@@ -1,7 +1,6 @@
 using Dashboard.Agent.Collectors;
 using Dashboard.Agent.Configuration;
 using Dashboard.Agent.Hosting;
-using Dashboard.Agent.Spool;
 using Dashboard.Agent.Tests.Shared;
 using Dashboard.Agent.Transport;
 

@@ -1,5 +1,4 @@
 using Dashboard.Agent.Collectors;
-using Dashboard.Core.Batches;
 using Dashboard.Core.Keepalived;
 
 namespace Dashboard.Agent.Tests.Shared;
