@@ -70,7 +70,17 @@ public sealed class AgentCommands
                 return ExitCodes.Success;
             }
 
-            var report = await assembly.CreateRunner(options, _time, log).RunOnceAsync(signal.Token);
+            DeliveryReport report;
+            try
+            {
+                report = await assembly.CreateRunner(options, _time, log).RunOnceAsync(signal.Token);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _console.Error.WriteLine($"not delivered: {e.Message}");
+                return ExitCodes.NotDelivered;
+            }
+
             var replayed = report.Replayed > 0 ? $" after {report.Replayed} spooled batch(es)" : "";
             _console.Error.WriteLine($"batch #{report.Sequence} {report.Outcome.ToString().ToLowerInvariant()}{replayed}"
                 + (report.Reason is null ? "" : $": {report.Reason}"));

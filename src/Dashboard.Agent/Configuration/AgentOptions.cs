@@ -32,5 +32,8 @@ public sealed class AgentOptions
 
     public TimeSpan Interval => TimeSpan.FromSeconds(IntervalSeconds);
 
+    /// <summary>How long a collector may take: one interval, but never so long that a stop waits minutes for it.</summary>
+    public TimeSpan CollectTimeout => TimeSpan.FromSeconds(Math.Min(IntervalSeconds, 30));
+
     public TimeSpan SpoolMaxAge => TimeSpan.FromHours(SpoolMaxAgeHours);
 }

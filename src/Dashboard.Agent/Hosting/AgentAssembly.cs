@@ -33,8 +33,8 @@ public sealed class AgentAssembly : IDisposable
     public static AgentAssembly Create(AgentOptions options, string? token, AgentLog log, TimeProvider time, bool dryRun)
     {
         var http = AgentHttp.CreateClient();
-        var collectors = CollectorSet.Create(options.Collectors, new ProcessCommandRunner(), http, options.Interval, log);
-        var cycle = new CollectionCycle(collectors, options.Host, options.Interval, time, log);
+        var collectors = CollectorSet.Create(options.Collectors, new ProcessCommandRunner(), http, options.CollectTimeout, log);
+        var cycle = new CollectionCycle(collectors, options.Host, options.CollectTimeout, time, log);
         if (dryRun)
         {
             return new AgentAssembly(http, collectors, cycle, null, null, null);

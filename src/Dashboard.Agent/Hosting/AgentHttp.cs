@@ -11,7 +11,8 @@ public static class AgentHttp
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = System.Net.DecompressionMethods.None,
         };
-        var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        // Ingest answers are small; the NSX API is streamed (ResponseHeadersRead) and not held to this.
+        var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = 1024 * 1024 };
         client.DefaultRequestHeaders.UserAgent.ParseAdd(AgentInfo.UserAgent);
         return client;
     }

@@ -29,7 +29,15 @@ public sealed class AgentRunner
         using var timer = new PeriodicTimer(_interval, _time);
         do
         {
-            await RunOnceAsync(stopping);
+            try
+            {
+                await RunOnceAsync(stopping);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A full or read-only disk fails this cycle, not the agent: the next tick tries again.
+                _log.Error($"cycle failed: {e.Message}");
+            }
         }
         while (await WaitForTickAsync(timer, stopping));
 

@@ -21,7 +21,8 @@ public sealed class ShutdownSignal : IDisposable
 
     private void Handle(PosixSignalContext context)
     {
-        context.Cancel = true;
+        // A second signal while stopping ends the process the usual way (Ctrl+C twice).
+        context.Cancel = !_stopping.IsCancellationRequested;
         _stopping.Cancel();
     }
 

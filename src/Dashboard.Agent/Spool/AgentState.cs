@@ -64,9 +64,8 @@ public sealed class AgentState
         lock (_lock)
         {
             var taken = (LastSequence + 1, UnreportedDrops);
-            LastSequence++;
-            UnreportedDrops = 0;
-            Save();
+            Save(taken.Item1, 0);
+            (LastSequence, UnreportedDrops) = (taken.Item1, 0);
             return taken;
         }
     }
@@ -80,14 +79,15 @@ public sealed class AgentState
 
         lock (_lock)
         {
+            Save(LastSequence, UnreportedDrops + count);
             UnreportedDrops += count;
-            Save();
         }
     }
 
-    private void Save() =>
+    /// <summary>Written before memory changes, so a failed write leaves both as they were.</summary>
+    private void Save(long lastSequence, long unreportedDrops) =>
         DurableFile.Write(_path, System.Text.Encoding.ASCII.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $"sequence {LastSequence}\nunreported-drops {UnreportedDrops}\n")));
+            string.Create(CultureInfo.InvariantCulture, $"sequence {lastSequence}\nunreported-drops {unreportedDrops}\n")));
 
     private static bool TryRead(string path, out long lastSequence, out long unreportedDrops)
     {

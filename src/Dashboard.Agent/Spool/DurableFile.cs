@@ -8,16 +8,23 @@ public static class DurableFile
     public static void Write(string path, ReadOnlySpan<byte> content)
     {
         var temporary = path + TemporarySuffix;
-        using (var stream = new FileStream(temporary, new FileStreamOptions
-               {
-                   Mode = FileMode.Create,
-                   Access = FileAccess.Write,
-                   Share = FileShare.None,
-                   UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-               }))
+        try
         {
+            using var stream = new FileStream(temporary, new FileStreamOptions
+            {
+                Mode = FileMode.Create,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
             stream.Write(content);
             stream.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            // A full disk must not leave a partial file behind to be found at the next start.
+            File.Delete(temporary);
+            throw;
         }
 
         File.Move(temporary, path, overwrite: true);
