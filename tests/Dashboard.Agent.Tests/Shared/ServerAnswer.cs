@@ -13,11 +13,3 @@ public sealed record ServerAnswer(ServerAnswerKind Kind, int StatusCode = 200, i
     /// <summary>Stores the batch, then never answers: the client retries and is told "duplicate".</summary>
     public static ServerAnswer StoreThenHang { get; } = new(ServerAnswerKind.StoreThenHang);
 }
-
-public enum ServerAnswerKind
-{
-    Accept,
-    Status,
-    Hang,
-    StoreThenHang,
-}
