@@ -1,0 +1,2 @@
+// Like the agent, the tests need Linux: /proc, network namespaces, FIFOs.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

@@ -1,0 +1,9 @@
+namespace Dashboard.Agent.Tests.Shared;
+
+public enum ServerAnswerKind
+{
+    Accept,
+    Status,
+    Hang,
+    StoreThenHang,
+}
