@@ -2,6 +2,7 @@
 # Runs every test suite from a clean clone: installs what the tests need when it is missing, builds once, then tests.
 set -euo pipefail
 cd "$(dirname "$0")"
+trap 'echo "test.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 missing=()
 command -v initdb >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
