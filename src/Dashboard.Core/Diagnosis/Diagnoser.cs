@@ -18,9 +18,18 @@ public sealed class Diagnoser(DiagnosisSettings settings, Inventory? inventory =
     public IReadOnlyList<FindingCandidate> Evaluate(FleetView fleet)
     {
         var topology = Topology.Infer(fleet, inventory);
-        return Rules.SelectMany(rule => rule.Evaluate(fleet, topology, settings))
+        var candidates = Rules.SelectMany(rule => rule.Evaluate(fleet, topology, settings))
             .GroupBy(c => c.Key)
             .Select(g => g.First())
             .ToList();
+        // A pile-up a hypervisor drop explains is not also "the director itself".
+        var explained = ExplainedDirectors(candidates);
+        candidates.RemoveAll(c => c.Kind == FindingKinds.DirectorWideSynRecv && c.Director is { } d && explained.Contains(d));
+        return candidates;
     }
+
+    /// <summary>Directors with a finding that puts the cause of their SYN_RECV on a hypervisor.</summary>
+    public static HashSet<string> ExplainedDirectors(IEnumerable<FindingCandidate> candidates) =>
+        candidates.Where(c => c.Kind is FindingKinds.DrForwardDrop or FindingKinds.RsIngressDrop or FindingKinds.StatefulHalfFlowDrop)
+            .Select(c => c.Director).OfType<string>().ToHashSet(StringComparer.Ordinal);
 }

@@ -7,7 +7,7 @@ public sealed class DirectorWideSynRecvRule : IFindingRule
 
     public IEnumerable<FindingCandidate> Evaluate(FleetView fleet, Topology topology, DiagnosisSettings settings)
     {
-        foreach (var director in fleet.Directors.Where(d => d.Vips.Count > 0))
+        foreach (var director in fleet.Directors.Where(d => d.Vips.Count > 0 && !fleet.RecentlyExplained.Contains(d.Host)))
         {
             var allPiled = director.Vips.All(v =>
                 v.RealServers.Count > 0 && v.RealServers.Count(settings.IsPileUp) >= Math.Ceiling(settings.AcrossShare * v.RealServers.Count));

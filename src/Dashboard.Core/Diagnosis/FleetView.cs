@@ -8,7 +8,14 @@ public sealed record FleetView(
     DateTimeOffset Now,
     IReadOnlyList<DirectorView> Directors,
     IReadOnlyList<HypervisorView> Hypervisors,
-    IReadOnlyList<HostHeartbeat> Hosts);
+    IReadOnlyList<HostHeartbeat> Hosts)
+{
+    /// <summary>
+    /// Directors whose SYN_RECV pile-up a hypervisor drop explained within the last SYN_RECV timeout: their table still
+    /// holds the stuck entries for up to a minute after the fix, which is not a new failure of the director.
+    /// </summary>
+    public IReadOnlySet<string> RecentlyExplained { get; init; } = new HashSet<string>();
+}
 
 public sealed record DirectorView(string Host, DateTimeOffset CollectedAt, IReadOnlyList<VipView> Vips, IReadOnlyList<IpvsSynRecvSource> TopSynRecvSources);
 

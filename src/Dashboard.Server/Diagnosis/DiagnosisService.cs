@@ -24,6 +24,10 @@ public sealed class DiagnosisService(
 
     private readonly ChangeNotifier _changes = new(clock);
     private readonly Dictionary<string, DateTimeOffset> _lastPersisted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _explainedUntil = new(StringComparer.Ordinal);
+
+    /// <summary>IPVS keeps a SYN_RECV entry for 60 s: that long after a hypervisor cause ends, leftovers are no new failure.</summary>
+    private static readonly TimeSpan s_leftoverSynRecv = TimeSpan.FromSeconds(90);
     private FindingTracker? _tracker;
     private IReadOnlyDictionary<string, (string Role, DateTimeOffset LastSeen)> _knownHosts = new Dictionary<string, (string, DateTimeOffset)>();
     private volatile IReadOnlyList<TrackedFinding> _open = [];
@@ -64,8 +68,17 @@ public sealed class DiagnosisService(
     {
         _tracker ??= new FindingTracker(options.CurrentValue.Diagnosis);
         var settings = options.CurrentValue.Diagnosis;
-        var fleet = FleetViewBuilder.Build(live, _knownHosts);
+        var now = live.Now;
+        var fleet = FleetViewBuilder.Build(live, _knownHosts) with
+        {
+            RecentlyExplained = _explainedUntil.Where(e => e.Value > now).Select(e => e.Key).ToHashSet(StringComparer.Ordinal),
+        };
         var candidates = new Diagnoser(settings, options.CurrentValue.Inventory).Evaluate(fleet);
+        foreach (var director in Diagnoser.ExplainedDirectors(candidates))
+        {
+            _explainedUntil[director] = now + s_leftoverSynRecv;
+        }
+
         var events = _tracker.Update(candidates, fleet.Now);
         foreach (var e in events)
         {

@@ -187,4 +187,33 @@ public sealed class DiagnoserTests
         // Assert
         Assert.Equal((FindingKinds.CounterReset, FindingSeverity.Info, "compute-07"), (finding.Kind, finding.Severity, finding.Hypervisor));
     }
+
+    [Fact]
+    public void Evaluate_LeftoverSynRecvAfterAFixedHypervisorDrop_NotBlamedOnTheDirector()
+    {
+        // Arrange: the drops stopped, the table still holds the stuck entries for up to a minute.
+        var fleet = new FleetBuilder()
+            .Director("lvs-a", SeedVip((rs, _) => RealServer(rs, 40, 1)))
+            .ComputeNode("compute-07", [AntiSpoof(DirectorPort, 0)])
+            .Build() with { RecentlyExplained = new HashSet<string> { "lvs-a" } };
+
+        // Act, Assert
+        Assert.Empty(_diagnoser.Evaluate(fleet));
+    }
+
+    [Fact]
+    public void Evaluate_PileUpExplainedByAHypervisorDropInTheSamePass_NoDirectorWideFinding()
+    {
+        // Arrange: the director port drops, and a real server port carrying the VIP shows nothing.
+        var fleet = new FleetBuilder()
+            .Director("lvs-a", SeedVip((rs, _) => RealServer(rs, 40, 1)))
+            .ComputeNode("compute-07", [AntiSpoof(DirectorPort, 5)])
+            .Build();
+
+        // Act
+        var kinds = _diagnoser.Evaluate(fleet).Select(f => f.Kind).ToList();
+
+        // Assert
+        Assert.Equal([FindingKinds.DrForwardDrop], kinds);
+    }
 }

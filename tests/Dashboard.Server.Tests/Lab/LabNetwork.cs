@@ -31,10 +31,17 @@ public sealed partial class LabNetwork : IAsyncDisposable
 
     public string Prefix { get; }
 
+    /// <summary>legacy or nft: which iptables the compute node's rules live in.</summary>
+    public string Backend { get; private set; } = "legacy";
+
+    /// <summary>The command an agent on the compute node runs to read those rules with their counters.</summary>
+    public string SaveCommand => $"iptables-{Backend}-save -c";
+
     public static async Task<LabNetwork> StartAsync(string prefix, CancellationToken ct)
     {
         var lab = new LabNetwork(LocateScript(), prefix);
-        await lab.RunAsync(ct, "up", prefix);
+        var (_, log) = await lab.RunWithLogAsync(ct, "up", prefix);
+        lab.Backend = BackendLine().Match(log) is { Success: true } m ? m.Groups[1].Value : "legacy";
         return lab;
     }
 
@@ -79,7 +86,9 @@ public sealed partial class LabNetwork : IAsyncDisposable
         throw new FileNotFoundException($"no Dashboard.sln above {AppContext.BaseDirectory}, so tests/lab/lab.sh cannot be found");
     }
 
-    private async Task<string> RunAsync(CancellationToken ct, params string[] args)
+    private async Task<string> RunAsync(CancellationToken ct, params string[] args) => (await RunWithLogAsync(ct, args)).Output;
+
+    private async Task<(string Output, string Log)> RunWithLogAsync(CancellationToken ct, params string[] args)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -121,7 +130,7 @@ public sealed partial class LabNetwork : IAsyncDisposable
             throw new InvalidOperationException(
                 $"lab.sh {string.Join(' ', args)} exited {process.ExitCode}:\n{errors.Trim()}\n{output.Trim()}");
         }
-        return output;
+        return (output, errors);
     }
 
     private static string UnavailableReason(string stderr)
@@ -134,4 +143,7 @@ public sealed partial class LabNetwork : IAsyncDisposable
 
     [GeneratedRegex(@"^ok=(?<ok>\d+) failed=(?<failed>\d+)\s*$", RegexOptions.Multiline)]
     private static partial Regex TrafficLine();
+
+    [GeneratedRegex(@"up \((legacy|nft) iptables\)")]
+    private static partial Regex BackendLine();
 }
