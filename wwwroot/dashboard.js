@@ -29,22 +29,38 @@ window.dashboard = {
     }
   }
 
+  function markStale() {
+    staleSince ??= new Date();
+    document.documentElement.classList.add('is-stale');
+    document.querySelectorAll('[data-stale-since], [data-stale-since-global]').forEach((el) => { el.textContent = clock(staleSince); });
+  }
+
   function onReconnectState(modal) {
     const shown = modal.classList.contains('components-reconnect-show');
     const failed = modal.classList.contains('components-reconnect-failed');
     const rejected = modal.classList.contains('components-reconnect-rejected');
     if (shown || failed || rejected) {
-      staleSince ??= new Date();
-      document.documentElement.classList.add('is-stale');
-      modal.querySelectorAll('[data-stale-since]').forEach((el) => { el.textContent = clock(staleSince); });
-      document.querySelectorAll('[data-stale-since-global]').forEach((el) => { el.textContent = clock(staleSince); });
-    } else {
+      markStale();
+    } else if (!polling) {
       staleSince = null;
       document.documentElement.classList.remove('is-stale');
     }
     if (rejected) location.reload();
     if (failed) reloadWhenServerIsBack();
   }
+
+  // Independent of the circuit's own reconnection: whatever happened to it, a server that stopped answering makes the
+  // page stale, and a server that answers again gets a fresh page.
+  setInterval(async () => {
+    if (polling) return;
+    try {
+      const response = await fetch('healthz', { cache: 'no-store' });
+      if (!response.ok) { markStale(); reloadWhenServerIsBack(); }
+    } catch {
+      markStale();
+      reloadWhenServerIsBack();
+    }
+  }, 3000);
 
   function start() {
     const modal = document.getElementById('components-reconnect-modal');
@@ -53,7 +69,10 @@ window.dashboard = {
     }
     Blazor.start({
       circuit: {
+        // A wall must notice a dead server within seconds even when no close frame arrives (network loss).
+        configureSignalR: (builder) => builder.withServerTimeout(10000).withKeepAliveInterval(4000),
         reconnectionOptions: {
+          dialogId: 'components-reconnect-modal',
           maxRetries: 1000000,
           retryIntervalMilliseconds: (previousAttempts) => (previousAttempts < 5 ? 1000 : 3000),
         },

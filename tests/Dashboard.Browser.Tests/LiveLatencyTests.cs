@@ -30,12 +30,13 @@ public sealed class LiveLatencyTests(ChromiumBrowser chromium, ITestOutputHelper
         // The page records when the cell's text changes, on the browser's clock (the same machine's clock).
         await page.EvaluateAsync("""
             () => {
-              const cell = document.querySelector("tr[data-vip='10.1.26.252:10051'] [data-testid='syn-recv']").closest('tbody');
               window.__seen = {};
-              new MutationObserver(() => {
+              const record = () => {
                 const el = document.querySelector("tr[data-vip='10.1.26.252:10051'] [data-testid='syn-recv']");
                 if (el && !(el.textContent in window.__seen)) window.__seen[el.textContent] = Date.now();
-              }).observe(cell, { subtree: true, childList: true, characterData: true });
+              };
+              // The whole body: a re-render may replace the table the cell sits in.
+              new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
             }
             """);
 

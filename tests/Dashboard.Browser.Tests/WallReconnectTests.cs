@@ -22,13 +22,23 @@ public sealed class WallReconnectTests(ChromiumBrowser chromium) : IClassFixture
             }
 
             var page = await chromium.NewPageAsync(server.BaseAddress);
+            var console = new List<string>();
+            page.Console += (_, m) => console.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {m.Type}: {m.Text}");
             await page.GotoAsync($"wall?token={wallToken}");
             await Assertions.Expect(page.GetByTestId("wall-ratio")).ToHaveTextAsync("1%");
 
             // Act: the server goes away; the wall says since when its data is stale.
             var stopped = server.StopForRestartAsync();
             await stopped;
-            await Assertions.Expect(page.Locator(".wall-stale")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            var stoppedAt = DateTime.UtcNow;
+            try
+            {
+                await Assertions.Expect(page.Locator(".wall-stale")).ToBeVisibleAsync(new() { Timeout = 45_000 });
+            }
+            catch (PlaywrightException e)
+            {
+                throw new Xunit.Sdk.XunitException($"stopped {stoppedAt:HH:mm:ss.fff}; modal: {await page.EvaluateAsync<string>("() => document.querySelectorAll('[id=components-reconnect-modal]').length + ' ' + document.getElementById('components-reconnect-modal').outerHTML + ' blazor=' + typeof Blazor")}; console:\n{string.Join('\n', console)}\n{e.Message}");
+            }
             var staleSince = await page.Locator("[data-stale-since-global]").TextContentAsync();
 
             // Act: it comes back on the same address and database; an agent pushes again.

@@ -141,7 +141,13 @@ public static class DashboardServerExtensions
         services.AddOpenApi();
 
         // UI: Blazor interactive server with Radzen.
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(o =>
+            {
+                // Matches the browser's 10 s server timeout (dashboard.js): pings every 4 s, a silent browser dropped after 10 s.
+                o.KeepAliveInterval = TimeSpan.FromSeconds(4);
+                o.ClientTimeoutInterval = TimeSpan.FromSeconds(10);
+            });
         services.AddRadzenComponents();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.AddScoped<Model.ViewerClock>();
