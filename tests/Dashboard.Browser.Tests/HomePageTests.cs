@@ -46,6 +46,8 @@ public sealed class HomePageTests(ChromiumBrowser chromium) : IClassFixture<Chro
         var toggle = page.GetByRole(AriaRole.Button, new() { Name = "Switch to the light theme" });
         await Assertions.Expect(toggle).ToBeVisibleAsync();
 
+        await Assertions.Expect(page.Locator("[data-interactive='true']")).ToBeAttachedAsync();
+
         // Act
         await toggle.ClickAsync();
 

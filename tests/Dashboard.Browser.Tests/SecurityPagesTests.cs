@@ -79,6 +79,7 @@ public sealed class SecurityPagesTests(ChromiumBrowser chromium) : IClassFixture
         }
 
         await page.GotoAsync("");
+        await Assertions.Expect(page.Locator("[data-interactive='true']")).ToBeAttachedAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to the light theme" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to the dark theme" })).ToBeVisibleAsync();
 
