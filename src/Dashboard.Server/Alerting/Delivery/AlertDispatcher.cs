@@ -101,11 +101,7 @@ public sealed class AlertDispatcher(
         // Past this point nothing is cancelled: a request once made is recorded.
         await using var conn = await database.DataSource.OpenConnectionAsync(stopping);
         await using var tx = await conn.BeginTransactionAsync(CancellationToken.None);
-        if (!await OutboxRepository.TryLockChannelAsync(conn, tx, name))
-        {
-            return 0;
-        }
-
+        await OutboxRepository.LockChannelAsync(conn, tx, name);
         var now = clock.GetUtcNow();
         var rows = await OutboxRepository.ClaimAsync(conn, tx, name, now, BatchSize);
         if (rows.Count == 0)

@@ -15,11 +15,14 @@ public sealed class OutboxRepository(DashboardDatabase database)
         return (await conn.QueryAsync<string>(new CommandDefinition(sql, new { now }, cancellationToken: ct))).ToList();
     }
 
-    /// <summary>One sender per channel at a time across instances, so its rate limit is counted by one party.</summary>
-    public static async Task<bool> TryLockChannelAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string channel)
+    /// <summary>
+    /// One sender per channel at a time across instances, so its rate limit is counted by one party; a second sender
+    /// waits, then finds the rows already sent.
+    /// </summary>
+    public static async Task LockChannelAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string channel)
     {
-        const string sql = "select pg_try_advisory_xact_lock(hashtextextended('alert-channel:' || @channel, 0))";
-        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { channel }, tx));
+        const string sql = "select pg_advisory_xact_lock(hashtextextended('alert-channel:' || @channel, 0))";
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { channel }, tx));
     }
 
     public static async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string channel, DateTimeOffset now, int limit)
