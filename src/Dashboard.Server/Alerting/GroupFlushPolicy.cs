@@ -4,7 +4,8 @@ namespace Dashboard.Server.Alerting;
 /// Alertmanager's notification timing for one group: the first message after group_wait, a message about changes (alerts
 /// joining, resolving) at most once per group_interval, the same firing set again after repeat_interval unless every
 /// firing alert is acknowledged. Silenced alerts count as absent. A condition that fires and clears between two flushes
-/// therefore costs at most one message per group_interval, however often it flaps.
+/// therefore costs at most one message per group_interval, however often it flaps, and one that never outlasts
+/// group_wait costs none.
 /// </summary>
 public static class GroupFlushPolicy
 {
