@@ -82,6 +82,9 @@ create table alert_rules (
     updated_at timestamptz not null
 );
 
+-- Numbers notifications; a group that ends and comes back keeps counting from here, never from one again.
+create sequence alert_notification_numbers;
+
 -- One row per group notification per channel, written in the transaction that changed the group; the dispatcher sends it.
 create table alert_outbox (
     id              bigint generated always as identity primary key,
@@ -96,7 +99,7 @@ create table alert_outbox (
     last_error      text,
     sent_at         timestamptz,
     folded_into     bigint references alert_outbox (id),
-    unique (group_key, sequence, channel)
+    unique (sequence, channel)
 );
 
 create index alert_outbox_due on alert_outbox (channel, next_attempt_at) where status = 'pending';

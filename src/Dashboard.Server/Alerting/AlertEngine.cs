@@ -143,7 +143,7 @@ public sealed class AlertEngine : BackgroundService
         await using var conn = await _database.DataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await AlertRepository.LockAsync(conn, tx, ct);
-        var now = _clock.GetUtcNow();
+        var now = AlertClock.Now(_clock);
         var active = await AlertRepository.LoadActiveForUpdateAsync(conn, tx, ct);
         var transitions = AlertStateMachine.Apply(active, candidates, inputs.HasLiveData, options.EffectiveGroupBy, now, options.StaleAfter);
         var written = await AlertRepository.WriteAsync(conn, tx, transitions, ct);
@@ -202,7 +202,7 @@ public sealed class AlertEngine : BackgroundService
                 now);
             if (decision.Send)
             {
-                var notification = Notification(decision, now);
+                var notification = Notification(decision, await AlertRepository.NextNotificationNumberAsync(conn, tx, ct), now);
                 enqueued += await AlertRepository.EnqueueAsync(conn, tx, notification, channels, now, ct);
                 _logger.LogInformation("Alert group {Group}: notification {Sequence} ({Status}, {Count} alerts) queued for {Channels} channels",
                     group.GroupKey, notification.Sequence, notification.Status, notification.Alerts.Count, channels.Count);
@@ -221,7 +221,7 @@ public sealed class AlertEngine : BackgroundService
         return enqueued;
     }
 
-    private AlertNotification Notification(FlushDecision decision, DateTimeOffset now)
+    private AlertNotification Notification(FlushDecision decision, int number, DateTimeOffset now)
     {
         var alerts = decision.Firing.Select(a => NotifiedAlert.From(a, AlertStates.Firing, _links))
             .Concat(decision.Resolved.Select(a => NotifiedAlert.From(a, AlertStates.Resolved, _links)))
@@ -230,7 +230,7 @@ public sealed class AlertEngine : BackgroundService
         {
             GroupKey = decision.Group.GroupKey,
             Status = decision.Status,
-            Sequence = decision.Group.NotificationCount,
+            Sequence = number,
             Repeat = decision.Repeat,
             CreatedAt = now,
             GroupLabels = decision.Group.Labels,
@@ -279,7 +279,7 @@ public sealed class AlertEngine : BackgroundService
         }
 
         IReadOnlyList<TrackedFinding> findings = await _findings.LoadOpenAsync(ct);
-        return new AlertInputs(_clock.GetUtcNow(), _live.Hosts.ToList(), _topology, _knownHosts, findings);
+        return new AlertInputs(AlertClock.Now(_clock), _live.Hosts.ToList(), _topology, _knownHosts, findings);
     }
 
     private void OnFindingsChanged(IReadOnlyList<FindingEvent> events)

@@ -8,6 +8,7 @@ public sealed record AlertNotification
 {
     public required string GroupKey { get; init; }
     public required string Status { get; init; }
+    /// <summary>The notification's number, unique across all groups.</summary>
     public int Sequence { get; init; }
 
     /// <summary>True for a repeat of an unchanged firing group (repeat_interval).</summary>

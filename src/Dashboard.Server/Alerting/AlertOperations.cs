@@ -13,11 +13,11 @@ public sealed class AlertOperations(
     public const int MaxCommentLength = 1000;
     public static readonly TimeSpan MaxSilence = TimeSpan.FromDays(30);
 
-    public DateTimeOffset Now => clock.GetUtcNow();
+    public DateTimeOffset Now => AlertClock.Now(clock);
 
     public async Task<List<AlertView>> ListAsync(AlertQuery query, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = AlertClock.Now(clock);
         var active = await silences.ActiveAsync(now, ct);
         return (await alerts.ListAsync(query, ct)).Select(a => AlertView.From(a, active, now)).ToList();
     }
@@ -26,7 +26,7 @@ public sealed class AlertOperations(
 
     public async Task<bool> AcknowledgeAsync(string fingerprint, string user, string? comment, CancellationToken ct)
     {
-        var done = await alerts.AcknowledgeAsync(fingerprint, user, Trim(comment), clock.GetUtcNow(), ct);
+        var done = await alerts.AcknowledgeAsync(fingerprint, user, Trim(comment), AlertClock.Now(clock), ct);
         if (done)
         {
             engine.NotifyChanged();
@@ -35,7 +35,7 @@ public sealed class AlertOperations(
         return done;
     }
 
-    public Task<List<Silence>> SilencesAsync(CancellationToken ct) => silences.ListAsync(clock.GetUtcNow(), 50, ct);
+    public Task<List<Silence>> SilencesAsync(CancellationToken ct) => silences.ListAsync(AlertClock.Now(clock), 50, ct);
 
     /// <summary>Creates a silence from Alertmanager-style matchers; returns its id, or the reason it was refused.</summary>
     public async Task<(long? Id, string? Error)> SilenceAsync(string? matchers, string? comment, DateTimeOffset? startsAt, DateTimeOffset? endsAt,
@@ -51,7 +51,7 @@ public sealed class AlertOperations(
             return (null, "say why: a silence needs a comment");
         }
 
-        var now = clock.GetUtcNow();
+        var now = AlertClock.Now(clock);
         var start = startsAt is { } s && s > now ? s : now;
         var end = endsAt ?? start + (duration ?? TimeSpan.FromHours(2));
         if (end <= start || end - start > MaxSilence)
@@ -66,7 +66,7 @@ public sealed class AlertOperations(
 
     public async Task<bool> ExpireSilenceAsync(long id, CancellationToken ct)
     {
-        var done = await silences.ExpireAsync(id, clock.GetUtcNow(), ct);
+        var done = await silences.ExpireAsync(id, AlertClock.Now(clock), ct);
         if (done)
         {
             engine.NotifyChanged();

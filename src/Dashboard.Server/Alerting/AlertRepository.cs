@@ -132,14 +132,21 @@ public sealed class AlertRepository(DashboardDatabase database)
         await conn.ExecuteAsync(new CommandDefinition(sql, new { groupKey }, tx, cancellationToken: ct));
     }
 
-    /// <summary>One outbox row per channel; the unique key makes a second writer of the same notification a no-op.</summary>
+    /// <summary>The next notification number, unique across groups and their comings and goings.</summary>
+    public static async Task<int> NextNotificationNumberAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        const string sql = "select nextval('alert_notification_numbers')::int";
+        return await conn.ExecuteScalarAsync<int>(new CommandDefinition(sql, transaction: tx, cancellationToken: ct));
+    }
+
+    /// <summary>One outbox row per channel.</summary>
     public static async Task<int> EnqueueAsync(NpgsqlConnection conn, NpgsqlTransaction tx, AlertNotification notification, IEnumerable<string> channels,
         DateTimeOffset now, CancellationToken ct)
     {
         const string sql = """
             insert into alert_outbox (group_key, sequence, channel, notification, created_at, next_attempt_at)
             values (@groupKey, @sequence, @channel, @notification::jsonb, @now, @now)
-            on conflict (group_key, sequence, channel) do nothing
+            on conflict (sequence, channel) do nothing
             """;
         var json = JsonSerializer.Serialize(notification, AlertingJson.Options);
         var written = 0;

@@ -33,12 +33,12 @@ public sealed class AlertLifecycleTests(Xunit.Abstractions.ITestOutputHelper out
             await h.StepAsync(TimeSpan.FromSeconds(5));
         }
 
-        // Assert: dozens of state changes, a handful of messages, and never two within one group_interval.
+        // Assert: dozens of state changes, a handful of messages (chat still hears it come and go), never two within one group_interval.
         var changes = await StateChangesAsync(h);
         var messages = h.Receiver.Accepted(Hook).Count;
         output.WriteLine($"{changes} state changes in 10 minutes -> {messages} messages");
         Assert.True(changes >= 100, $"expected the condition to flap, saw {changes} state changes");
-        Assert.InRange(messages, 2, 11);
+        Assert.InRange(messages, 4, 11);
         var sentAt = await SentTimesAsync(h);
         Assert.All(sentAt.Zip(sentAt.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromMinutes(1), $"{pair.First:O} then {pair.Second:O}"));
         Assert.True(sentAt[0] >= start + TimeSpan.FromSeconds(10), "the first message waits group_wait");

@@ -75,7 +75,7 @@ public sealed class AlertDispatcher(
     /// <summary>Sends what is due now on every channel; returns the number of messages sent.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken stopping)
     {
-        var due = await outbox.DueChannelsAsync(clock.GetUtcNow(), stopping);
+        var due = await outbox.DueChannelsAsync(AlertClock.Now(clock), stopping);
         if (due.Count == 0)
         {
             return 0;
@@ -102,7 +102,7 @@ public sealed class AlertDispatcher(
         await using var conn = await database.DataSource.OpenConnectionAsync(stopping);
         await using var tx = await conn.BeginTransactionAsync(CancellationToken.None);
         await OutboxRepository.LockChannelAsync(conn, tx, name);
-        var now = clock.GetUtcNow();
+        var now = AlertClock.Now(clock);
         var rows = await OutboxRepository.ClaimAsync(conn, tx, name, now, BatchSize);
         if (rows.Count == 0)
         {

@@ -9,7 +9,7 @@ public sealed class ChannelTester(DashboardDatabase database, ChannelSender send
 {
     public async Task<DeliveryResult> SendTestAsync(AlertChannel channel, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = AlertClock.Now(clock);
         var notification = TestNotification(channel, now);
         var message = MessageBuilder.Test(channel.Name, channel.Language, $"{links.Base}/admin/channels");
         var result = await sender.SendAsync(channel, new ChannelPayload(message, notification, null), now);
