@@ -80,7 +80,7 @@ public sealed class ChatReceiver : IAsyncDisposable
         var mode = Mode;
         if (mode == ReceiverMode.Hang)
         {
-            Record(new ReceivedRequest(path, query, headers, body, 0));
+            Record(new ReceivedRequest(path, context.Request.QueryString.Value ?? "", query, headers, body, 0));
             try
             {
                 await Task.Delay(Timeout.Infinite, context.RequestAborted);
@@ -94,7 +94,7 @@ public sealed class ChatReceiver : IAsyncDisposable
         }
 
         var (status, answer) = mode == ReceiverMode.Fail ? (500, "upstream trouble") : SuccessAnswer(path);
-        Record(new ReceivedRequest(path, query, headers, body, status));
+        Record(new ReceivedRequest(path, context.Request.QueryString.Value ?? "", query, headers, body, status));
         context.Response.StatusCode = status;
         await context.Response.WriteAsync(answer);
     }

@@ -8,13 +8,19 @@ namespace Dashboard.Server.Alerting.Channels;
 /// </summary>
 public static class ChatEscaping
 {
-    /// <summary>Slack mrkdwn: &amp;, &lt; and &gt; are its only control characters (links and mentions need them).</summary>
+    /// <summary>
+    /// Slack mrkdwn: &amp;, &lt; and &gt; (which links and mentions need) become entities, as Slack documents; it has no
+    /// escape for emphasis, so * ` ~ become look-alikes.
+    /// </summary>
     public static string Slack(string text) => Flatten(text)
         .Replace("&", "&amp;", StringComparison.Ordinal)
         .Replace("<", "&lt;", StringComparison.Ordinal)
-        .Replace(">", "&gt;", StringComparison.Ordinal);
+        .Replace(">", "&gt;", StringComparison.Ordinal)
+        .Replace('*', '∗')
+        .Replace('`', 'ˋ')
+        .Replace('~', '～');
 
-    /// <summary>CommonMark (Mattermost): backslash before every markup character; a zero-width space breaks @mentions.</summary>
+    /// <summary>CommonMark (Mattermost): backslash before every markup character; @ becomes its full-width look-alike, so no mention.</summary>
     public static string CommonMark(string text)
     {
         var result = new StringBuilder(text.Length + 16);
@@ -22,7 +28,7 @@ public static class ChatEscaping
         {
             if (c == '@')
             {
-                result.Append("@\u200B");
+                result.Append('＠');
             }
             else if (c is '\\' or '`' or '*' or '_' or '{' or '}' or '[' or ']' or '(' or ')' or '#' or '+' or '-' or '.' or '!' or '|' or '<' or '>' or '~' or ':')
             {
@@ -66,7 +72,7 @@ public static class ChatEscaping
         return result.ToString();
     }
 
-    /// <summary>One line, no control or bidirectional-override characters, and no scheme that chat would turn into a link.</summary>
+    /// <summary>One line, no control or bidirectional-override characters, and no URL scheme that chat would turn into a link.</summary>
     public static string Flatten(string text)
     {
         var result = new StringBuilder(text.Length);
@@ -82,6 +88,9 @@ public static class ChatEscaping
             }
         }
 
-        return result.Replace("://", ":/\u200B/").ToString();
+        return result.Replace("://", "：//").ToString();
     }
+
+    /// <summary>Plain-text fields (headers, buttons): not parsed as markup, but tags and mentions are still made inert.</summary>
+    public static string PlainText(string text) => Flatten(text).Replace('<', '‹').Replace('>', '›').Replace('@', '＠');
 }

@@ -60,7 +60,7 @@ public sealed class FeishuFormatter : IChannelFormatter
 
         if (m.MoreCount > 0)
         {
-            elements.Add(new JsonObject { ["tag"] = "note", ["elements"] = new JsonArray { new JsonObject { ["tag"] = "plain_text", ["content"] = ChatEscaping.Flatten(m.MoreText) } } });
+            elements.Add(new JsonObject { ["tag"] = "note", ["elements"] = new JsonArray { new JsonObject { ["tag"] = "plain_text", ["content"] = ChatEscaping.PlainText(m.MoreText) } } });
         }
 
         elements.Add(new JsonObject
@@ -93,7 +93,7 @@ public sealed class FeishuFormatter : IChannelFormatter
             ["header"] = new JsonObject
             {
                 ["template"] = StatusMarker.Colour(m.Status, m.Severity),
-                ["title"] = new JsonObject { ["tag"] = "plain_text", ["content"] = TextLimits.Chars(ChatEscaping.Flatten(m.Title), 200) },
+                ["title"] = new JsonObject { ["tag"] = "plain_text", ["content"] = TextLimits.Chars(ChatEscaping.PlainText(m.Title), 200) },
             },
             ["elements"] = elements,
         };

@@ -49,7 +49,7 @@ public static class MessageBuilder
         var status = n.Status == AlertStates.Firing ? $"{t.Firing}:{n.FiringCount}" : $"{t.Resolved}:{n.ResolvedCount}";
         var names = n.Alerts.Select(a => a.Rule).Distinct(StringComparer.Ordinal).ToList();
         var what = names.Count == 1 ? names[0] : string.Format(CultureInfo.InvariantCulture, t.Alerts, n.Alerts.Count);
-        var where = string.Join(" ", n.GroupLabels.Values);
+        var where = string.Join(" ", n.GroupLabels.OrderBy(l => PlaceOrder(l.Key)).ThenBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Value));
         var extra = n.Status == AlertStates.Firing && n.ResolvedCount > 0 ? $" ({string.Format(CultureInfo.InvariantCulture, t.ResolvedCount, n.ResolvedCount)})" : "";
         var repeat = n.Repeat ? $" ({t.Repeat})" : "";
         return $"[{status}] {what}{(where.Length > 0 ? " · " + where : "")}{extra}{repeat}";
@@ -123,7 +123,7 @@ public static class MessageBuilder
         var threshold = a.Threshold ?? 0;
         return a.RuleKind switch
         {
-            AlertRuleKinds.SynRecvRatio => $"SYN_RECV {value.ToString("P0", CultureInfo.InvariantCulture)} ({t.Threshold} {threshold.ToString("P0", CultureInfo.InvariantCulture)})",
+            AlertRuleKinds.SynRecvRatio => $"SYN_RECV {SynRecvRatioCondition.Percent(value)} ({t.Threshold} {SynRecvRatioCondition.Percent(threshold)})",
             AlertRuleKinds.DropRate => $"{value.ToString("0.##", CultureInfo.InvariantCulture)}/s ({t.Threshold} {threshold.ToString("0.##", CultureInfo.InvariantCulture)}/s)",
             AlertRuleKinds.AgentSilent => $"{string.Format(CultureInfo.InvariantCulture, t.Seconds, value)} ({t.Threshold} {string.Format(CultureInfo.InvariantCulture, t.Seconds, threshold)})",
             _ => null,
@@ -150,6 +150,16 @@ public static class MessageBuilder
             }
         }
     }
+
+    private static int PlaceOrder(string label) => label switch
+    {
+        AlertLabels.Director => 0,
+        AlertLabels.Vip => 1,
+        AlertLabels.RealServer => 2,
+        AlertLabels.Hypervisor => 3,
+        AlertLabels.Port => 4,
+        _ => 5,
+    };
 
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
 

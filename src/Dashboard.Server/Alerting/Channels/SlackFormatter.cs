@@ -19,7 +19,7 @@ public sealed class SlackFormatter : IChannelFormatter
             new JsonObject
             {
                 ["type"] = "header",
-                ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = TextLimits.Chars(ChatEscaping.Flatten($"{StatusMarker.Emoji(m.Status, m.Severity)} {m.Title}"), HeaderLimit) },
+                ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = TextLimits.Chars(ChatEscaping.PlainText($"{StatusMarker.Emoji(m.Status, m.Severity)} {m.Title}"), HeaderLimit) },
             },
         };
         foreach (var item in m.Items)

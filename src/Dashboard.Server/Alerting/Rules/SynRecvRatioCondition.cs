@@ -37,14 +37,16 @@ public sealed class SynRecvRatioCondition : IAlertCondition
     private static AlertCandidate Create(AlertRule rule, string director, string vip, string? realServer, long synRecv, long connections, double ratio, string more)
     {
         var where = realServer is null ? $"VIP {vip} on {director}" : $"real server {realServer} of VIP {vip} on {director}";
-        var share = ratio.ToString("P0", CultureInfo.InvariantCulture);
+        var share = Percent(ratio);
         return AlertCandidate.Create(
             rule,
             rule.Severity ?? AlertSeverities.Warning,
             [new(AlertLabels.Director, director), new(AlertLabels.Vip, vip), new(AlertLabels.RealServer, realServer)],
             AlertAnnotations.Of(
-                $"SYN_RECV is {share} of the connections of {where} (threshold {rule.Threshold.ToString("P0", CultureInfo.InvariantCulture)})",
+                $"SYN_RECV is {share} of the connections of {where} (threshold {Percent(rule.Threshold)})",
                 $"SYN_RECV: {synRecv} of {connections} connections ({share}); {more}"),
             ratio);
     }
+
+    public static string Percent(double share) => (share * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 }
