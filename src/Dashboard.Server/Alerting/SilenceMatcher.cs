@@ -21,7 +21,7 @@ public sealed partial record SilenceMatcher(string Name, string Value, bool IsRe
     }
 
     public override string ToString() =>
-        $"{Name}{(IsEqual ? "" : "!")}{(IsRegex ? "=~" : "=")}\"{Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
+        $"{Name}{(IsEqual, IsRegex) switch { (true, false) => "=", (false, false) => "!=", (true, true) => "=~", _ => "!~" }}\"{Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
 
     /// <summary>Parses <c>a="x", b=~"y.*"</c>; the error names what is wrong.</summary>
     public static bool TryParseList(string? text, out List<SilenceMatcher> matchers, out string? error)
@@ -59,7 +59,7 @@ public sealed partial record SilenceMatcher(string Name, string Value, bool IsRe
 
         if (matchers.All(m => m.Matches(new Dictionary<string, string>())))
         {
-            error = "these matchers match every alert; add one that needs a label value";
+            error = "at least one matcher must not match an empty value (as in Alertmanager), or the silence would also mute alerts without that label";
             return false;
         }
 
