@@ -5,6 +5,7 @@ using Dashboard.Server.Security;
 using Dashboard.Server.Storage;
 using Dashboard.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Dashboard.Server.Tests.Alerting;
 
@@ -25,13 +26,17 @@ public sealed class AlertingHarness : IAsyncDisposable
     private readonly DateTimeOffset _batchEpoch = DateTimeOffset.UtcNow.AddMinutes(-30);
     private string? _directorToken;
 
-    private AlertingHarness(ChatReceiver receiver, RunningDashboard server, ManualClock? clock, List<string> args)
+    private AlertingHarness(ChatReceiver receiver, RunningDashboard server, ManualClock? clock, List<string> args, RecordingLoggerProvider logs)
     {
         Receiver = receiver;
         Server = server;
         Clock = clock;
         _args = args;
+        Logs = logs;
     }
+
+    /// <summary>Everything the server logged, at every level.</summary>
+    public RecordingLoggerProvider Logs { get; }
 
     public ChatReceiver Receiver { get; }
     public RunningDashboard Server { get; private set; }
@@ -72,14 +77,17 @@ public sealed class AlertingHarness : IAsyncDisposable
 
         args.AddRange(extraArgs ?? []);
         var clock = manualClock ? new ManualClock(clockStart ?? DateTimeOffset.UtcNow) : null;
+        var logs = new RecordingLoggerProvider();
         var server = await RunningDashboard.StartAsync(args, builder =>
         {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.AddFilter<RecordingLoggerProvider>(_ => true);
             if (clock is not null)
             {
                 builder.Services.AddKeyedSingleton<TimeProvider>(AlertingServices.ClockKey, clock);
             }
         });
-        return new AlertingHarness(receiver, server, clock, args);
+        return new AlertingHarness(receiver, server, clock, args, logs);
     }
 
     /// <summary>A server restart on the same database and port (the alerting clock is the real one afterwards).</summary>

@@ -93,7 +93,12 @@ public sealed class ChatReceiver : IAsyncDisposable
             return;
         }
 
-        var (status, answer) = mode == ReceiverMode.Fail ? (500, "upstream trouble") : SuccessAnswer(path);
+        var (status, answer) = mode switch
+        {
+            ReceiverMode.Fail => (500, "upstream trouble"),
+            ReceiverMode.FailEchoingRequest => (400, $"bad request to {context.Request.Path}{context.Request.QueryString} ({context.Request.Headers.Authorization}) with {body}"),
+            _ => SuccessAnswer(path),
+        };
         Record(new ReceivedRequest(path, context.Request.QueryString.Value ?? "", query, headers, body, status));
         context.Response.StatusCode = status;
         await context.Response.WriteAsync(answer);

@@ -10,4 +10,7 @@ public enum ReceiverMode
 
     /// <summary>Never answer; the client times out.</summary>
     Hang,
+
+    /// <summary>HTTP 400 whose body repeats the request, URL token included, as some services' error pages do.</summary>
+    FailEchoingRequest,
 }

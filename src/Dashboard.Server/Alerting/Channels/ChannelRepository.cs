@@ -15,14 +15,14 @@ public sealed class ChannelRepository(DashboardDatabase database)
         return rows.Select(r => new AlertChannel(r.Name, r.Kind, r.Url, r.Secret, r.Language, r.Enabled, AlertChannel.FromUi)).ToList();
     }
 
-    /// <summary>Adds or changes a channel; a null secret keeps the stored one (the UI never has it to send back).</summary>
-    public async Task SaveAsync(string name, string kind, string url, string? secret, bool clearSecret, string language, bool enabled, string user,
+    /// <summary>Adds or changes a channel; a null URL or secret keeps the stored one (the UI never has them to send back).</summary>
+    public async Task SaveAsync(string name, string kind, string? url, string? secret, bool clearSecret, string language, bool enabled, string user,
         DateTimeOffset now, CancellationToken ct)
     {
         const string sql = """
             insert into alert_channels (name, kind, url, secret, language, enabled, updated_by, updated_at)
-            values (@name, @kind, @url, @secret, @language, @enabled, @user, @now)
-            on conflict (name) do update set kind = excluded.kind, url = excluded.url,
+            values (@name, @kind, coalesce(@url, ''), @secret, @language, @enabled, @user, @now)
+            on conflict (name) do update set kind = excluded.kind, url = coalesce(@url, alert_channels.url),
                 secret = case when @clearSecret then null else coalesce(excluded.secret, alert_channels.secret) end,
                 language = excluded.language, enabled = excluded.enabled, updated_by = excluded.updated_by, updated_at = excluded.updated_at
             """;
