@@ -5,11 +5,6 @@ using Npgsql;
 
 namespace Dashboard.Server.Alerting;
 
-public sealed record AlertEventRow(DateTimeOffset At, string Change, string? Actor, string? Detail);
-
-public sealed record AlertQuery(string? State = null, bool ActiveOnly = false, string? Severity = null, string? Director = null,
-    string? Fingerprint = null, int Limit = 500);
-
 /// <summary>Alerts, their history and their groups in PostgreSQL; the engine's writes share one transaction.</summary>
 public sealed class AlertRepository(DashboardDatabase database)
 {

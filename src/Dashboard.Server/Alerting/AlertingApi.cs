@@ -6,19 +6,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dashboard.Server.Alerting;
 
-public sealed record AckRequest(string? Comment);
-
-public sealed record SilenceRequest(string? Matchers, string? Comment, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, int? DurationMinutes);
-
-public sealed record SilenceView(long Id, string Matchers, string CreatedBy, string Comment, DateTimeOffset StartsAt, DateTimeOffset EndsAt, bool Active)
-{
-    public static SilenceView From(Silence s, DateTimeOffset now) => new(s.Id, s.MatchersText, s.CreatedBy, s.Comment, s.StartsAt, s.EndsAt, s.IsActive(now));
-}
-
-public sealed record ChannelStatusView(ChannelView Channel, ChannelDeliveryStats? Delivery);
-
-public sealed record TestResultView(bool Succeeded, int? StatusCode, string? Error);
-
 public static class AlertingApi
 {
     public static IEndpointRouteBuilder MapAlertingApi(this IEndpointRouteBuilder app)
@@ -101,4 +88,3 @@ public static class AlertingApi
     }
 }
 
-public sealed record SilenceIdView(long Id);

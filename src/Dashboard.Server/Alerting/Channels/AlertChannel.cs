@@ -12,4 +12,3 @@ public sealed record AlertChannel(string Name, string Kind, string Url, string? 
     public ChannelView ToView() => new(Name, Kind, SecretMask.MaskUrl(Url), Secret is { Length: > 0 } ? SecretMask.Mask(Secret) : null, Language, Enabled, Source);
 }
 
-public sealed record ChannelView(string Name, string Kind, string Url, string? Secret, string Language, bool Enabled, string Source);

@@ -15,14 +15,3 @@ public sealed record ChatMessage(
     string MoreText,
     MessageTexts Texts);
 
-/// <summary>One alert of a message.</summary>
-public sealed record ChatItem(
-    string Heading,
-    string Status,
-    string Severity,
-    IReadOnlyList<ChatFact> Facts,
-    IReadOnlyList<string> Evidence,
-    string? Cause,
-    string? Ack);
-
-public sealed record ChatFact(string Label, string Value);
