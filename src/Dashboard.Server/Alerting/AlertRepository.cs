@@ -46,6 +46,25 @@ public sealed class AlertRepository(DashboardDatabase database)
             where id = @Id
             """;
         const string history = "insert into alert_events (alert_id, at, change) values (@id, @at, @change)";
+        // Alerts that only stay what they are are refreshed in one statement: thousands of them cost one round trip.
+        const string refresh = """
+            update alerts a set annotations = v.annotations::jsonb, value = v.value, threshold = v.threshold, last_evaluated_at = v.at
+            from unnest(@ids, @annotations, @values, @thresholds, @ats) as v(id, annotations, value, threshold, at)
+            where a.id = v.id
+            """;
+        var refreshed = transitions.Where(t => t.Before is not null && !t.ChangesState && t.NeedsWrite).Select(t => t.Row).ToList();
+        if (refreshed.Count > 0)
+        {
+            await conn.ExecuteAsync(new CommandDefinition(refresh, new
+            {
+                ids = refreshed.Select(r => r.Id).ToArray(),
+                annotations = refreshed.Select(r => Json(r.Annotations)).ToArray(),
+                values = refreshed.Select(r => r.Value).ToArray(),
+                thresholds = refreshed.Select(r => r.Threshold).ToArray(),
+                ats = refreshed.Select(r => r.LastEvaluatedAt).ToArray(),
+            }, tx, cancellationToken: ct));
+        }
+
         var result = new List<AlertRow>(transitions.Count);
         foreach (var t in transitions)
         {
@@ -55,7 +74,7 @@ public sealed class AlertRepository(DashboardDatabase database)
                 var id = await conn.ExecuteScalarAsync<long>(new CommandDefinition(insert, Parameters(row), tx, cancellationToken: ct));
                 row = row with { Id = id };
             }
-            else if (t.NeedsWrite)
+            else if (t.ChangesState)
             {
                 await conn.ExecuteAsync(new CommandDefinition(update, Parameters(row), tx, cancellationToken: ct));
             }

@@ -81,19 +81,10 @@ public sealed class AlertDispatcher(
             return 0;
         }
 
+        // Channels are independent: one that times out must not hold back the others.
         var known = await channels.AllAsync(stopping);
-        var sent = 0;
-        foreach (var name in due)
-        {
-            if (stopping.IsCancellationRequested)
-            {
-                break;
-            }
-
-            sent += await DispatchChannelAsync(name, known.FirstOrDefault(c => c.Name == name), stopping);
-        }
-
-        return sent;
+        var sent = await Task.WhenAll(due.Select(name => DispatchChannelAsync(name, known.FirstOrDefault(c => c.Name == name), stopping)));
+        return sent.Sum();
     }
 
     private async Task<int> DispatchChannelAsync(string name, AlertChannel? channel, CancellationToken stopping)
