@@ -24,6 +24,7 @@ public static class AlertLabels
     private const ulong FnvPrime = 1099511628211;
     private const byte Separator = 0xff;
 
+    // Written here: no .NET package computes Prometheus fingerprints.
     /// <summary>Alertmanager's fingerprint: FNV-1a 64 over names and values sorted by name, each followed by 0xff; 16 hex digits.</summary>
     public static string Fingerprint(IReadOnlyDictionary<string, string> labels) =>
         FingerprintValue(labels).ToString("x16", CultureInfo.InvariantCulture);

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace Dashboard.Server.Alerting;
 
+// Written here: no .NET package parses Alertmanager's matcher syntax.
 /// <summary>
 /// One matcher of a silence, in Alertmanager's syntax: <c>name="value"</c>, <c>name!="value"</c>, <c>name=~"regex"</c>,
 /// <c>name!~"regex"</c>. Regular expressions are anchored, as in Alertmanager.

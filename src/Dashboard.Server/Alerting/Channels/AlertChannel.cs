@@ -6,8 +6,6 @@ public sealed record AlertChannel(string Name, string Kind, string Url, string? 
     public const string FromSettings = "settings";
     public const string FromUi = "ui";
 
-    public bool IsChinese => Language == ChannelLanguages.Chinese;
-
     /// <summary>What the UI, the API and the logs may show: never the URL's path or query, never the secret.</summary>
     public ChannelView ToView() => new(Name, Kind, SecretMask.MaskUrl(Url), Secret is { Length: > 0 } ? SecretMask.Mask(Secret) : null, Language, Enabled, Source);
 }

@@ -1,5 +1,6 @@
 namespace Dashboard.Server.Alerting.Delivery;
 
+// Not System.Threading.RateLimiting: the count must be shared by every server instance, so it is read from the attempts table.
 /// <summary>At most Count requests per Window to one channel.</summary>
 public sealed record ChannelRateLimit(int Count, TimeSpan Window)
 {

@@ -1,5 +1,6 @@
 namespace Dashboard.Server.Alerting.Delivery;
 
+// Not Polly: the schedule lives in the outbox row and must survive restarts, which an in-process retry loop does not.
 /// <summary>Exponential backoff with jitter: attempt n waits between half and all of min(max, initial · 2^(n-1)).</summary>
 public static class RetrySchedule
 {
