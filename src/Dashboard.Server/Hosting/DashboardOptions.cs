@@ -24,6 +24,9 @@ public sealed class DashboardOptions
 
     /// <summary>What cannot be inferred: which VM sits on which port or NSX filter.</summary>
     public Core.Diagnosis.Inventory Inventory { get; set; } = new();
+
+    /// <summary>Chat channels, rule overrides, grouping and delivery of alerts.</summary>
+    public Alerting.AlertingOptions Alerting { get; set; } = new();
 }
 
 public sealed class AuthOptions

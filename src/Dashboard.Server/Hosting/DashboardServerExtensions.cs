@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Dashboard.Server.Alerting;
 using Dashboard.Server.Api;
 using Dashboard.Server.Components;
 using Dashboard.Server.Demo;
@@ -55,6 +56,9 @@ public static class DashboardServerExtensions
         services.AddSingleton<FindingRepository>();
         services.AddSingleton<DiagnosisService>();
         services.AddHostedService(sp => sp.GetRequiredService<DiagnosisService>());
+
+        // Alerting: rules over findings and live data, grouped notifications to chat through an outbox.
+        services.AddDashboardAlerting(builder.Configuration);
 
         // Identity: bearer tokens for machines, cookies for people and wall screens.
         services.AddSingleton<TokenValidator>();
@@ -179,6 +183,7 @@ public static class DashboardServerExtensions
         app.MapIngestApi();
         app.MapReadApi();
         app.MapFindingsApi();
+        app.MapAlertingApi();
         app.MapAccountApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

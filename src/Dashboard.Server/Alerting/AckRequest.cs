@@ -1,0 +1,3 @@
+namespace Dashboard.Server.Alerting;
+
+public sealed record AckRequest(string? Comment);

@@ -1,0 +1,3 @@
+namespace Dashboard.Server.Alerting;
+
+public sealed record SilenceIdView(long Id);

@@ -1,0 +1,16 @@
+namespace Dashboard.Server.Tests.Alerting;
+
+public enum ReceiverMode
+{
+    /// <summary>Answer as the chat system does on success.</summary>
+    Answer,
+
+    /// <summary>HTTP 500.</summary>
+    Fail,
+
+    /// <summary>Never answer; the client times out.</summary>
+    Hang,
+
+    /// <summary>HTTP 400 whose body repeats the request, URL token included, as some services' error pages do.</summary>
+    FailEchoingRequest,
+}
