@@ -27,6 +27,8 @@ public sealed partial class AccessMatrixTests(DashboardFixture fixture) : IClass
         ["view"] = [.. s_users],
         ["wall"] = [KnownRoles.Wall, .. s_users],
         ["user"] = [.. s_users],
+        ["operate"] = [KnownRoles.Operator, KnownRoles.Admin],
+        ["admin"] = [KnownRoles.Admin],
     };
 
     /// <summary>The rule of every endpoint, by method and route pattern.</summary>
@@ -57,6 +59,23 @@ public sealed partial class AccessMatrixTests(DashboardFixture fixture) : IClass
         ["POST /findings"] = "view",
         ["POST /wall"] = "wall",
         ["POST /login"] = "public",
+        ["GET /api/v1/alerts"] = "read",
+        ["GET /api/v1/alerts/{id:long}/history"] = "read",
+        ["GET /api/v1/silences"] = "read",
+        ["GET /api/v1/alerting/rules"] = "read",
+        ["POST /api/v1/alerts/{fingerprint}/ack"] = "operate",
+        ["POST /api/v1/silences"] = "operate",
+        ["DELETE /api/v1/silences/{id:long}"] = "operate",
+        ["GET /api/v1/alerting/channels"] = "admin",
+        ["POST /api/v1/alerting/channels/{name}/test"] = "admin",
+        ["GET /alerts"] = "view",
+        ["POST /alerts"] = "view",
+        ["GET /silences"] = "view",
+        ["POST /silences"] = "view",
+        ["GET /admin/channels"] = "admin",
+        ["POST /admin/channels"] = "admin",
+        ["GET /admin/alert-rules"] = "admin",
+        ["POST /admin/alert-rules"] = "admin",
     };
 
     private RunningDashboard Server => fixture.Server;
@@ -110,13 +129,17 @@ public sealed partial class AccessMatrixTests(DashboardFixture fixture) : IClass
             "format" => "iptables-save",
             "documentName" => "v1",
             "director" => "lvs-a",
+            "id" => "1",
+            "fingerprint" => "1a30ba71cca2921f",
             _ => "compute-07",
         }).TrimStart('/');
         using var request = new HttpRequestMessage(new HttpMethod(method), path + (path.Contains("raw/") ? "?host=matrix" : ""));
-        if (method == "POST")
+        if (method is "POST" or "PUT")
         {
-            // A form body, as a forged cross-site form would send: antiforgery must refuse it wherever a session acts.
-            request.Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["probe"] = "1" });
+            // The API takes JSON; pages and account endpoints take forms, as a forged cross-site form would send them.
+            request.Content = path.StartsWith("api/", StringComparison.Ordinal)
+                ? new StringContent("{}", System.Text.Encoding.UTF8, "application/json")
+                : new FormUrlEncodedContent(new Dictionary<string, string> { ["probe"] = "1" });
         }
 
         using var response = await client.SendAsync(request);
