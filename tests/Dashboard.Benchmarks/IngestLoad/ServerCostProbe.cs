@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dapper;
+using Dashboard.Core.Batches;
+using Dashboard.Server.Ingest;
+using Dashboard.Server.Live;
+using Dashboard.Server.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dashboard.Benchmarks.IngestLoad;
+
+/// <summary>
+/// Where one push's time goes inside the server, measured one batch at a time on the idle server: JSON, the writer per
+/// batch kind, the live store, and the per-row statements a one-statement version would replace (timed side by side).
+/// </summary>
+public static class ServerCostProbe
+{
+    private const int Repeats = 10;
+
+    public static async Task<IReadOnlyList<(string Step, double Milliseconds, string Note)>> RunAsync(LoadServer server, LoadgenOptions options,
+        string hostPrefix, CancellationToken ct)
+    {
+        var writer = server.Services.GetRequiredService<BatchWriter>();
+        var live = server.Services.GetRequiredService<LiveStore>();
+        var results = new List<(string, double, string)>();
+        var kinds = new (string Name, IPayloadSource Payload)[]
+        {
+            ("director", new DirectorPayload(990, options.Vips, options.RealServers)),
+            ("hypervisor", new HypervisorPayload(990, options.Rules)),
+            ("nsx", new NsxPayload(990, options.Filters)),
+        };
+        foreach (var (name, payload) in kinds)
+        {
+            var host = $"{hostPrefix}probe-{name}";
+            var sample = payload.Next(host, 1, DateTimeOffset.UtcNow);
+            var json = JsonSerializer.SerializeToUtf8Bytes(sample, DashboardJsonContext.Default.AgentBatch);
+            results.Add(($"{name}: JSON deserialize ({json.Length / 1024} KiB)",
+                Time(() => JsonSerializer.Deserialize(json, DashboardJsonContext.Default.AgentBatch), Repeats * 2), "what IngestApi does per body"));
+
+            var origin = new BatchOrigin($"probe-{name}", payload.Role, BatchOrigin.AgentSource);
+            var cold = await TimeAsync(() => writer.WriteAsync(sample, origin, ct), 1);
+            results.Add(($"{name}: BatchWriter, first batch of a host", cold, "dimension ids resolved (rule / filter upserts)"));
+            var sequence = 1L;
+            var warm = await TimeAsync(() => writer.WriteAsync(payload.Next(host, ++sequence, DateTimeOffset.UtcNow), origin, ct), Repeats);
+            var written = (await writer.WriteAsync(payload.Next(host, ++sequence, DateTimeOffset.UtcNow), origin, ct)).Rows;
+            results.Add(($"{name}: BatchWriter, steady batch ({written} rows)", warm, $"{written / warm * 1000:N0} rows/s on one connection"));
+            results.Add(($"{name}: LiveStore.Apply", Time(() => live.Apply(payload.Next(host, ++sequence, DateTimeOffset.UtcNow), payload.Role, DateTimeOffset.UtcNow), Repeats),
+                "live snapshot and rates, after the commit"));
+        }
+
+        await ProbeNeutronPortsAsync(server, writer, options, hostPrefix, results, ct);
+        await ProbeHealthChecksAsync(server, writer, options, hostPrefix, results, ct);
+        return results;
+    }
+
+    /// <summary>The writer upserts neutron_ports one statement per port on every push, though ports rarely change.</summary>
+    private static async Task ProbeNeutronPortsAsync(LoadServer server, BatchWriter writer, LoadgenOptions options, string hostPrefix,
+        List<(string, double, string)> results, CancellationToken ct)
+    {
+        var payload = new HypervisorPayload(991, options.Rules);
+        var host = $"{hostPrefix}probe-ports";
+        var origin = new BatchOrigin("probe-ports", payload.Role, BatchOrigin.AgentSource);
+        var sequence = 0L;
+        await writer.WriteAsync(payload.Next(host, ++sequence, DateTimeOffset.UtcNow), origin, ct);
+        var ports = payload.Next(host, 1, DateTimeOffset.UtcNow).Iptables![0].NeutronPorts;
+        var with = await TimeAsync(() => writer.WriteAsync(payload.Next(host, ++sequence, DateTimeOffset.UtcNow), origin, ct), Repeats);
+        var without = await TimeAsync(() =>
+        {
+            var batch = payload.Next(host, ++sequence, DateTimeOffset.UtcNow);
+            batch.Iptables![0].NeutronPorts = [];
+            return writer.WriteAsync(batch, origin, ct);
+        }, Repeats);
+        results.Add(($"hypervisor: steady batch with its {ports.Count} Neutron ports", with, "as pushed"));
+        results.Add(("hypervisor: same batch, ports left out", without, $"{with - without:N1} ms of each push is the per-port upserts"));
+
+        var pairs = ports.Select(p => JsonSerializer.Serialize(p.AllowedPairs, DashboardJsonContext.Default.ListNeutronAllowedPair)).ToArray();
+        var oneStatement = await TimeAsync(async () =>
+        {
+            await using var conn = await server.DataSource.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            const string upsert = """
+                insert into neutron_ports (host, namespace, port, device, allowed_pairs, last_seen)
+                select @host, '', p.port, p.device, p.pairs::jsonb, @at
+                from unnest(@ports, @devices, @pairs) as p(port, device, pairs)
+                on conflict (host, namespace, port) do update set
+                    device = excluded.device, allowed_pairs = excluded.allowed_pairs, last_seen = excluded.last_seen
+                """;
+            await conn.ExecuteAsync(new CommandDefinition(upsert, new
+            {
+                host, at = DateTimeOffset.UtcNow, ports = ports.Select(p => p.Port).ToArray(), devices = ports.Select(p => p.Device).ToArray(), pairs,
+            }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+        }, Repeats);
+        results.Add(($"fix estimate: the {ports.Count} ports in one unnest upsert", oneStatement, "its own transaction; 0 if unchanged ports were skipped"));
+    }
+
+    /// <summary>keepalived's health-check state is upserted one statement per real server: 1,000 round trips for a busy director.</summary>
+    private static async Task ProbeHealthChecksAsync(LoadServer server, BatchWriter writer, LoadgenOptions options, string hostPrefix,
+        List<(string, double, string)> results, CancellationToken ct)
+    {
+        var payload = new DirectorPayload(992, options.Vips, options.RealServers, withHealthChecks: true);
+        var host = $"{hostPrefix}probe-keepalived";
+        var origin = new BatchOrigin("probe-keepalived", payload.Role, BatchOrigin.AgentSource);
+        var sequence = 0L;
+        await writer.WriteAsync(payload.Next(host, ++sequence, DateTimeOffset.UtcNow), origin, ct);
+        var checks = payload.Next(host, 1, DateTimeOffset.UtcNow).Keepalived!.RealServers;
+        var with = await TimeAsync(() => writer.WriteAsync(payload.Next(host, ++sequence, DateTimeOffset.UtcNow), origin, ct), Repeats);
+        results.Add(($"director with keepalived health checks of its {checks.Count} real servers", with, "not in the load mix; one upsert per real server"));
+
+        var oneStatement = await TimeAsync(async () =>
+        {
+            await using var conn = await server.DataSource.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            const string upsert = """
+                insert into keepalived_real_servers (host, virtual, address, protocol, up, changed_at, updated_at)
+                select @host, r.virtual, r.address, r.protocol, r.up, @at, @at
+                from unnest(@virtuals, @addresses, @protocols, @ups) as r(virtual, address, protocol, up)
+                on conflict (host, virtual, address, protocol) do update set
+                    changed_at = case when keepalived_real_servers.up <> excluded.up then excluded.changed_at else keepalived_real_servers.changed_at end,
+                    up = excluded.up, updated_at = excluded.updated_at
+                """;
+            await conn.ExecuteAsync(new CommandDefinition(upsert, new
+            {
+                host, at = DateTimeOffset.UtcNow, virtuals = checks.Select(c => c.Virtual).ToArray(), addresses = checks.Select(c => c.Address).ToArray(),
+                protocols = checks.Select(c => c.Protocol).ToArray(), ups = checks.Select(c => c.Up).ToArray(),
+            }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+        }, Repeats);
+        results.Add(($"fix estimate: the {checks.Count} health checks in one unnest upsert", oneStatement, "its own transaction"));
+    }
+
+    private static double Time(Action action, int repeats)
+    {
+        action();
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < repeats; i++)
+        {
+            action();
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds / repeats;
+    }
+
+    private static async Task<double> TimeAsync(Func<Task> action, int repeats)
+    {
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < repeats; i++)
+        {
+            await action();
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds / repeats;
+    }
+}
