@@ -18,6 +18,14 @@ public sealed record CpuSample(long Timestamp, double ProcessSeconds, double? Po
         return new CpuSample(Stopwatch.GetTimestamp(), self.TotalProcessorTime.TotalSeconds, postmaster is { } pid ? ReadPostgresSeconds(pid) : null);
     }
 
+    /// <summary>CPU microseconds this process and PostgreSQL spent per row since <paramref name="start"/>.</summary>
+    public double MicrosecondsPerRowSince(CpuSample start, long rows, bool postgresOnly = false)
+    {
+        var pg = PostgresSeconds is { } p && start.PostgresSeconds is { } p0 ? p - p0 : 0;
+        var dotnet = postgresOnly ? 0 : ProcessSeconds - start.ProcessSeconds;
+        return rows > 0 ? (dotnet + pg) * 1e6 / rows : double.NaN;
+    }
+
     /// <summary>"1.4 + 0.5 cores": how many cores this process and PostgreSQL kept busy on average since <paramref name="start"/>.</summary>
     public string CoresSince(CpuSample start)
     {

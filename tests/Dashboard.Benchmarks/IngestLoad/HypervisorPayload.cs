@@ -38,10 +38,13 @@ public sealed class HypervisorPayload : IPayloadSource
 
     public int RuleCount => _rates.Count;
 
+    /// <summary>Send no Neutron ports: what the server would write if it skipped ports it had already stored unchanged.</summary>
+    public bool OmitNeutronPorts { get; set; }
+
     public AgentBatch Next(string host, long sequence, DateTimeOffset collectedAt)
     {
         var pushes = (ulong)sequence;
-        var dump = new IptablesDump { Namespace = _template.Namespace, Variant = _template.Variant, NeutronPorts = _template.NeutronPorts };
+        var dump = new IptablesDump { Namespace = _template.Namespace, Variant = _template.Variant, NeutronPorts = OmitNeutronPorts ? [] : _template.NeutronPorts };
         foreach (var table in _template.Tables)
         {
             var copy = new IptablesTable { Name = table.Name };

@@ -100,65 +100,121 @@ public static class LoadgenCommand
 
         using var client = server.CreateClient();
         var postmaster = server.PostmasterProcessId;
-        var phases = new List<(PhaseStats Stats, string Cores)>();
-        var cpu = CpuSample.Take(postmaster);
-        var warm = await SteadyPhase.WarmUpAsync(fleet, client, options.Gzip, 8, ct);
-        phases.Add((warm, CpuSample.Take(postmaster).CoresSince(cpu)));
-
-        cpu = CpuSample.Take(postmaster);
-        var steady = await SteadyPhase.RunAsync(fleet, client, options.Interval, options.Duration, options.Gzip, ct);
-        phases.Add((steady, CpuSample.Take(postmaster).CoresSince(cpu)));
+        var warm = await PhaseRun.MeasureAsync(postmaster, () => SteadyPhase.WarmUpAsync(fleet, client, options.Gzip, 8, ct));
+        var steady = await PhaseRun.MeasureAsync(postmaster, () => SteadyPhase.RunAsync(fleet, client, options.Interval, options.Duration, options.Gzip, ct));
         report.Heading($"Steady: {fleet.Agents.Count} agents, one push each per {options.Interval.TotalSeconds:F0} s, {options.Duration.TotalSeconds:F0} s");
         report.Line($"{options.Directors} directors, {options.Hypervisors} hypervisors, {options.NsxHosts} NSX hosts; random start offsets; "
-            + $"latency = request sent → 200 with status \"stored\" (the batch is committed). Load average after: {LoadAverage()}.\n");
-        PhaseTable(report, phases);
+            + "latency = request sent → 200 with status \"stored\" (the batch is committed); \"late\" = pushes sent more than 1 s after they were due "
+            + $"because the previous one was still unanswered. Load average after: {LoadAverage()}.\n");
+        PhaseTable(report, [warm, steady]);
 
-        var sweep = new List<(PhaseStats Stats, string Cores)>();
-        foreach (var concurrency in options.Concurrency)
+        var sweep = new List<(int Concurrency, PhaseRun Run)>();
+        // Each pusher needs at least one agent of its own.
+        foreach (var concurrency in options.Concurrency.Where(c => c >= 1 && c <= fleet.Agents.Count))
         {
-            await Task.Delay(TimeSpan.FromSeconds(2), ct);
-            cpu = CpuSample.Take(postmaster);
-            var stats = await SaturationPhase.RunAsync(fleet, client, concurrency, options.SaturationDuration, options.Gzip, ct);
-            sweep.Add((stats, CpuSample.Take(postmaster).CoresSince(cpu)));
-            Console.WriteLine($"  C = {concurrency}: {Number(stats.RowsPerSecond)} rows/s, p99 {Number(stats.LatencyMs(99), 1)} ms");
+            sweep.Add((concurrency, await SaturateAsync(fleet, client, options, concurrency, null, postmaster, ct)));
         }
+
+        if (sweep.Count > 1 && sweep.MaxBy(s => s.Run.Stats.RowsPerSecond) == sweep[^1] && sweep[^1].Concurrency * 2 <= fleet.Agents.Count)
+        {
+            // Still growing at the last step: one more, so the table shows the plateau.
+            var more = sweep[^1].Concurrency * 2;
+            sweep.Add((more, await SaturateAsync(fleet, client, options, more, null, postmaster, ct)));
+        }
+
+        var (bestConcurrency, best) = sweep.MaxBy(s => s.Run.Stats.RowsPerSecond);
+        var knee = sweep.First(s => s.Run.Stats.RowsPerSecond >= 0.95 * best.Stats.RowsPerSecond).Run;
+        SetNeutronPorts(fleet, omit: true);
+        var withoutPorts = await SaturateAsync(fleet, client, options, bestConcurrency, $"C = {bestConcurrency}, hypervisors send no Neutron ports", postmaster, ct);
+        SetNeutronPorts(fleet, omit: false);
 
         report.Heading($"Saturation: closed loop, {options.SaturationDuration.TotalSeconds:F0} s per step");
         report.Line($"C pushers, each cycling through its share of the same {fleet.Agents.Count} agents (same mix), next push as soon as the last is answered. "
+            + $"The last row repeats the best step with the hypervisors' Neutron ports left out, which is what a writer that skips unchanged ports would store. "
             + $"Load average after: {LoadAverage()}.\n");
-        PhaseTable(report, sweep);
-        var best = sweep.MaxBy(s => s.Stats.RowsPerSecond).Stats;
-        var knee = sweep.Zip(sweep.Skip(1)).FirstOrDefault(p => p.Second.Stats.RowsPerSecond < p.First.Stats.RowsPerSecond * 1.05).First.Stats ?? best;
-        report.Line($"\nSaturation point: rows/s stops growing (< 5 % more) after **{knee.Name}**; best {Number(best.RowsPerSecond)} rows/s at {best.Name}.");
+        PhaseTable(report, [.. sweep.Select(s => s.Run), withoutPorts]);
+        report.Line($"\nSaturation point: **{knee.Stats.Name}** is the first step within 5 % of the best ({Number(best.Stats.RowsPerSecond)} rows/s at {best.Stats.Name}). "
+            + $"Without the per-port upserts: {Number(withoutPorts.Stats.RowsPerSecond)} rows/s ({Number(100 * (withoutPorts.Stats.RowsPerSecond / best.Stats.RowsPerSecond - 1), 0)} %), "
+            + $"{Number(withoutPorts.CpuMicrosecondsPerRow, 1)} vs {Number(best.CpuMicrosecondsPerRow, 1)} CPU µs per row.");
 
-        await ReportRollupPassAsync(server, report, ct);
+        await Section(report, "Rollups at this volume", async () =>
+        {
+            report.Line($"Server's own rollup watermarks after the load: {await RollupProbe.WatermarkLagAsync(server, ct)} "
+                + $"(StorageMaintenanceService passes every {StorageMaintenanceService.RollupInterval.TotalSeconds:F0} s with Npgsql's default 30 s command timeout). "
+                + $"One keeping-up pass, timed here per table with a {RollupProbe.Timeout.TotalSeconds:F0} s timeout:\n");
+            var passes = await RollupProbe.RunAsync(server, ct);
+            report.Table(["rollup", "raw rows read", "seconds"], passes.Select(p => (IReadOnlyList<string>)[p.Rollup, Number(p.RawRowsRead), p.Seconds]));
+        });
 
-        report.Heading("Baselines: the same rows, other ways in");
-        var rows = await BaselineRows.CreateAsync(fleet, server.DataSource, ct);
-        var copy = await CopyBaseline.RunAsync(server.ConnectionString, rows, options.CopyRows, ct);
-        var insert = await InsertBaseline.RunAsync(server.DataSource, rows, options.InsertRows, options.InsertLimit, ct);
-        var ours = new BaselineResult($"ours: HTTP + JSON + binary COPY, best step ({best.Name})", best.Rows, best.Wall);
-        var copyBoth = copy[^1];
-        report.Line("Raw COPY gets half its rows from the directors' real-server samples and half from the hypervisors' rule counters, "
-            + "written as COPY text files beforehand (file writing not timed); ours also writes service, NSX and journal rows and answers HTTP.\n");
-        report.Table(["method", "rows", "seconds", "rows/s", "ours ÷ this"],
-            new[] { ours }.Concat(copy).Append(insert).Select(b => (IReadOnlyList<string>)
+        await Section(report, "Baselines: the same rows, other ways in", async () =>
+        {
+            var rows = await BaselineRows.CreateAsync(fleet, server.DataSource, ct);
+            var before = CpuSample.Take(postmaster);
+            var copy = await CopyBaseline.RunAsync(server.ConnectionString, rows, options.CopyRows, ct);
+            var copyCpu = CpuSample.Take(postmaster).MicrosecondsPerRowSince(before, copy[^1].Rows, postgresOnly: true);
+            before = CpuSample.Take(postmaster);
+            var insert = await InsertBaseline.RunAsync(server.DataSource, rows, options.InsertRows, options.InsertLimit, ct);
+            var insertCpu = CpuSample.Take(postmaster).MicrosecondsPerRowSince(before, insert.Rows);
+            var ours = new BaselineResult($"ours: HTTP + JSON + binary COPY, best step ({best.Stats.Name})", best.Stats.Rows, best.Stats.Wall);
+            var copyBoth = copy[^1];
+            report.Line("Raw COPY loads half its rows into ipvs_rs_samples (the directors' real-server samples) and half into iptables_rule_samples "
+                + "(the hypervisors' counters with their stored rule ids), from COPY text files written beforehand (not timed), one psql process per table. "
+                + "Ours also writes service, NSX, host and journal rows, parses JSON and answers HTTP. CPU µs/row: this process + PostgreSQL "
+                + "(for psql: PostgreSQL only).\n");
+            var cpu = new Dictionary<BaselineResult, double> { [ours] = best.CpuMicrosecondsPerRow, [copyBoth] = copyCpu, [insert] = insertCpu };
+            report.Table(["method", "rows", "seconds", "rows/s", "ours ÷ this", "CPU µs/row"],
+                new[] { ours }.Concat(copy).Append(insert).Select(b => (IReadOnlyList<string>)
+                [
+                    b.Method, Number(b.Rows), Number(b.Elapsed.TotalSeconds, 2), Number(b.RowsPerSecond),
+                    ReferenceEquals(b, ours) ? "1" : Number(ours.RowsPerSecond / b.RowsPerSecond, 2),
+                    cpu.TryGetValue(b, out var us) ? Number(us, 1) : "–",
+                ]));
+            var p99 = steady.Stats.LatencyMs(99);
+            report.Line("");
+            report.Table(["goal", "target", "measured", "met"],
             [
-                b.Method, Number(b.Rows), Number(b.Elapsed.TotalSeconds, 2), Number(b.RowsPerSecond),
-                ReferenceEquals(b, ours) ? "1" : Number(ours.RowsPerSecond / b.RowsPerSecond, 2),
-            ]));
-        var p99 = steady.LatencyMs(99);
-        report.Line("");
-        report.Table(["goal", "target", "measured", "met"],
-        [
-            ["share of raw COPY throughput", "≥ 50 %", $"{Number(100 * ours.RowsPerSecond / copyBoth.RowsPerSecond)} %", Met(ours.RowsPerSecond >= copyBoth.RowsPerSecond / 2)],
-            ["speed-up over row-by-row INSERT", "≥ 10×", $"{Number(ours.RowsPerSecond / insert.RowsPerSecond, 1)}×", Met(ours.RowsPerSecond >= 10 * insert.RowsPerSecond)],
-            [$"steady ack p99 at {fleet.Agents.Count} agents", "< 250 ms", $"{Number(p99, 1)} ms", Met(p99 < 250)],
-        ]);
+                ["share of raw COPY throughput", "≥ 50 %", $"{Number(100 * ours.RowsPerSecond / copyBoth.RowsPerSecond)} %", Met(ours.RowsPerSecond >= copyBoth.RowsPerSecond / 2)],
+                ["speed-up over row-by-row INSERT", "≥ 10×", $"{Number(ours.RowsPerSecond / insert.RowsPerSecond, 1)}×", Met(ours.RowsPerSecond >= 10 * insert.RowsPerSecond)],
+                [$"steady ack p99 at {fleet.Agents.Count} agents", "< 250 ms", $"{Number(p99, 1)} ms", Met(p99 < 250)],
+            ]);
+        });
 
-        report.Heading("Where a push's time goes (one batch at a time, idle server)");
-        var probe = await ServerCostProbe.RunAsync(server, options, hostPrefix, ct);
-        report.Table(["step", "ms per batch", "note"], probe.Select(p => (IReadOnlyList<string>)[p.Step, Number(p.Milliseconds, 2), p.Note]));
+        await Section(report, "Where a push's time goes (one batch at a time)", async () =>
+        {
+            var probe = await ServerCostProbe.RunAsync(server, options, hostPrefix, ct);
+            report.Table(["step", "ms per batch", "note"], probe.Select(p => (IReadOnlyList<string>)[p.Step, Number(p.Milliseconds, 2), p.Note]));
+        });
+    }
+
+    private static async Task<PhaseRun> SaturateAsync(Fleet fleet, HttpClient client, LoadgenOptions options, int concurrency, string? name, int? postmaster,
+        CancellationToken ct)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        var run = await PhaseRun.MeasureAsync(postmaster, () => SaturationPhase.RunAsync(fleet, client, concurrency, options.SaturationDuration, options.Gzip, name, ct));
+        Console.WriteLine($"  {run.Stats.Name}: {Number(run.Stats.RowsPerSecond)} rows/s, p99 {Number(run.Stats.LatencyMs(99), 1)} ms, load average {LoadAverage()}");
+        return run;
+    }
+
+    private static void SetNeutronPorts(Fleet fleet, bool omit)
+    {
+        foreach (var payload in fleet.Agents.Select(a => a.Payload).OfType<HypervisorPayload>())
+        {
+            payload.OmitNeutronPorts = omit;
+        }
+    }
+
+    /// <summary>One section of the report; a failure is reported in place and the run goes on to the next.</summary>
+    private static async Task Section(LoadgenReport report, string title, Func<Task> body)
+    {
+        report.Heading(title);
+        try
+        {
+            await body();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException or HttpRequestException)
+        {
+            report.Line($"**Failed:** {e.GetType().Name}: {e.Message}");
+        }
     }
 
     private static void DescribePayloads(LoadgenOptions options, LoadgenReport report)
@@ -194,50 +250,33 @@ public static class LoadgenCommand
         report.Line($"\nOffered load at one push per {options.Interval.TotalSeconds:F0} s: **{Number(offered)} rows/s**. Bodies sent {(options.Gzip ? "gzip-compressed" : "as plain JSON")}.");
     }
 
-    private static void PhaseTable(LoadgenReport report, IEnumerable<(PhaseStats Stats, string Cores)> phases) =>
-        report.Table(["phase", "pushes", "errors", "late", "rows", "rows/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "client prep ms", "cores .NET + PG"],
+    private static void PhaseTable(LoadgenReport report, IEnumerable<PhaseRun> phases) =>
+        report.Table(["phase", "pushes", "errors", "late", "rows", "rows/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "client prep ms", "cores .NET + PG", "CPU µs/row"],
             phases.Select(p => (IReadOnlyList<string>)
             [
                 p.Stats.Name, Number(p.Stats.Pushes), p.Stats.Errors, Number(p.Stats.Late), Number(p.Stats.Rows), Number(p.Stats.RowsPerSecond),
                 Number(p.Stats.LatencyMs(50), 1), Number(p.Stats.LatencyMs(95), 1), Number(p.Stats.LatencyMs(99), 1), Number(p.Stats.LatencyMs(100), 1),
-                Number(p.Stats.MeanPrepareMs, 2), p.Cores,
+                Number(p.Stats.MeanPrepareMs, 2), p.Cores, Number(p.CpuMicrosecondsPerRow, 1),
             ]));
-
-    /// <summary>The maintenance service rebuilds the trailing rollup window every 30 s; at fleet scale that window is large.</summary>
-    private static async Task ReportRollupPassAsync(LoadServer server, LoadgenReport report, CancellationToken ct)
-    {
-        await using (var conn = await server.DataSource.OpenConnectionAsync(ct))
-        {
-            const string window = """
-                select (select count(*) from ipvs_rs_samples where collected_at >= now() - interval '15 minutes')
-                     + (select count(*) from iptables_rule_samples where collected_at >= now() - interval '15 minutes')
-                     + (select count(*) from nsx_filter_samples where collected_at >= now() - interval '15 minutes')
-                """;
-            var rows = await conn.ExecuteScalarAsync<long>(new CommandDefinition(window, cancellationToken: ct));
-            var watch = Stopwatch.StartNew();
-            var pass = await new RollupBuilder(TimeProvider.System).RunAsync(server.DataSource, ct);
-            report.Line($"\nOne rollup pass (RollupBuilder, as StorageMaintenanceService runs every {StorageMaintenanceService.RollupInterval.TotalSeconds:F0} s) "
-                + $"over the load data: {watch.Elapsed.TotalSeconds:F1} s, {Number(pass.Rows)} rollup rows; {Number(rows)} raw rows in the last 15 minutes "
-                + "(the iptables and NSX passes re-read 10 minutes before their window for the counter deltas).");
-        }
-    }
 
     private static async Task RunQueryAsync(LoadServer server, LoadgenOptions options, LoadgenReport report, string director, CancellationToken ct)
     {
-        var result = await QueryBenchmark.RunAsync(server, director, options.RealServers, options.QueryRuns, ct);
-        report.Heading($"Series query: 24 h of one VIP × {options.RealServers} real servers at 5 s");
-        report.Line($"{Number(result.Rows)} rows loaded by binary COPY in {result.Load.TotalSeconds:F1} s; one RollupBuilder pass over them "
-            + $"{result.Rollup.TotalSeconds:F1} s ({Number(result.RollupRows)} rollup rows). "
-            + $"`GET /api/v1/vips/{{director}}/series?virtual=…&from=…&to=…` with a reader token, {options.QueryRuns} timed runs after 3 warm-up runs; "
-            + $"raw SQL baselines timed {result.Timings[^1].Milliseconds.Count} times, connection from the pool included. Load average now: {LoadAverage()}.\n");
-        report.Table(["query", "served from", "points", "runs", "p50 ms", "p95 ms", "max ms"],
-            result.Timings.Select(t => (IReadOnlyList<string>)
-            [
-                t.Query, t.ServedFrom, Number(t.Points), Number(t.Milliseconds.Count), Number(t.Percentile(50), 1), Number(t.Percentile(95), 1),
-                Number(t.Percentile(100), 1),
-            ]));
-        var day = result.Timings[0];
-        report.Line($"\nGoal p95 < 200 ms for the 24 h range: {Met(day.Percentile(95) < 200)} ({Number(day.Percentile(95), 1)} ms).");
+        await Section(report, $"Series query: 24 h of one VIP × {options.RealServers} real servers at 5 s", async () =>
+        {
+            var result = await QueryBenchmark.RunAsync(server, director, options.RealServers, options.QueryRuns, ct);
+            report.Line($"{Number(result.Rows)} rows loaded by binary COPY in {result.Load.TotalSeconds:F1} s; one RollupBuilder pass over them "
+                + $"{result.Rollup.TotalSeconds:F1} s ({Number(result.RollupRows)} rollup rows). "
+                + $"`GET /api/v1/vips/{{director}}/series?virtual=…&from=…&to=…` with a reader token, {options.QueryRuns} timed runs after 3 warm-up runs; "
+                + $"raw SQL baselines timed {result.Timings[^1].Milliseconds.Count} times, connection from the pool included. Load average now: {LoadAverage()}.\n");
+            report.Table(["query", "served from", "points", "runs", "p50 ms", "p95 ms", "max ms"],
+                result.Timings.Select(t => (IReadOnlyList<string>)
+                [
+                    t.Query, t.ServedFrom, Number(t.Points), Number(t.Milliseconds.Count), Number(t.Percentile(50), 1), Number(t.Percentile(95), 1),
+                    Number(t.Percentile(100), 1),
+                ]));
+            var day = result.Timings[0];
+            report.Line($"\nGoal p95 < 200 ms for the 24 h range: {Met(day.Percentile(95) < 200)} ({Number(day.Percentile(95), 1)} ms).");
+        });
     }
 
     private static string Met(bool met) => met ? "yes" : "**no**";

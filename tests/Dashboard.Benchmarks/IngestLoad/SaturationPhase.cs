@@ -5,9 +5,10 @@ namespace Dashboard.Benchmarks.IngestLoad;
 /// <summary>Closed loop: C pushers, each sending its share of the fleet's agents in turn, the next push as soon as the last is answered.</summary>
 public static class SaturationPhase
 {
-    public static async Task<PhaseStats> RunAsync(Fleet fleet, HttpClient client, int concurrency, TimeSpan duration, bool gzip, CancellationToken ct)
+    public static async Task<PhaseStats> RunAsync(Fleet fleet, HttpClient client, int concurrency, TimeSpan duration, bool gzip, string? name,
+        CancellationToken ct)
     {
-        var stats = new PhaseStats($"C = {concurrency}");
+        var stats = new PhaseStats(name ?? $"C = {concurrency}");
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(k => Task.Run(async () =>
         {
