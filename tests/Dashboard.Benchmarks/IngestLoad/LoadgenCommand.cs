@@ -46,18 +46,19 @@ public static class LoadgenCommand
         await DescribeServerAsync(server, report, ct);
         try
         {
-            if (!options.QueryOnly)
+            if (options.NeedsFleet)
             {
                 await RunIngestAsync(server, options, report, ct);
             }
 
-            if (options.QueryOnly)
+            if (options.Runs("query") && !options.NeedsFleet)
             {
                 await RunQueryAsync(server, options, report, "querybench-dr-01", ct);
             }
-            else if (options.Query)
+            else if (options.Runs("query"))
             {
                 // A database of its own, so a day of rollups is not rebuilt over the millions of rows the load phases left.
+                server.DataSource.Clear();
                 var database = new NpgsqlConnectionStringBuilder(server.ConnectionString).Database + "_querybench";
                 await using var queryServer = await LoadServer.StartAsync(server.ConnectionStringFor(database), throwaway: options.Connection is null, ct);
                 report.Line($"\nSeries query on a second in-process server instance, database `{database}` of the same PostgreSQL.");
@@ -101,13 +102,60 @@ public static class LoadgenCommand
         using var client = server.CreateClient();
         var postmaster = server.PostmasterProcessId;
         var warm = await PhaseRun.MeasureAsync(postmaster, () => SteadyPhase.WarmUpAsync(fleet, client, options.Gzip, 8, ct));
-        var steady = await PhaseRun.MeasureAsync(postmaster, () => SteadyPhase.RunAsync(fleet, client, options.Interval, options.Duration, options.Gzip, ct));
+        PhaseRun? steady = null;
+        if (options.Runs("steady"))
+        {
+            steady = await PhaseRun.MeasureAsync(postmaster, () => SteadyPhase.RunAsync(fleet, client, options.Interval, options.Duration, options.Gzip, ct));
+        }
+
         report.Heading($"Steady: {fleet.Agents.Count} agents, one push each per {options.Interval.TotalSeconds:F0} s, {options.Duration.TotalSeconds:F0} s");
         report.Line($"{options.Directors} directors, {options.Hypervisors} hypervisors, {options.NsxHosts} NSX hosts; random start offsets; "
             + "latency = request sent → 200 with status \"stored\" (the batch is committed); \"late\" = pushes sent more than 1 s after they were due "
             + $"because the previous one was still unanswered. Load average after: {LoadAverage()}.\n");
-        PhaseTable(report, [warm, steady]);
+        PhaseTable(report, steady is null ? [warm] : [warm, steady]);
 
+        PhaseRun? best = null;
+        if (options.Runs("saturation"))
+        {
+            best = await RunSaturationAsync(fleet, client, options, report, postmaster, ct);
+        }
+
+        // The pool grew to one connection per concurrent push; idle ones would keep psql and a second server instance out.
+        server.DataSource.Clear();
+        if (options.Runs("rollups"))
+        {
+            await Section(report, "Rollups at this volume", async () =>
+            {
+                report.Line($"Server's own rollup watermarks after the load: {await RollupProbe.WatermarkLagAsync(server, ct)} "
+                    + $"(StorageMaintenanceService passes every {StorageMaintenanceService.RollupInterval.TotalSeconds:F0} s with Npgsql's default 30 s command timeout). "
+                    + $"One keeping-up pass, timed here per table with a {RollupProbe.Timeout.TotalSeconds:F0} s timeout, after waiting for the service's own pass "
+                    + "to release the rollup table:\n");
+                var passes = await RollupProbe.RunAsync(server, ct);
+                report.Table(["rollup", "raw rows read", "waited s", "pass s"],
+                    passes.Select(p => (IReadOnlyList<string>)[p.Rollup, Number(p.RawRowsRead), Number(p.Waited.TotalSeconds, 1), p.Seconds]));
+            });
+        }
+
+        if (options.Runs("baselines"))
+        {
+            var ours = best ?? steady;
+            await Section(report, "Baselines: the same rows, other ways in", () => RunBaselinesAsync(server, fleet, options, report, ours, steady, ct));
+        }
+
+        if (options.Runs("probe"))
+        {
+            await Section(report, "Where a push's time goes (one batch at a time)", async () =>
+            {
+                var probe = await ServerCostProbe.RunAsync(server, options, fleet.HostPrefix, ct);
+                report.Table(["step", "ms per batch", "note"], probe.Select(p => (IReadOnlyList<string>)[p.Step, Number(p.Milliseconds, 2), p.Note]));
+            });
+        }
+    }
+
+    /// <summary>The closed-loop sweep, one step past the best when it was still growing, and the best step again without Neutron ports.</summary>
+    private static async Task<PhaseRun> RunSaturationAsync(Fleet fleet, HttpClient client, LoadgenOptions options, LoadgenReport report, int? postmaster,
+        CancellationToken ct)
+    {
         var sweep = new List<(int Concurrency, PhaseRun Run)>();
         // Each pusher needs at least one agent of its own.
         foreach (var concurrency in options.Concurrency.Where(c => c >= 1 && c <= fleet.Agents.Count))
@@ -130,60 +178,65 @@ public static class LoadgenCommand
 
         report.Heading($"Saturation: closed loop, {options.SaturationDuration.TotalSeconds:F0} s per step");
         report.Line($"C pushers, each cycling through its share of the same {fleet.Agents.Count} agents (same mix), next push as soon as the last is answered. "
-            + $"The last row repeats the best step with the hypervisors' Neutron ports left out, which is what a writer that skips unchanged ports would store. "
+            + "The last row repeats the best step with the hypervisors' Neutron ports left out, which is what a writer that skips unchanged ports would store. "
             + $"Load average after: {LoadAverage()}.\n");
         PhaseTable(report, [.. sweep.Select(s => s.Run), withoutPorts]);
         report.Line($"\nSaturation point: **{knee.Stats.Name}** is the first step within 5 % of the best ({Number(best.Stats.RowsPerSecond)} rows/s at {best.Stats.Name}). "
             + $"Without the per-port upserts: {Number(withoutPorts.Stats.RowsPerSecond)} rows/s ({Number(100 * (withoutPorts.Stats.RowsPerSecond / best.Stats.RowsPerSecond - 1), 0)} %), "
             + $"{Number(withoutPorts.CpuMicrosecondsPerRow, 1)} vs {Number(best.CpuMicrosecondsPerRow, 1)} CPU µs per row.");
+        return best;
+    }
 
-        await Section(report, "Rollups at this volume", async () =>
+    private static async Task RunBaselinesAsync(LoadServer server, Fleet fleet, LoadgenOptions options, LoadgenReport report, PhaseRun? oursRun,
+        PhaseRun? steady, CancellationToken ct)
+    {
+        var postmaster = server.PostmasterProcessId;
+        var rows = await BaselineRows.CreateAsync(fleet, server.DataSource, ct);
+        var before = CpuSample.Take(postmaster);
+        var copy = await CopyBaseline.RunAsync(server.ConnectionString, rows, options.CopyRows, ct);
+        var copyCpu = CpuSample.Take(postmaster).MicrosecondsPerRowSince(before, copy[^1].Rows, postgresOnly: true);
+        before = CpuSample.Take(postmaster);
+        var insert = await InsertBaseline.RunAsync(server.DataSource, rows, options.InsertRows, options.InsertLimit, ct);
+        var insertCpu = CpuSample.Take(postmaster).MicrosecondsPerRowSince(before, insert.Rows);
+        report.Line("Raw COPY loads half its rows into ipvs_rs_samples (the directors' real-server samples) and half into iptables_rule_samples "
+            + "(the hypervisors' counters with their stored rule ids), from COPY text files written beforehand (not timed), one psql process per table. "
+            + "Ours also writes service, NSX, host and journal rows, parses JSON and answers HTTP. CPU µs/row: this process + PostgreSQL "
+            + "(for psql: PostgreSQL only).\n");
+        var results = new List<(BaselineResult Result, double Cpu)>();
+        BaselineResult? ours = null;
+        if (oursRun is not null)
         {
-            report.Line($"Server's own rollup watermarks after the load: {await RollupProbe.WatermarkLagAsync(server, ct)} "
-                + $"(StorageMaintenanceService passes every {StorageMaintenanceService.RollupInterval.TotalSeconds:F0} s with Npgsql's default 30 s command timeout). "
-                + $"One keeping-up pass, timed here per table with a {RollupProbe.Timeout.TotalSeconds:F0} s timeout:\n");
-            var passes = await RollupProbe.RunAsync(server, ct);
-            report.Table(["rollup", "raw rows read", "seconds"], passes.Select(p => (IReadOnlyList<string>)[p.Rollup, Number(p.RawRowsRead), p.Seconds]));
-        });
+            ours = new BaselineResult($"ours: HTTP + JSON + binary COPY ({oursRun.Stats.Name})", oursRun.Stats.Rows, oursRun.Stats.Wall);
+            results.Add((ours, oursRun.CpuMicrosecondsPerRow));
+        }
 
-        await Section(report, "Baselines: the same rows, other ways in", async () =>
-        {
-            var rows = await BaselineRows.CreateAsync(fleet, server.DataSource, ct);
-            var before = CpuSample.Take(postmaster);
-            var copy = await CopyBaseline.RunAsync(server.ConnectionString, rows, options.CopyRows, ct);
-            var copyCpu = CpuSample.Take(postmaster).MicrosecondsPerRowSince(before, copy[^1].Rows, postgresOnly: true);
-            before = CpuSample.Take(postmaster);
-            var insert = await InsertBaseline.RunAsync(server.DataSource, rows, options.InsertRows, options.InsertLimit, ct);
-            var insertCpu = CpuSample.Take(postmaster).MicrosecondsPerRowSince(before, insert.Rows);
-            var ours = new BaselineResult($"ours: HTTP + JSON + binary COPY, best step ({best.Stats.Name})", best.Stats.Rows, best.Stats.Wall);
-            var copyBoth = copy[^1];
-            report.Line("Raw COPY loads half its rows into ipvs_rs_samples (the directors' real-server samples) and half into iptables_rule_samples "
-                + "(the hypervisors' counters with their stored rule ids), from COPY text files written beforehand (not timed), one psql process per table. "
-                + "Ours also writes service, NSX, host and journal rows, parses JSON and answers HTTP. CPU µs/row: this process + PostgreSQL "
-                + "(for psql: PostgreSQL only).\n");
-            var cpu = new Dictionary<BaselineResult, double> { [ours] = best.CpuMicrosecondsPerRow, [copyBoth] = copyCpu, [insert] = insertCpu };
-            report.Table(["method", "rows", "seconds", "rows/s", "ours ÷ this", "CPU µs/row"],
-                new[] { ours }.Concat(copy).Append(insert).Select(b => (IReadOnlyList<string>)
-                [
-                    b.Method, Number(b.Rows), Number(b.Elapsed.TotalSeconds, 2), Number(b.RowsPerSecond),
-                    ReferenceEquals(b, ours) ? "1" : Number(ours.RowsPerSecond / b.RowsPerSecond, 2),
-                    cpu.TryGetValue(b, out var us) ? Number(us, 1) : "–",
-                ]));
-            var p99 = steady.Stats.LatencyMs(99);
-            report.Line("");
-            report.Table(["goal", "target", "measured", "met"],
+        results.AddRange(copy.Select(c => (c, ReferenceEquals(c, copy[^1]) ? copyCpu : double.NaN)));
+        results.Add((insert, insertCpu));
+        report.Table(["method", "rows", "seconds", "rows/s", "ours ÷ this", "CPU µs/row"],
+            results.Select(r => (IReadOnlyList<string>)
             [
-                ["share of raw COPY throughput", "≥ 50 %", $"{Number(100 * ours.RowsPerSecond / copyBoth.RowsPerSecond)} %", Met(ours.RowsPerSecond >= copyBoth.RowsPerSecond / 2)],
-                ["speed-up over row-by-row INSERT", "≥ 10×", $"{Number(ours.RowsPerSecond / insert.RowsPerSecond, 1)}×", Met(ours.RowsPerSecond >= 10 * insert.RowsPerSecond)],
-                [$"steady ack p99 at {fleet.Agents.Count} agents", "< 250 ms", $"{Number(p99, 1)} ms", Met(p99 < 250)],
-            ]);
-        });
-
-        await Section(report, "Where a push's time goes (one batch at a time)", async () =>
+                r.Result.Method, Number(r.Result.Rows), Number(r.Result.Elapsed.TotalSeconds, 2), Number(r.Result.RowsPerSecond),
+                ours is null ? "–" : Number(ours.RowsPerSecond / r.Result.RowsPerSecond, 2), Number(r.Cpu, 1),
+            ]));
+        if (ours is null)
         {
-            var probe = await ServerCostProbe.RunAsync(server, options, hostPrefix, ct);
-            report.Table(["step", "ms per batch", "note"], probe.Select(p => (IReadOnlyList<string>)[p.Step, Number(p.Milliseconds, 2), p.Note]));
-        });
+            return;
+        }
+
+        var copyBoth = copy[^1];
+        var goals = new List<IReadOnlyList<string>>
+        {
+            new[] { "share of raw COPY throughput", "≥ 50 %", $"{Number(100 * ours.RowsPerSecond / copyBoth.RowsPerSecond)} %", Met(ours.RowsPerSecond >= copyBoth.RowsPerSecond / 2) },
+            new[] { "speed-up over row-by-row INSERT", "≥ 10×", $"{Number(ours.RowsPerSecond / insert.RowsPerSecond, 1)}×", Met(ours.RowsPerSecond >= 10 * insert.RowsPerSecond) },
+        };
+        if (steady is not null)
+        {
+            var p99 = steady.Stats.LatencyMs(99);
+            goals.Add([$"steady ack p99 at {fleet.Agents.Count} agents", "< 250 ms", $"{Number(p99, 1)} ms", Met(p99 < 250)]);
+        }
+
+        report.Line("");
+        report.Table(["goal", "target", "measured", "met"], goals);
     }
 
     private static async Task<PhaseRun> SaturateAsync(Fleet fleet, HttpClient client, LoadgenOptions options, int concurrency, string? name, int? postmaster,

@@ -17,11 +17,14 @@ public sealed class LoadgenOptions
           --concurrency A,B,..   saturation pushers (2,4,8,16)  --saturation-duration S  seconds per step (15)
           --copy-rows N          rows of the psql COPY baseline (500000)
           --insert-rows N        rows of the row-by-row INSERT baseline (20000), at most --insert-seconds S (30)
-          --query-runs N         requests per series range (50) --no-query        skip the series query
+          --query-runs N         requests per series range (50)
+          --phases A,B,..        steady,saturation,rollups,baselines,probe,query (all; querybench: query)
           --output FILE          results file (BenchmarkDotNet.Artifacts/loadgen-results.md)
         """;
 
-    public bool QueryOnly { get; private init; }
+    public static readonly string[] AllPhases = ["steady", "saturation", "rollups", "baselines", "probe", "query"];
+
+    public IReadOnlySet<string> Phases { get; private init; } = new HashSet<string>(AllPhases, StringComparer.Ordinal);
     public string? Connection { get; private init; }
     public int Directors { get; private init; } = 120;
     public int Hypervisors { get; private init; } = 60;
@@ -38,11 +41,15 @@ public sealed class LoadgenOptions
     public int InsertRows { get; private init; } = 20_000;
     public TimeSpan InsertLimit { get; private init; } = TimeSpan.FromSeconds(30);
     public int QueryRuns { get; private init; } = 50;
-    public bool Query { get; private init; } = true;
     public bool Gzip { get; private init; }
     public string Output { get; private init; } = Path.Combine("BenchmarkDotNet.Artifacts", "loadgen-results.md");
 
     public int Agents => Directors + Hypervisors + NsxHosts;
+
+    public bool Runs(string phase) => Phases.Contains(phase);
+
+    /// <summary>True when any phase needs the simulated fleet.</summary>
+    public bool NeedsFleet => AllPhases[..5].Any(Runs);
 
     /// <summary>The options, or null with the reason when the command line is not understood.</summary>
     public static (LoadgenOptions? Options, string? Error) Parse(string[] args)
@@ -62,7 +69,7 @@ public sealed class LoadgenOptions
             {
                 values[arg[2..eq]] = arg[(eq + 1)..];
             }
-            else if (arg is "--gzip" or "--no-query" or "--query")
+            else if (arg is "--gzip")
             {
                 flags.Add(arg[2..]);
             }
@@ -81,7 +88,9 @@ public sealed class LoadgenOptions
             var defaults = new LoadgenOptions();
             var options = new LoadgenOptions
             {
-                QueryOnly = args[0] == "querybench",
+                Phases = args[0] == "querybench"
+                    ? new HashSet<string>(["query"], StringComparer.Ordinal)
+                    : new HashSet<string>(values.GetValueOrDefault("phases")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? AllPhases, StringComparer.Ordinal),
                 Connection = values.GetValueOrDefault("connection"),
                 Directors = Int(values, "directors", defaults.Directors),
                 Hypervisors = Int(values, "hypervisors", defaults.Hypervisors),
@@ -100,12 +109,11 @@ public sealed class LoadgenOptions
                 InsertRows = Int(values, "insert-rows", defaults.InsertRows),
                 InsertLimit = TimeSpan.FromSeconds(Int(values, "insert-seconds", 30)),
                 QueryRuns = Int(values, "query-runs", defaults.QueryRuns),
-                Query = !flags.Contains("no-query"),
                 Gzip = flags.Contains("gzip"),
                 Output = values.GetValueOrDefault("output") ?? defaults.Output,
             };
-            var unknown = values.Keys.Except(s_known).FirstOrDefault();
-            return unknown is null ? (options, null) : (null, $"unknown option --{unknown}");
+            var unknown = values.Keys.Except(s_known).Select(k => $"option --{k}").Concat(options.Phases.Except(AllPhases).Select(p => $"phase '{p}'")).FirstOrDefault();
+            return unknown is null ? (options, null) : (null, $"unknown {unknown}");
         }
         catch (FormatException e)
         {
@@ -116,7 +124,7 @@ public sealed class LoadgenOptions
     private static readonly string[] s_known =
     [
         "connection", "directors", "hypervisors", "nsx", "vips", "real-servers", "rules", "filters", "interval", "duration", "concurrency",
-        "saturation-duration", "copy-rows", "insert-rows", "insert-seconds", "query-runs", "output",
+        "saturation-duration", "copy-rows", "insert-rows", "insert-seconds", "query-runs", "phases", "output",
     ];
 
     private static int Int(Dictionary<string, string> values, string name, int fallback)

@@ -13,14 +13,14 @@ public static class RollupProbe
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    public static async Task<IReadOnlyList<(string Rollup, long RawRowsRead, string Seconds)>> RunAsync(LoadServer server, CancellationToken ct)
+    public static async Task<IReadOnlyList<(string Rollup, long RawRowsRead, TimeSpan Waited, string Seconds)>> RunAsync(LoadServer server, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
         var minute = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
         // A pass that keeps up: the watermark a minute back, minus the builder's lookback, to the end of the open minute.
         var from = minute.AddMinutes(-1) - RollupBuilder.Lookback;
         var to = minute.AddMinutes(1);
-        var results = new List<(string, long, string)>();
+        var results = new List<(string, long, TimeSpan, string)>();
         foreach (var (rollup, sql, raw, prefix) in new[]
         {
             ("ipvs_rs_rollup_1m", RollupBuilder.IpvsSql, "ipvs_rs_samples", TimeSpan.Zero),
@@ -33,17 +33,23 @@ public static class RollupProbe
             var count = $"select count(*) from {raw} where collected_at >= @from and collected_at < @to";
             var rows = await conn.ExecuteScalarAsync<long>(new CommandDefinition(count, new { from = from - prefix, to }, commandTimeout: (int)Timeout.TotalSeconds, cancellationToken: ct));
             var watch = Stopwatch.StartNew();
+            var waited = TimeSpan.Zero;
             try
             {
                 // Not disposed on failure: a timed-out connection is closed whole, and its transaction with it.
                 var tx = await conn.BeginTransactionAsync(ct);
+                // The service's own pass upserts the same rows in another order: run after it, not beside it (that deadlocks).
+                var exclusive = $"lock table {rollup} in share row exclusive mode";
+                await conn.ExecuteAsync(new CommandDefinition(exclusive, transaction: tx, commandTimeout: (int)Timeout.TotalSeconds, cancellationToken: ct));
+                waited = watch.Elapsed;
+                watch.Restart();
                 await conn.ExecuteAsync(new CommandDefinition(sql, new { from, to }, tx, commandTimeout: (int)Timeout.TotalSeconds, cancellationToken: ct));
                 await tx.CommitAsync(ct);
-                results.Add((rollup, rows, watch.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)));
+                results.Add((rollup, rows, waited, watch.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)));
             }
             catch (NpgsqlException e) when (e.InnerException is TimeoutException)
             {
-                results.Add((rollup, rows, $"> {Timeout.TotalSeconds:F0} (timed out)"));
+                results.Add((rollup, rows, waited, $"> {Timeout.TotalSeconds:F0} (timed out)"));
             }
         }
 
