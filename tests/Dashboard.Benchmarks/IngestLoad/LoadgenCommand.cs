@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
+using System.Runtime;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Dapper;
@@ -38,9 +39,12 @@ public static class LoadgenCommand
         var report = new LoadgenReport(options.Output);
         var started = Stopwatch.GetTimestamp();
         report.Line($"# Ingest and series query under load ({DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC)\n");
-        report.Line($"Command: `dotnet run -c Release --project tests/Dashboard.Benchmarks -- {string.Join(' ', args)}`\n");
-        report.Line($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; "
-            + $"load average (1/5/15 min) at start {LoadAverage()}.\n");
+        // The server ships with Server GC (Web SDK default); this process gets it only through the environment.
+        var gc = GCSettings.IsServerGC ? "DOTNET_gcServer=1 " : "";
+        report.Line($"Command: `{gc}dotnet run -c Release --project tests/Dashboard.Benchmarks -- {string.Join(' ', args)}`\n");
+        report.Line($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, "
+            + (GCSettings.IsServerGC ? "Server GC as the server ships" : "workstation GC (the server ships with Server GC: set DOTNET_gcServer=1 to match)")
+            + $"; load average (1/5/15 min) at start {LoadAverage()}.\n");
 
         await using var server = await LoadServer.StartAsync(options.Connection, throwaway: false, ct);
         await DescribeServerAsync(server, report, ct);
@@ -108,7 +112,9 @@ public static class LoadgenCommand
             steady = await PhaseRun.MeasureAsync(postmaster, () => SteadyPhase.RunAsync(fleet, client, options.Interval, options.Duration, options.Gzip, ct));
         }
 
-        report.Heading($"Steady: {fleet.Agents.Count} agents, one push each per {options.Interval.TotalSeconds:F0} s, {options.Duration.TotalSeconds:F0} s");
+        report.Heading(steady is null
+            ? $"First push of each of {fleet.Agents.Count} agents"
+            : $"Steady: {fleet.Agents.Count} agents, one push each per {options.Interval.TotalSeconds:F0} s, {options.Duration.TotalSeconds:F0} s");
         report.Line($"{options.Directors} directors, {options.Hypervisors} hypervisors, {options.NsxHosts} NSX hosts; random start offsets; "
             + "latency = request sent → 200 with status \"stored\" (the batch is committed); \"late\" = pushes sent more than 1 s after they were due "
             + $"because the previous one was still unanswered. Load average after: {LoadAverage()}.\n");

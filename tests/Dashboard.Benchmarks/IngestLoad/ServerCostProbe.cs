@@ -23,13 +23,13 @@ public static class ServerCostProbe
         var writer = server.Services.GetRequiredService<BatchWriter>();
         var live = server.Services.GetRequiredService<LiveStore>();
         var results = new List<(string, double, string)>();
-        var kinds = new (string Name, IPayloadSource Payload)[]
+        var kinds = new (string Name, IPayloadSource Payload, string FirstBatch)[]
         {
-            ("director", new DirectorPayload(990, options.Vips, options.RealServers)),
-            ("hypervisor", new HypervisorPayload(990, options.Rules)),
-            ("nsx", new NsxPayload(990, options.Filters)),
+            ("director", new DirectorPayload(990, options.Vips, options.RealServers), "new host and VRRP rows"),
+            ("hypervisor", new HypervisorPayload(990, options.Rules), $"{options.Rules:N0} rule ids resolved in one unnest upsert"),
+            ("nsx", new NsxPayload(990, options.Filters), $"{options.Filters} filter ids resolved, one upsert each"),
         };
-        foreach (var (name, payload) in kinds)
+        foreach (var (name, payload, firstBatch) in kinds)
         {
             var host = $"{hostPrefix}probe-{name}";
             var sample = payload.Next(host, 1, DateTimeOffset.UtcNow);
@@ -39,7 +39,7 @@ public static class ServerCostProbe
 
             var origin = new BatchOrigin($"probe-{name}", payload.Role, BatchOrigin.AgentSource);
             var cold = await TimeAsync(() => writer.WriteAsync(sample, origin, ct), 1);
-            results.Add(($"{name}: BatchWriter, first batch of a host", cold, "dimension ids resolved (rule / filter upserts)"));
+            results.Add(($"{name}: BatchWriter, first batch of a host", cold, firstBatch));
             var sequence = 1L;
             var warm = await TimeAsync(() => writer.WriteAsync(payload.Next(host, ++sequence, DateTimeOffset.UtcNow), origin, ct), Repeats);
             var written = (await writer.WriteAsync(payload.Next(host, ++sequence, DateTimeOffset.UtcNow), origin, ct)).Rows;
