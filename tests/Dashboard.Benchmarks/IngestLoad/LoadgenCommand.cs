@@ -150,7 +150,7 @@ public static class LoadgenCommand
 
         if (options.Runs("probe"))
         {
-            await Section(report, "Where a push's time goes (one batch at a time)", async () =>
+            await Section(report, "Where a push's time goes (one batch at a time, median of 10)", async () =>
             {
                 var probe = await ServerCostProbe.RunAsync(server, options, fleet.HostPrefix, ct);
                 report.Table(["step", "ms per batch", "note"], probe.Select(p => (IReadOnlyList<string>)[p.Step, Number(p.Milliseconds, 2), p.Note]));

@@ -13,7 +13,7 @@ using NpgsqlTypes;
 namespace Dashboard.Benchmarks.IngestLoad;
 
 /// <summary>
-/// Where one push's time goes inside the server, measured one batch at a time on the idle server: JSON, the writer per
+/// Where one push's time goes inside the server, measured one batch at a time (median of repeats): JSON, the writer per
 /// batch kind, the live store, and the per-row statements a one-statement version would replace (timed side by side).
 /// </summary>
 public static class ServerCostProbe
@@ -65,8 +65,8 @@ public static class ServerCostProbe
         var host = $"{hostPrefix}probe-copy";
         var ipvs = payload.Next(host, 1, DateTimeOffset.UtcNow).Ipvs!;
         var at = DateTimeOffset.UtcNow;
-        var asWritten = await TimeAsync(() => InRolledBackTransactionAsync(server, conn => IpvsSampleWriter.WriteAsync(conn, host, at, ipvs, ct), ct), Repeats);
-        var plain = await TimeAsync(() => InRolledBackTransactionAsync(server, async conn =>
+        var (asWritten, plain) = await TimePairAsync(() => InRolledBackTransactionAsync(server, conn => IpvsSampleWriter.WriteAsync(conn, host, at, ipvs, ct), ct),
+            () => InRolledBackTransactionAsync(server, async conn =>
         {
             var realServers = RealServerSample.Join(ipvs.Services, ipvs.Connections);
             const string copy = """
@@ -120,7 +120,7 @@ public static class ServerCostProbe
 
                 await importer.CompleteAsync(ct);
             }
-        }, ct), Repeats);
+        }, ct));
         results.Add(("director: IpvsSampleWriter alone (COPY, awaited per value)", asWritten, "rolled back"));
         results.Add(("fix estimate: the same COPY with plain Write calls", plain, $"{asWritten - plain:N1} ms per director push; rolled back"));
     }
@@ -143,13 +143,12 @@ public static class ServerCostProbe
         var sequence = 0L;
         await writer.WriteAsync(payload.Next(host, ++sequence, DateTimeOffset.UtcNow), origin, ct);
         var ports = payload.Next(host, 1, DateTimeOffset.UtcNow).Iptables![0].NeutronPorts;
-        var with = await TimeAsync(() => writer.WriteAsync(payload.Next(host, ++sequence, DateTimeOffset.UtcNow), origin, ct), Repeats);
-        var without = await TimeAsync(() =>
+        var (with, without) = await TimePairAsync(() => writer.WriteAsync(payload.Next(host, ++sequence, DateTimeOffset.UtcNow), origin, ct), () =>
         {
             var batch = payload.Next(host, ++sequence, DateTimeOffset.UtcNow);
             batch.Iptables![0].NeutronPorts = [];
             return writer.WriteAsync(batch, origin, ct);
-        }, Repeats);
+        });
         results.Add(($"hypervisor: steady batch with its {ports.Count} Neutron ports", with, "as pushed"));
         results.Add(("hypervisor: same batch, ports left out", without, $"{with - without:N1} ms of each push is the per-port upserts"));
 
@@ -209,26 +208,55 @@ public static class ServerCostProbe
         results.Add(($"fix estimate: the {checks.Count} health checks in one unnest upsert", oneStatement, "its own transaction"));
     }
 
+    // Medians, not means: other work on the machine lands on single repeats, and one stall would move a mean.
     private static double Time(Action action, int repeats)
     {
         action();
-        var start = Stopwatch.GetTimestamp();
+        var times = new double[repeats];
         for (var i = 0; i < repeats; i++)
         {
+            var start = Stopwatch.GetTimestamp();
             action();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds / repeats;
+        return Median(times);
     }
 
     private static async Task<double> TimeAsync(Func<Task> action, int repeats)
     {
-        var start = Stopwatch.GetTimestamp();
+        var times = new double[repeats];
         for (var i = 0; i < repeats; i++)
         {
+            var start = Stopwatch.GetTimestamp();
             await action();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds / repeats;
+        return Median(times);
+    }
+
+    /// <summary>Two variants run in turn, so load that comes and goes on the machine falls on both alike.</summary>
+    private static async Task<(double First, double Second)> TimePairAsync(Func<Task> first, Func<Task> second)
+    {
+        var a = new double[Repeats];
+        var b = new double[Repeats];
+        for (var i = 0; i < Repeats; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await first();
+            a[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            start = Stopwatch.GetTimestamp();
+            await second();
+            b[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        return (Median(a), Median(b));
+    }
+
+    private static double Median(double[] times)
+    {
+        Array.Sort(times);
+        return times.Length % 2 == 1 ? times[times.Length / 2] : (times[times.Length / 2 - 1] + times[times.Length / 2]) / 2;
     }
 }
