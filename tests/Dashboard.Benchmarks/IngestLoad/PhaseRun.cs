@@ -1,0 +1,16 @@
+namespace Dashboard.Benchmarks.IngestLoad;
+
+/// <summary>A phase's pushes with the CPU readings taken around it.</summary>
+public sealed record PhaseRun(PhaseStats Stats, CpuSample Before, CpuSample After)
+{
+    public string Cores => After.CoresSince(Before);
+
+    public double CpuMicrosecondsPerRow => After.MicrosecondsPerRowSince(Before, Stats.Rows);
+
+    public static async Task<PhaseRun> MeasureAsync(int? postmaster, Func<Task<PhaseStats>> phase)
+    {
+        var before = CpuSample.Take(postmaster);
+        var stats = await phase();
+        return new PhaseRun(stats, before, CpuSample.Take(postmaster));
+    }
+}

@@ -1,0 +1,7 @@
+namespace Dashboard.Benchmarks.IngestLoad;
+
+/// <summary>One push as the agent saw it: time from sending to the "stored" answer, rows the server says it wrote, or why it failed.</summary>
+public readonly record struct PushResult(TimeSpan Latency, int Rows, long WireBytes, TimeSpan Prepare, string? Error)
+{
+    public bool Stored => Error is null;
+}

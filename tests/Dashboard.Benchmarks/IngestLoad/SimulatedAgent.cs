@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Dashboard.Core.Batches;
+
+namespace Dashboard.Benchmarks.IngestLoad;
+
+/// <summary>One agent of the simulated fleet: its host name, its own token and sequence, and what it reports.</summary>
+public sealed class SimulatedAgent(string host, string token, IPayloadSource payload)
+{
+    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+    private long _sequence;
+
+    public string Host => host;
+
+    public IPayloadSource Payload => payload;
+
+    /// <summary>Builds the next batch, sends it, and waits for the answer; one push at a time per agent.</summary>
+    public async Task<PushResult> PushAsync(HttpClient client, bool gzip, CancellationToken ct)
+    {
+        var prepareStart = Stopwatch.GetTimestamp();
+        var batch = payload.Next(host, ++_sequence, DateTimeOffset.UtcNow);
+        var body = JsonSerializer.SerializeToUtf8Bytes(batch, DashboardJsonContext.Default.AgentBatch);
+        if (gzip)
+        {
+            body = Compress(body);
+        }
+
+        var prepare = Stopwatch.GetElapsedTime(prepareStart);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/ingest") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = s_json;
+        if (gzip)
+        {
+            request.Content.Headers.ContentEncoding.Add("gzip");
+        }
+
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await client.SendAsync(request, ct);
+            var answer = await response.Content.ReadAsByteArrayAsync(ct);
+            var latency = Stopwatch.GetElapsedTime(start);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return new PushResult(latency, 0, body.Length, prepare, $"HTTP {(int)response.StatusCode}");
+            }
+
+            using var json = JsonDocument.Parse(answer);
+            var status = json.RootElement.GetProperty("status").GetString();
+            return status == "stored"
+                ? new PushResult(latency, json.RootElement.GetProperty("rows").GetInt32(), body.Length, prepare, null)
+                : new PushResult(latency, 0, body.Length, prepare, $"status {status}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
+        {
+            return new PushResult(Stopwatch.GetElapsedTime(start), 0, body.Length, prepare, e.GetType().Name);
+        }
+    }
+
+    private static byte[] Compress(byte[] body)
+    {
+        var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+        {
+            gzip.Write(body);
+        }
+
+        return output.ToArray();
+    }
+}
