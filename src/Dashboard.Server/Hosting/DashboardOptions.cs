@@ -43,8 +43,11 @@ public sealed class IngestOptions
     /// <summary>Pushes per minute one token may make before 429.</summary>
     public int MaxRequestsPerMinutePerToken { get; set; } = 120;
 
-    /// <summary>Seconds an agent is told to wait (Retry-After) while the database is unreachable.</summary>
+    /// <summary>Seconds an agent is told to wait (Retry-After) while the database is unreachable or the server is saturated.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
+
+    /// <summary>Batches written at once; beyond it pushes wait briefly, then get 503 so agents spool instead of piling up.</summary>
+    public int MaxConcurrentWrites { get; set; } = Math.Max(4, 2 * Environment.ProcessorCount);
 }
 
 public sealed class RetentionOptions

@@ -25,6 +25,11 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
             errors.Add("Dashboard:Ingest:MaxRequestsPerMinutePerToken: must be at least 1.");
         }
 
+        if (options.Ingest.MaxConcurrentWrites is < 1 or > 256)
+        {
+            errors.Add("Dashboard:Ingest:MaxConcurrentWrites: must be between 1 and 256.");
+        }
+
         if (options.Retention.RawDays < 1)
         {
             errors.Add("Dashboard:Retention:RawDays: must be at least 1.");

@@ -23,6 +23,11 @@ public sealed class IngestService(
     TimeProvider clock,
     ILogger<IngestService> logger)
 {
+    private static readonly TimeSpan s_slotWait = TimeSpan.FromSeconds(5);
+
+    // Throughput falls when more writers than cores fight over PostgreSQL: the rest wait here, not in the connection pool.
+    private readonly SemaphoreSlim _writeSlots = new(options.CurrentValue.Ingest.MaxConcurrentWrites);
+
     public async Task<IngestOutcome> IngestAsync(AgentBatch batch, BatchOrigin origin, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -30,6 +35,11 @@ public sealed class IngestService(
         if (errors.Count > 0)
         {
             return new IngestOutcome.Rejected(errors);
+        }
+
+        if (!await _writeSlots.WaitAsync(s_slotWait, ct))
+        {
+            return new IngestOutcome.Unavailable("the server is saturated with writes; nothing was stored, retry later");
         }
 
         WriteResult result;
@@ -41,6 +51,10 @@ public sealed class IngestService(
         {
             logger.LogWarning("Batch {Host}#{Sequence} not stored, database unavailable: {Reason}", batch.Host, batch.Sequence, e.Message);
             return new IngestOutcome.Unavailable(e.Message);
+        }
+        finally
+        {
+            _writeSlots.Release();
         }
 
         if (result.Status == WriteStatus.Stored)

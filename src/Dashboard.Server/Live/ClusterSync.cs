@@ -16,7 +16,7 @@ public sealed class ClusterSync(
     StoredBatchReader reader,
     LiveStore live,
     ServerInstance instance,
-    ILogger<ClusterSync> logger) : BackgroundService
+    ILogger<ClusterSync> logger) : BackgroundService, IHostedLifecycleService
 {
     public const string Channel = "dashboard_batches";
     private static readonly TimeSpan s_warmWindow = TimeSpan.FromHours(1);
@@ -27,9 +27,27 @@ public sealed class ClusterSync(
     public static string Payload(ServerInstance from, string role, string host, DateTimeOffset collectedAt) =>
         string.Join('|', from.Id, role, collectedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), host);
 
+    /// <summary>The last known state is loaded before the server takes its first request, so no page ever shows half of it.</summary>
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        using var cap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cap.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            await WarmStartAsync(cap.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Loading the last known state took longer than 30 s; the rest arrives with the next batches");
+        }
+    }
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await WarmStartAsync(stoppingToken);
         var apply = ApplyLoopAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {

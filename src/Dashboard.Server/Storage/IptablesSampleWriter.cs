@@ -122,26 +122,42 @@ public sealed class IptablesSampleWriter(DimensionIdCache ids)
             await importer.CompleteAsync(ct);
         }
 
-        await WritePortsAsync(conn, host, collectedAt, dumps, ct);
+        await WritePortsAsync(conn, host, collectedAt, dumps, resolvedIds, ct);
         return rules.Count;
     }
 
-    private static async Task WritePortsAsync(NpgsqlConnection conn, string host, DateTimeOffset at, IReadOnlyList<IptablesDump> dumps, CancellationToken ct)
+    /// <summary>Ports change rarely: an unchanged set (same text as last committed) is not written again, a changed one in one statement.</summary>
+    private async Task WritePortsAsync(NpgsqlConnection conn, string host, DateTimeOffset at, IReadOnlyList<IptablesDump> dumps,
+        List<KeyValuePair<string, long>> resolvedIds, CancellationToken ct)
     {
-        const string upsert = """
-            insert into neutron_ports (host, namespace, port, device, allowed_pairs, last_seen)
-            values (@host, @ns, @port, @device, @pairs::jsonb, @at)
-            on conflict (host, namespace, port) do update set
-                device = excluded.device, allowed_pairs = excluded.allowed_pairs, last_seen = excluded.last_seen
-            """;
-        foreach (var dump in dumps)
+        foreach (var dump in dumps.Where(d => d.NeutronPorts.Count > 0))
         {
-            foreach (var port in dump.NeutronPorts)
+            var ns = dump.Namespace ?? "";
+            var pairs = dump.NeutronPorts.Select(p => System.Text.Json.JsonSerializer.Serialize(p.AllowedPairs, Dashboard.Core.Batches.DashboardJsonContext.Default.ListNeutronAllowedPair)).ToArray();
+            var fingerprint = StringComparer.Ordinal.GetHashCode(string.Join('\n', dump.NeutronPorts.Select((p, i) => $"{p.Port} {p.Device} {pairs[i]}")));
+            var key = $"ports\u001f{host}\u001f{ns}";
+            if (ids.TryGetFresh(key, out var known) && known == fingerprint)
             {
-                var pairs = System.Text.Json.JsonSerializer.Serialize(port.AllowedPairs, Dashboard.Core.Batches.DashboardJsonContext.Default.ListNeutronAllowedPair);
-                await conn.ExecuteAsync(new CommandDefinition(upsert,
-                    new { host, ns = dump.Namespace ?? "", port = port.Port, device = port.Device, pairs, at }, cancellationToken: ct));
+                continue;
             }
+
+            const string upsert = """
+                insert into neutron_ports (host, namespace, port, device, allowed_pairs, last_seen)
+                select @host, @ns, p.port, p.device, p.pairs::jsonb, @at
+                from unnest(@ports, @devices, @pairs) as p(port, device, pairs)
+                on conflict (host, namespace, port) do update set
+                    device = excluded.device, allowed_pairs = excluded.allowed_pairs, last_seen = excluded.last_seen
+                """;
+            await conn.ExecuteAsync(new CommandDefinition(upsert, new
+            {
+                host,
+                ns,
+                at,
+                ports = dump.NeutronPorts.Select(p => p.Port).ToArray(),
+                devices = dump.NeutronPorts.Select(p => p.Device).ToArray(),
+                pairs,
+            }, cancellationToken: ct));
+            resolvedIds.Add(new(key, fingerprint));
         }
     }
 

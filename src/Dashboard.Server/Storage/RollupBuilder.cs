@@ -10,7 +10,10 @@ namespace Dashboard.Server.Storage;
 public sealed class RollupBuilder(TimeProvider clock)
 {
     /// <summary>How far behind the watermark each pass recomputes, so samples that arrive late still count.</summary>
-    public static readonly TimeSpan Lookback = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan Lookback = TimeSpan.FromMinutes(2);
+
+    /// <summary>The most raw time one pass reads: a backlog is worked off in steps that each finish well within a timeout.</summary>
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromMinutes(10);
 
     /// <summary>Where a rollup without a watermark starts.</summary>
     public static readonly TimeSpan FirstRunBackfill = TimeSpan.FromHours(6);
@@ -27,21 +30,47 @@ public sealed class RollupBuilder(TimeProvider clock)
         return new RollupPass(to, rows);
     }
 
+    /// <summary>Passes over one rollup until it has caught up with the current minute (a backlog takes several).</summary>
     private static async Task<int> RollAsync(NpgsqlConnection conn, string name, string sql, DateTimeOffset to, DateTimeOffset now, CancellationToken ct)
+    {
+        var rows = 0;
+        for (var pass = 0; pass < 200; pass++)
+        {
+            var (written, reached) = await RollOnceAsync(conn, name, sql, to, now, ct);
+            rows += written;
+            if (reached >= to)
+            {
+                break;
+            }
+        }
+
+        return rows;
+    }
+
+    private static async Task<(int Rows, DateTimeOffset Reached)> RollOnceAsync(NpgsqlConnection conn, string name, string sql, DateTimeOffset to, DateTimeOffset now, CancellationToken ct)
     {
         const string watermark = "select upto from rollup_watermarks where name = @name";
         var upto = await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(watermark, new { name }, cancellationToken: ct));
         var from = upto is { } u ? new DateTimeOffset(DateTime.SpecifyKind(u, DateTimeKind.Utc)) - Lookback : now - FirstRunBackfill;
         var from0 = new DateTimeOffset(from.Year, from.Month, from.Day, from.Hour, from.Minute, 0, TimeSpan.Zero);
+        var end = to - from0 > MaxWindow ? from0 + MaxWindow : to;
+
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var rows = await conn.ExecuteAsync(new CommandDefinition(sql, new { from = from0, to }, tx, cancellationToken: ct));
+        // One pass per rollup at a time, across server instances: two would deadlock on the same rows.
+        var locked = await conn.ExecuteScalarAsync<bool>(new CommandDefinition("select pg_try_advisory_xact_lock(hashtext(@name))", new { name }, tx, cancellationToken: ct));
+        if (!locked)
+        {
+            return (0, to);
+        }
+
+        var rows = await conn.ExecuteAsync(new CommandDefinition(sql, new { from = from0, to = end }, tx, commandTimeout: 600, cancellationToken: ct));
         const string advance = """
             insert into rollup_watermarks (name, upto) values (@name, @to)
             on conflict (name) do update set upto = greatest(rollup_watermarks.upto, excluded.upto)
             """;
-        await conn.ExecuteAsync(new CommandDefinition(advance, new { name, to = to.AddMinutes(-1) }, tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(advance, new { name, to = end.AddMinutes(-1) }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
-        return rows;
+        return (rows, end);
     }
 
     public const string IpvsSql = """
@@ -68,7 +97,7 @@ public sealed class RollupBuilder(TimeProvider clock)
             select rule_id, collected_at, packets, bytes,
                    lag(packets) over w as prev_packets, lag(bytes) over w as prev_bytes
             from iptables_rule_samples
-            where collected_at >= @from - interval '10 minutes' and collected_at < @to
+            where collected_at >= @from - interval '2 minutes' and collected_at < @to
             window w as (partition by rule_id order by collected_at)
         ) s
         where collected_at >= @from
@@ -87,7 +116,7 @@ public sealed class RollupBuilder(TimeProvider clock)
             select filter_id, reason, collected_at, value,
                    lag(value) over (partition by filter_id, reason order by collected_at) as prev_value
             from nsx_filter_samples
-            where collected_at >= @from - interval '10 minutes' and collected_at < @to
+            where collected_at >= @from - interval '2 minutes' and collected_at < @to
         ) s
         where collected_at >= @from
         group by 1, 2, 3
