@@ -38,27 +38,12 @@ public sealed class KeepalivedDataParser
 
     private ParseOutcome<KeepalivedState> Run(Stream input)
     {
-        using var reader = new LineReader(input, maxLineLength: 4096);
-        while (reader.TryReadLine(out var raw))
-        {
-            var number = reader.LineNumber;
-            if (reader.LastLineTooLong)
-            {
-                _diagnostics.Error(number, null, "line too long; skipped");
-                continue;
-            }
-
-            if (!Tokens.TrimBlanks(raw).IsEmpty)
-            {
-                ReadLine(Encoding.UTF8.GetString(raw), number);
-            }
-        }
-
+        var lines = TextLines.ForEach(input, _diagnostics, trim: false, ReadLine);
         FinishInstance();
         FinishRealServer();
         var diagnostics = _diagnostics.ToList();
         _state.Warnings = CappedDiagnostics.ToWarnings(diagnostics);
-        return new ParseOutcome<KeepalivedState>(_state, diagnostics, reader.LineNumber, _usableLines);
+        return new ParseOutcome<KeepalivedState>(_state, diagnostics, lines, _usableLines);
     }
 
     private void ReadLine(string raw, long number)

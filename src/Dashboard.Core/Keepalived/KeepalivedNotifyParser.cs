@@ -35,26 +35,10 @@ public sealed class KeepalivedNotifyParser
 
     private ParseOutcome<KeepalivedState> Run(Stream input)
     {
-        using var reader = new LineReader(input, maxLineLength: 4096);
-        while (reader.TryReadLine(out var raw))
-        {
-            var number = reader.LineNumber;
-            if (reader.LastLineTooLong)
-            {
-                _diagnostics.Error(number, null, "line too long; skipped");
-                continue;
-            }
-
-            var line = Tokens.TrimBlanks(raw);
-            if (!line.IsEmpty)
-            {
-                ReadLine(Encoding.UTF8.GetString(line), number);
-            }
-        }
-
+        var lines = TextLines.ForEach(input, _diagnostics, trim: true, ReadLine);
         var diagnostics = _diagnostics.ToList();
         _state.Warnings = CappedDiagnostics.ToWarnings(diagnostics);
-        return new ParseOutcome<KeepalivedState>(_state, diagnostics, reader.LineNumber, _usableLines);
+        return new ParseOutcome<KeepalivedState>(_state, diagnostics, lines, _usableLines);
     }
 
     private void ReadLine(string line, long number)

@@ -34,26 +34,10 @@ public sealed class NsxFilterStatParser
 
     private ParseOutcome<NsxFirewallStats> Run(Stream input)
     {
-        using var reader = new LineReader(input, maxLineLength: 4096);
-        while (reader.TryReadLine(out var raw))
-        {
-            var number = reader.LineNumber;
-            if (reader.LastLineTooLong)
-            {
-                _diagnostics.Error(number, null, "line too long; skipped");
-                continue;
-            }
-
-            var line = Tokens.TrimBlanks(raw);
-            if (!line.IsEmpty)
-            {
-                ReadLine(Encoding.UTF8.GetString(line), number);
-            }
-        }
-
+        var lines = TextLines.ForEach(input, _diagnostics, trim: true, ReadLine);
         var diagnostics = _diagnostics.ToList();
         _stats.Warnings = CappedDiagnostics.ToWarnings(diagnostics);
-        return new ParseOutcome<NsxFirewallStats>(_stats, diagnostics, reader.LineNumber, _usableLines);
+        return new ParseOutcome<NsxFirewallStats>(_stats, diagnostics, lines, _usableLines);
     }
 
     private void ReadLine(string line, long number)
