@@ -86,4 +86,28 @@ public sealed class SecurityPagesTests(ChromiumBrowser chromium) : IClassFixture
         // Assert
         Assert.Empty(violations);
     }
+
+    [Fact]
+    public async Task HostileNamesFromAgents_ShownAsTextOnTheHypervisorPage()
+    {
+        // Arrange: an iptables comment and a chain name are whatever the compute node says.
+        const string hostile = "<img src=x onerror=\"window.__xss=1\">";
+        using var agent = _server.CreateClient(await _server.CreateTokenAsync(KnownRoles.Hypervisor));
+        var batch = TestBatches.Hypervisor("compute-hostile", 1, DateTimeOffset.UtcNow, 5);
+        batch.Iptables![0].Tables[0].Chains[1].Rules[1].Comment = hostile;
+        await RunningDashboard.PushAsync(agent, batch);
+        var page = await chromium.NewPageAsync(_server.BaseAddress);
+        await page.GotoAsync("login");
+        await page.GetByLabel("User name").FillAsync("oncall");
+        await page.GetByLabel("Password").FillAsync("correct horse battery");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+
+        // Act
+        await page.GotoAsync("hypervisor?name=compute-hostile");
+
+        // Assert
+        await Assertions.Expect(page.GetByText(hostile).First).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator("main img").CountAsync());
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.__xss ?? null"));
+    }
 }
