@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Runtime.Versioning;
 using System.Text;
 using Dashboard.Agent.Cli;
 using Dashboard.Agent.Configuration;
@@ -15,6 +16,7 @@ namespace Dashboard.Server.Tests.Reliability;
 /// tables, built by the same loader and assembly as `dashboard-agent run`. It is stopped by a token, not by SIGTERM,
 /// because a signal would also stop every server this test process hosts; every delivery report is recorded.
 /// </summary>
+[SupportedOSPlatform("linux")]
 public sealed class InProcessAgent : IAsyncDisposable
 {
     private readonly List<DeliveryReport> _reports = [];

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.Versioning;
 using Dashboard.Agent.Transport;
 using Dashboard.Server.Security;
 using Dashboard.Server.Storage;
@@ -15,6 +16,7 @@ namespace Dashboard.Server.Tests.Reliability;
 /// answers 503 with Retry-After, the agents spool; when PostgreSQL is back, ingest resumes within 5 s, the spools drain,
 /// and every batch every agent numbered is stored exactly once.
 /// </summary>
+[SupportedOSPlatform("linux")]
 [Collection(ReliabilityCollection.Name)]
 public sealed class PostgresOutageTests(ITestOutputHelper output)
 {
