@@ -39,6 +39,13 @@ public sealed class WallTokenSignIn(RequestDelegate next)
             }
 
             context.Response.StatusCode = check.DatabaseDown ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status401Unauthorized;
+            if (check.DatabaseDown)
+            {
+                // Nobody stands at a wall to press reload: the browser tries again by itself (Refresh), scripts wait (Retry-After).
+                context.Response.Headers.RetryAfter = "5";
+                context.Response.Headers["Refresh"] = "5";
+            }
+
             await context.Response.WriteAsync(check.DatabaseDown ? "The token store is unavailable; retrying helps." : "This wall link is not valid or was revoked.");
             return;
         }
