@@ -1,10 +1,21 @@
 using BenchmarkDotNet.Running;
 using Dashboard.Benchmarks;
+using Dashboard.Benchmarks.Soak;
 
-// `generate NAME LINES FILE [SEED]` writes a synthetic capture; anything else goes to BenchmarkDotNet.
+// `generate NAME LINES FILE [SEED]` writes a synthetic capture; `soak` and `wallcost` measure the running server; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "generate")
 {
     return InputGenerators.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "soak")
+{
+    return await SoakCommand.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "wallcost")
+{
+    return await WallCostCommand.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(InputGenerators).Assembly).Run(args, BenchmarkConfig.Create());
