@@ -70,9 +70,12 @@ public sealed class ServerKillTests(ITestOutputHelper output) : IAsyncLifetime
             // Act: kill -9 mid-load, then the same binary again on the same port and database.
             var acknowledgedAtKill = Acknowledged();
             var unansweredAtKill = pushers.Sum(p => p.Unanswered);
+            var reportsAtKill = agents.Select(a => a.Reports.Count).ToArray();
             await server.KillHardAsync();
             var down = Stopwatch.StartNew();
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            // The server stays away until every agent has given up its retries and spooled a batch.
+            var spooled = await Poll.UntilAsync(
+                () => agents.Select((a, i) => a.Reports.Skip(reportsAtKill[i]).Any(r => r.Outcome == DeliveryOutcome.Spooled)).All(s => s), TimeSpan.FromSeconds(30));
             restarted = ServerProcess.Start(binary, port, _database.ConnectionString, logFile, unlimited);
             await restarted.WaitUntilReadyAsync(s_startTimeout);
             var downtime = down.Elapsed;
@@ -129,8 +132,9 @@ public sealed class ServerKillTests(ITestOutputHelper output) : IAsyncLifetime
                     + $"{first}..{last}  {collected[i].GapsBetween(first, last).Count,4}  {collected[i].Repeated.Count,8}  {collected[i].SampleRows,11}");
             }
 
-            // Assert: the kill landed under load, and the load went on after the restart.
+            // Assert: the kill landed under load, the agents spooled, and the load went on after the restart.
             Assert.True(unansweredWhileDown > 0, "no push saw the server gone: the kill did not happen under load");
+            Assert.True(spooled, "not every agent spooled while the server was down: " + Describe(agents));
             Assert.True(loadAfter, $"only {Acknowledged() - acknowledgedAtRestart} pushes acknowledged after the restart");
 
             // Assert: every acknowledged batch is stored, once, with its samples (and nothing unacknowledged slipped in).
