@@ -11,9 +11,12 @@ namespace Dashboard.Benchmarks.Soak;
 /// cost the server. The built server runs as its own process on a private PostgreSQL with N simulated agents pushing every
 /// 5 s; its CPU (% of one core, from /proc/PID/stat) and RSS are measured with no wall open, with the walls open in
 /// headless Chromium (at nice 19, so that they do not take the server's CPU), and with none again. Loopback traffic only.
+/// On a small machine the idle server's CPU includes thread-pool spin-waiting that yields once the browsers keep the CPUs
+/// busy; DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 in the environment (the server inherits it) takes that out of both phases.
 /// </summary>
 public static class WallCostCommand
 {
+    private const string SpinLimitVariable = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
     private static readonly TimeSpan s_sampleEvery = TimeSpan.FromSeconds(5);
 
     public static async Task<int> RunAsync(string[] args)
@@ -41,7 +44,8 @@ public static class WallCostCommand
         }
 
         Console.WriteLine($"wallcost: {agentCount} simulated agents every {SimulatedFleet.PushInterval.TotalSeconds:0} s; {measure.TotalSeconds:0} s with 0 walls, then with {wallCount}, then with 0 again; server {binary}");
-        Console.WriteLine($"load average at start: {LoadAverage.Now()}");
+        Console.WriteLine($"load average at start: {LoadAverage.Now()}; server thread-pool spinning: "
+            + (Environment.GetEnvironmentVariable(SpinLimitVariable) is { } limit ? $"{SpinLimitVariable}={limit}" : "default"));
         await using var postgres = await BenchmarkPostgres.StartAsync();
         var work = Path.Combine(Path.GetTempPath(), "lvs-dashboard-wallcost-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(work);

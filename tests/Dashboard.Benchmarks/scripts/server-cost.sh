@@ -5,6 +5,7 @@
 #   wallcost the server's CPU and RSS with 0 wall displays, 20 headless Chromium walls, and 0 again, under N agents.
 # Usage: tests/Dashboard.Benchmarks/scripts/server-cost.sh [MINUTES] [AGENTS]   (defaults 60 and 200; 3 is the smoke run)
 # Needs the machine's PostgreSQL server binaries and Debian's chromium; all traffic stays on the loopback interface.
+# On a small machine, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 keeps the server's idle spin-waiting out of the CPU figures.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 minutes="${1:-60}"
