@@ -61,6 +61,11 @@ public sealed class DashboardDatabase(
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "lvs-dashboard";
+        // Npgsql's default of 100 plus the LISTEN connection exceeds PostgreSQL's default 100 connections; writes are bounded anyway.
+        if (!connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("poolsize", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionStringBuilder.MaxPoolSize = 40;
+        }
         return builder.Build();
     }
 
