@@ -26,25 +26,15 @@ public sealed class ProcIpVsParser
     {
         ArgumentNullException.ThrowIfNull(input);
         var parser = new ProcIpVsParser(100);
-        using var reader = new LineReader(input);
-        while (reader.TryReadLine(out var line))
-        {
-            parser.ReadLine(line, reader.LineNumber, reader.LastLineTooLong);
-        }
+        var lines = TableLines.ForEach(input, parser._diagnostics, parser.ReadLine);
 
         var all = parser._diagnostics.Complete();
         parser._table.Warnings = ParseWarnings.From(all);
-        return new ParseOutcome<IpvsServiceTable>(parser._table, all, reader.LineNumber, parser._usable);
+        return new ParseOutcome<IpvsServiceTable>(parser._table, all, lines, parser._usable);
     }
 
-    private void ReadLine(ReadOnlySpan<byte> line, long number, bool tooLong)
+    private void ReadLine(ReadOnlySpan<byte> line, long number)
     {
-        if (tooLong)
-        {
-            _diagnostics.Report(number, null, "line longer than 65536 bytes, skipped");
-            return;
-        }
-
         var rest = line;
         if (!Tokens.Next(ref rest, out var first))
         {

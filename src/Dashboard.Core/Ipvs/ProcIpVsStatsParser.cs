@@ -30,30 +30,20 @@ public sealed class ProcIpVsStatsParser
     {
         ArgumentNullException.ThrowIfNull(input);
         var parser = new ProcIpVsStatsParser();
-        using var reader = new LineReader(input);
-        while (reader.TryReadLine(out var line))
-        {
-            parser.ReadLine(line, reader.LineNumber, reader.LastLineTooLong);
-        }
+        var lines = TableLines.ForEach(input, parser._diagnostics, parser.ReadLine);
 
         if (parser._usable > 0 && !parser._totalsSeen)
         {
-            parser._diagnostics.Report(Math.Max(1, reader.LineNumber), null, "no totals row found");
+            parser._diagnostics.Report(Math.Max(1, lines), null, "no totals row found");
         }
 
         var all = parser._diagnostics.Complete();
         parser._stats.Warnings = ParseWarnings.From(all);
-        return new ParseOutcome<IpvsGlobalStats>(parser._stats, all, reader.LineNumber, parser._usable);
+        return new ParseOutcome<IpvsGlobalStats>(parser._stats, all, lines, parser._usable);
     }
 
-    private void ReadLine(ReadOnlySpan<byte> line, long number, bool tooLong)
+    private void ReadLine(ReadOnlySpan<byte> line, long number)
     {
-        if (tooLong)
-        {
-            _diagnostics.Report(number, null, "line longer than 65536 bytes, skipped");
-            return;
-        }
-
         var rest = line;
         if (!Tokens.Next(ref rest, out var first))
         {

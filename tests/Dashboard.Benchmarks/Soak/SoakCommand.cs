@@ -1,3 +1,4 @@
+using Dashboard.Server.Tests.Reliability;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -35,7 +36,7 @@ public static class SoakCommand
         Console.WriteLine($"load average at start: {LoadAverage.Now()}");
         await using var postgres = await BenchmarkPostgres.StartAsync();
         var logFile = Path.Combine(Path.GetTempPath(), $"lvs-dashboard-soak-{DateTime.UtcNow:yyyyMMddHHmmss}.log");
-        await using var server = ServerProcess.Start(binary, postgres.ConnectionString, logFile, demo ? ["--demo"] : []);
+        await using var server = ServerProcess.Start(binary, FreePort.Next(), postgres.ConnectionString, logFile, demo ? ["--demo"] : []);
         await server.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
         await using var fleet = await SimulatedFleet.StartAsync(server.BaseAddress, postgres.ConnectionString, agentCount);
         Console.WriteLine($"server pid {server.Id} at {server.BaseAddress} (log {logFile}); {fleet.Agents.Count} agents pushing");

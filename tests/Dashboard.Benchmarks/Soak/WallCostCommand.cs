@@ -1,3 +1,4 @@
+using Dashboard.Server.Tests.Reliability;
 using System.Diagnostics;
 using System.Globalization;
 using Dashboard.Server.Security;
@@ -49,7 +50,7 @@ public static class WallCostCommand
         await using var postgres = await BenchmarkPostgres.StartAsync();
         var work = Path.Combine(Path.GetTempPath(), "lvs-dashboard-wallcost-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(work);
-        await using var server = ServerProcess.Start(binary, postgres.ConnectionString, Path.Combine(work, "server.log"));
+        await using var server = ServerProcess.Start(binary, FreePort.Next(), postgres.ConnectionString, Path.Combine(work, "server.log"));
         await server.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
         string wallToken;
         await using (var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString))

@@ -85,6 +85,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    public bool HasExited => _process.HasExited;
+
     public string Tail() => File.Exists(_logFile) ? string.Join('\n', File.ReadLines(_logFile).TakeLast(30)) : "";
 
     public async ValueTask DisposeAsync()
