@@ -50,7 +50,7 @@ public sealed class DirectorWideSynRecvRule : IFindingRule
         foreach (var port in ports)
         {
             looked.Add($"{port.Port}@{port.Hypervisor}");
-            if (topology.Hypervisor(port.Hypervisor)?.Rules.Any(r => r.Port == port.Port && r.DropKind is not null && r.PacketsPerSecond >= settings.DropRate) == true)
+            if (topology.RulesOn(port).Any(r => r.DropKind is not null && r.PacketsPerSecond >= settings.DropRate))
             {
                 return true;
             }
@@ -59,7 +59,7 @@ public sealed class DirectorWideSynRecvRule : IFindingRule
         if (topology.DirectorFilter(director.Host) is { } filter)
         {
             looked.Add($"{filter.Filter}@{filter.Hypervisor}");
-            var f = topology.Hypervisor(filter.Hypervisor)?.Filters.FirstOrDefault(x => x.Name == filter.Filter);
+            var f = topology.Filter(filter);
             if (f is not null && f.StateMismatchPerSecond >= settings.StatefulDropRate)
             {
                 return true;

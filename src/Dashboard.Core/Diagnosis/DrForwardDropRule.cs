@@ -25,8 +25,8 @@ public sealed class DrForwardDropRule : IFindingRule
                     continue;
                 }
 
-                var drops = hypervisor.Rules
-                    .Where(r => r.Port == port.Port && r.DropKind is "anti-spoof" or "sg-fallback" && r.PacketsPerSecond >= settings.DropRate)
+                var drops = topology.RulesOn(port)
+                    .Where(r => r.DropKind is "anti-spoof" or "sg-fallback" && r.PacketsPerSecond >= settings.DropRate)
                     .OrderByDescending(r => r.PacketsPerSecond)
                     .ToList();
                 if (drops.Count == 0)

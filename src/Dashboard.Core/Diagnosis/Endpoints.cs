@@ -15,16 +15,15 @@ public static class Endpoints
         return colon > 0 ? endpoint[..colon] : endpoint;
     }
 
-    /// <summary>"10.1.26.252/32" and "10.1.26.252" name the same single address.</summary>
-    public static bool SameAddress(string allowed, string address)
+    /// <summary>The single address an allowed-pair entry names ("10.1.26.252" or "10.1.26.252/32"), or null for a wider prefix.</summary>
+    public static string? SingleAddress(string allowed)
     {
         var slash = allowed.IndexOf('/');
         if (slash < 0)
         {
-            return string.Equals(allowed, address, StringComparison.OrdinalIgnoreCase);
+            return allowed;
         }
 
-        var prefix = allowed[(slash + 1)..];
-        return prefix is "32" or "128" && string.Equals(allowed[..slash], address, StringComparison.OrdinalIgnoreCase);
+        return allowed.AsSpan(slash + 1) is "32" or "128" ? allowed[..slash] : null;
     }
 }

@@ -21,8 +21,8 @@ public sealed class RsIngressDropRule : IFindingRule
                         continue;
                     }
 
-                    var drops = hypervisor.Rules
-                        .Where(r => r.Port == port.Port && r.DropKind is not null && r.PacketsPerSecond >= settings.DropRate)
+                    var drops = topology.RulesOn(port)
+                        .Where(r => r.DropKind is not null && r.PacketsPerSecond >= settings.DropRate)
                         .OrderByDescending(r => r.PacketsPerSecond)
                         .ToList();
                     if (drops.Count == 0)

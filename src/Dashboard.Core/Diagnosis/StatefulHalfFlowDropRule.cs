@@ -14,7 +14,7 @@ public sealed class StatefulHalfFlowDropRule : IFindingRule
         {
             var vips = string.Join(", ", director.Vips.Select(v => v.Virtual));
             if (topology.DirectorFilter(director.Host) is { } filterLocation
-                && topology.Hypervisor(filterLocation.Hypervisor)?.Filters.FirstOrDefault(f => f.Name == filterLocation.Filter) is { } filter
+                && topology.Filter(filterLocation) is { } filter
                 && filter.StateMismatchPerSecond >= settings.StatefulDropRate)
             {
                 yield return new FindingCandidate(
@@ -46,8 +46,8 @@ public sealed class StatefulHalfFlowDropRule : IFindingRule
                     continue;
                 }
 
-                var invalid = hypervisor.Rules
-                    .Where(r => r.Port == port.Port && r.DropKind == "conntrack-invalid" && r.PacketsPerSecond >= settings.StatefulDropRate)
+                var invalid = topology.RulesOn(port)
+                    .Where(r => r.DropKind == "conntrack-invalid" && r.PacketsPerSecond >= settings.StatefulDropRate)
                     .OrderByDescending(r => r.PacketsPerSecond)
                     .ToList();
                 if (invalid.Count == 0)

@@ -8,26 +8,34 @@ public sealed record FilterLocation(string Hypervisor, string Filter, string? Vm
 /// Who sits where: VIP → director port, real server → its port, director VM → its NSX filter. Inferred from the allowed
 /// IP/MAC pairs of Neutron anti-spoof chains and from NSX VM names; an inventory entry wins over inference.
 /// </summary>
+/// <remarks>Lookups go through indexes built once per view: a fleet has 100,000 real servers and 100,000 allowed pairs.</remarks>
 public sealed class Topology
 {
+    private static readonly IReadOnlyList<RuleRate> s_noRules = [];
     private readonly FleetView _fleet;
     private readonly Inventory _inventory;
+    private readonly Lazy<Dictionary<string, HypervisorView>> _hypervisors;
+    private readonly Lazy<Dictionary<string, List<PortLocation>>> _portsByAddress;
+    private readonly Lazy<Dictionary<(string Hypervisor, string Port), List<RuleRate>>> _rulesByPort;
+    private readonly Lazy<Dictionary<string, List<FilterLocation>>> _filtersByVm;
 
     private Topology(FleetView fleet, Inventory inventory)
     {
         _fleet = fleet;
         _inventory = inventory;
+        _hypervisors = new(IndexHypervisors);
+        _portsByAddress = new(IndexPortsByAddress);
+        _rulesByPort = new(IndexRulesByPort);
+        _filtersByVm = new(IndexFiltersByVm);
     }
 
     public static Topology Infer(FleetView fleet, Inventory? inventory = null) => new(fleet, inventory ?? new Inventory());
 
     /// <summary>Ports whose anti-spoof chain lets this source address out.</summary>
     public IReadOnlyList<PortLocation> PortsCarrying(string address) =>
-        _fleet.Hypervisors
-            .SelectMany(h => h.Ports
-                .Where(p => p.AllowedPairs.Any(a => Endpoints.SameAddress(a.Address, address)))
-                .Select(p => new PortLocation(h.Host, p.Port, p.Device, $"allowed pairs of {p.Port} on {h.Host} include {address}")))
-            .ToList();
+        _portsByAddress.Value.TryGetValue(address, out var ports)
+            ? ports.Select(p => p with { Why = $"allowed pairs of {p.Port} on {p.Hypervisor} include {address}" }).ToList()
+            : [];
 
     /// <summary>The director's own port for a VIP: the one whose allowed pairs carry the VIP and no real server's address.</summary>
     public PortLocation? DirectorPort(DirectorView director, VipView vip)
@@ -37,11 +45,15 @@ public sealed class Topology
             return new PortLocation(listed.Hypervisor!, listed.Port!, null, $"inventory places {director.Host} on port {listed.Port}");
         }
 
+        var candidates = PortsCarrying(vip.Address);
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
         var realServerAddresses = vip.RealServers.Select(r => Endpoints.HostOf(r.Destination)).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var candidates = PortsCarrying(vip.Address)
-            .Where(p => !PortCarriesAny(p, realServerAddresses))
-            .ToList();
-        return candidates.Count == 1 ? candidates[0] : null;
+        var own = candidates.Where(p => !PortCarriesAny(p, realServerAddresses)).ToList();
+        return own.Count == 1 ? own[0] : null;
     }
 
     public PortLocation? RealServerPort(string realServer)
@@ -65,17 +77,122 @@ public sealed class Topology
             return host is null ? null : new FilterLocation(host, listed.Filter!, director, $"inventory places {director} on filter {listed.Filter}");
         }
 
-        var matches = _fleet.Hypervisors
-            .SelectMany(h => h.Filters.Where(f => Same(f.VmName, director)).Select(f => new FilterLocation(h.Host, f.Name, f.VmName, $"NSX names the VM of {f.Name} '{f.VmName}'")))
-            .ToList();
-        return matches.Count == 1 ? matches[0] : null;
+        return _filtersByVm.Value.TryGetValue(director, out var matches) && matches.Count == 1 ? matches[0] : null;
     }
 
-    public HypervisorView? Hypervisor(string host) => _fleet.Hypervisors.FirstOrDefault(h => h.Host == host);
+    public HypervisorView? Hypervisor(string host) => _hypervisors.Value.GetValueOrDefault(host);
 
-    private bool PortCarriesAny(PortLocation location, HashSet<string> addresses) =>
-        Hypervisor(location.Hypervisor)?.Ports.FirstOrDefault(p => p.Port == location.Port) is { } port
-        && port.AllowedPairs.Any(a => addresses.Any(address => Endpoints.SameAddress(a.Address, address)));
+    /// <summary>The iptables rules of one port (its Neutron chains), in the order the hypervisor reported them.</summary>
+    public IReadOnlyList<RuleRate> RulesOn(PortLocation port) =>
+        _rulesByPort.Value.TryGetValue((port.Hypervisor, port.Port), out var rules) ? rules : s_noRules;
+
+    /// <summary>The counters of a located NSX filter, when its hypervisor reported it.</summary>
+    public NsxFilterRate? Filter(FilterLocation location) =>
+        Hypervisor(location.Hypervisor)?.Filters.FirstOrDefault(f => f.Name == location.Filter);
+
+    private bool PortCarriesAny(PortLocation location, HashSet<string> addresses)
+    {
+        foreach (var address in addresses)
+        {
+            if (_portsByAddress.Value.TryGetValue(address, out var ports) && ports.Exists(p => p.Hypervisor == location.Hypervisor && p.Port == location.Port))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private Dictionary<string, HypervisorView> IndexHypervisors()
+    {
+        var index = new Dictionary<string, HypervisorView>(StringComparer.Ordinal);
+        foreach (var hypervisor in _fleet.Hypervisors)
+        {
+            index.TryAdd(hypervisor.Host, hypervisor);
+        }
+
+        return index;
+    }
+
+    private Dictionary<string, List<PortLocation>> IndexPortsByAddress()
+    {
+        var index = new Dictionary<string, List<PortLocation>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var hypervisor in _fleet.Hypervisors)
+        {
+            foreach (var port in hypervisor.Ports)
+            {
+                var location = new PortLocation(hypervisor.Host, port.Port, port.Device, "");
+                foreach (var pair in port.AllowedPairs)
+                {
+                    if (Endpoints.SingleAddress(pair.Address) is not { } address)
+                    {
+                        continue;
+                    }
+
+                    if (!index.TryGetValue(address, out var list))
+                    {
+                        index[address] = list = [];
+                    }
+
+                    // Several MACs may be allowed for one address: the port is listed once.
+                    if (list.Count == 0 || !ReferenceEquals(list[^1], location))
+                    {
+                        list.Add(location);
+                    }
+                }
+            }
+        }
+
+        return index;
+    }
+
+    private Dictionary<(string Hypervisor, string Port), List<RuleRate>> IndexRulesByPort()
+    {
+        var index = new Dictionary<(string, string), List<RuleRate>>();
+        foreach (var hypervisor in _fleet.Hypervisors)
+        {
+            foreach (var rule in hypervisor.Rules)
+            {
+                if (rule.Port is null)
+                {
+                    continue;
+                }
+
+                if (!index.TryGetValue((hypervisor.Host, rule.Port), out var list))
+                {
+                    index[(hypervisor.Host, rule.Port)] = list = [];
+                }
+
+                list.Add(rule);
+            }
+        }
+
+        return index;
+    }
+
+    private Dictionary<string, List<FilterLocation>> IndexFiltersByVm()
+    {
+        var index = new Dictionary<string, List<FilterLocation>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var hypervisor in _fleet.Hypervisors)
+        {
+            foreach (var filter in hypervisor.Filters)
+            {
+                if (filter.VmName is null)
+                {
+                    continue;
+                }
+
+                if (!index.TryGetValue(filter.VmName, out var list))
+                {
+                    index[filter.VmName] = list = [];
+                }
+
+                list.Add(new FilterLocation(hypervisor.Host, filter.Name, filter.VmName, $"NSX names the VM of {filter.Name} '{filter.VmName}'"));
+            }
+        }
+
+        return index;
+    }
 
     private static bool Same(string? a, string? b) => a is not null && b is not null && string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 }

@@ -40,7 +40,10 @@ public static class IngestApi
         AgentBatch? batch;
         try
         {
-            batch = JsonSerializer.Deserialize(body!, DashboardJsonContext.Default.AgentBatch);
+            using (body)
+            {
+                batch = JsonSerializer.Deserialize(body!.Span, DashboardJsonContext.Default.AgentBatch);
+            }
         }
         catch (JsonException e)
         {

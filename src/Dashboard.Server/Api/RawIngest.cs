@@ -48,7 +48,14 @@ public static class RawIngest
             return status == BodyReadStatus.TooLarge ? ApiProblems.TooLarge(error!) : ApiProblems.UnsupportedEncoding(error!);
         }
 
-        KnownFormats.TryParse(format, body!, out var parsed);
+        ParsedInput? parsed;
+        using (body)
+        await using (var stream = body!.AsStream())
+        {
+            KnownFormats.TryParse(format, stream, out parsed);
+        }
+
+
         var diagnostics = parsed!.Diagnostics.Take(MaxWarnings).Select(d => new IngestError(d.Line, d.Field, d.Reason)).ToList();
         if (!parsed.HasUsableData)
         {

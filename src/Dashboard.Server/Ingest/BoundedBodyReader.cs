@@ -12,7 +12,7 @@ public enum BodyReadStatus
 /// <summary>Reads a request body, gunzipping when asked, and stops as soon as the decompressed size passes the limit.</summary>
 public static class BoundedBodyReader
 {
-    public static async Task<(BodyReadStatus Status, MemoryStream? Body, string? Error)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
+    public static async Task<(BodyReadStatus Status, PooledBody? Body, string? Error)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
         var encoding = request.Headers.ContentEncoding.ToString().Trim();
         Stream source = request.Body;
@@ -25,13 +25,14 @@ public static class BoundedBodyReader
             return (BodyReadStatus.BadEncoding, null, $"Content-Encoding '{encoding}' is not supported; send gzip or nothing.");
         }
 
-        var body = new MemoryStream();
-        var buffer = new byte[81920];
+        // The declared length sizes the buffer once for plain bodies; never trusted beyond the limit.
+        var hint = ReferenceEquals(source, request.Body) && request.ContentLength is { } declared ? (int)Math.Min(declared + 1, maxBytes + 1) : 64 * 1024;
+        var body = new PooledBody(hint);
         try
         {
             while (true)
             {
-                var read = await source.ReadAsync(buffer, ct);
+                var read = await source.ReadAsync(body.FreeSpace(16 * 1024), ct);
                 if (read == 0)
                 {
                     break;
@@ -40,19 +41,27 @@ public static class BoundedBodyReader
                 // Checked while decompressing, so a gzip bomb stops after the limit, not after inflating.
                 if (body.Length + read > maxBytes)
                 {
+                    body.Dispose();
                     return (BodyReadStatus.TooLarge, null, $"The body is larger than {maxBytes} bytes (after decompression).");
                 }
 
-                body.Write(buffer, 0, read);
+                body.Advance(read);
             }
         }
         catch (InvalidDataException e)
         {
+            body.Dispose();
             return (BodyReadStatus.BadEncoding, null, $"The gzip body is corrupt: {e.Message}");
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            body.Dispose();
             return (BodyReadStatus.TooLarge, null, $"The body is larger than {maxBytes} bytes.");
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
         }
         finally
         {
@@ -62,7 +71,6 @@ public static class BoundedBodyReader
             }
         }
 
-        body.Position = 0;
         return (BodyReadStatus.Ok, body, null);
     }
 }

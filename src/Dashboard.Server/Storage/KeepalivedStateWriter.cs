@@ -35,16 +35,27 @@ public static class KeepalivedStateWriter
             await conn.ExecuteAsync(new CommandDefinition(upsert, args, cancellationToken: ct));
         }
 
-        foreach (var rs in state.RealServers.DistinctBy(r => (r.Virtual, r.Address, r.Protocol)))
+        // One statement for all real servers: a director checks a thousand of them.
+        var checks = state.RealServers.DistinctBy(r => (r.Virtual, r.Address, r.Protocol)).ToList();
+        if (checks.Count > 0)
         {
             const string upsert = """
                 insert into keepalived_real_servers (host, virtual, address, protocol, up, changed_at, updated_at)
-                values (@host, @virtual, @address, @protocol, @up, @at, @at)
+                select @host, c.virtual, c.address, c.protocol, c.up, @at, @at
+                from unnest(@virtuals, @addresses, @protocols, @ups) as c(virtual, address, protocol, up)
                 on conflict (host, virtual, address, protocol) do update set
                     changed_at = case when keepalived_real_servers.up <> excluded.up then excluded.changed_at else keepalived_real_servers.changed_at end,
                     up = excluded.up, updated_at = excluded.updated_at
                 """;
-            await conn.ExecuteAsync(new CommandDefinition(upsert, new { host, @virtual = rs.Virtual, address = rs.Address, protocol = rs.Protocol, up = rs.Up, at }, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition(upsert, new
+            {
+                host,
+                virtuals = checks.Select(r => r.Virtual).ToArray(),
+                addresses = checks.Select(r => r.Address).ToArray(),
+                protocols = checks.Select(r => r.Protocol).ToArray(),
+                ups = checks.Select(r => r.Up).ToArray(),
+                at,
+            }, cancellationToken: ct));
         }
 
         return CountRows(state);

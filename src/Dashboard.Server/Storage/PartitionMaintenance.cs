@@ -44,9 +44,14 @@ public sealed class PartitionMaintenance(IOptionsMonitor<DashboardOptions> optio
             }
         }
 
-        if (created + dropped > 0)
+        // The idempotency journal vouches for raw samples only as long as they are kept; a replay older than that has nothing to double.
+        const string journal = "delete from ingest_batches where collected_at < @oldest";
+        var forgotten = await conn.ExecuteAsync(new CommandDefinition(
+            journal, new { oldest = today.AddDays(-retention.RawDays).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) }, commandTimeout: 600, cancellationToken: ct));
+
+        if (created + dropped + forgotten > 0)
         {
-            logger.LogInformation("Partitions: {Created} created, {Dropped} dropped past retention", created, dropped);
+            logger.LogInformation("Partitions: {Created} created, {Dropped} dropped past retention; {Forgotten} journal entries past retention removed", created, dropped, forgotten);
         }
 
         return new PartitionChanges(created, dropped);

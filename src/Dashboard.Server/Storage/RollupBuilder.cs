@@ -4,73 +4,153 @@ using Npgsql;
 namespace Dashboard.Server.Storage;
 
 /// <summary>
-/// One-minute rollups rebuilt over a trailing window (late samples are folded in); counter deltas use the same reset
-/// rule as live rates: a decrease means the counter restarted at zero.
+/// One-minute rollups, each minute rolled once it has settled and again only when a batch for it is committed later
+/// (an agent replaying its spool): which minutes got data is read from the batches committed since the last pass, so a
+/// pass reads each minute's raw rows once instead of re-reading a trailing window. Counter deltas use the same reset rule
+/// as live rates: a decrease means the counter restarted at zero.
 /// </summary>
 public sealed class RollupBuilder(TimeProvider clock)
 {
-    /// <summary>How far behind the watermark each pass recomputes, so samples that arrive late still count.</summary>
-    public static readonly TimeSpan Lookback = TimeSpan.FromMinutes(2);
+    /// <summary>How long after a minute ends its batches are waited for before it is rolled (agents push every 5 s).</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(15);
 
-    /// <summary>The most raw time one pass reads: a backlog is worked off in steps that each finish well within a timeout.</summary>
+    /// <summary>How far before a minute the counter rollups look for each counter's previous sample.</summary>
+    public static readonly TimeSpan CounterLookback = TimeSpan.FromMinutes(2);
+
+    /// <summary>The most raw time one statement reads: a backlog is worked off in steps that each finish well within a timeout.</summary>
     public static readonly TimeSpan MaxWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>The most minutes one pass (one transaction) rolls; the rest waits for the next pass.</summary>
+    public const int MaxMinutesPerPass = 60;
 
     /// <summary>Where a rollup without a watermark starts.</summary>
     public static readonly TimeSpan FirstRunBackfill = TimeSpan.FromHours(6);
 
+    private static readonly (string Name, string Sql)[] s_rollups =
+    [
+        ("ipvs_rs_rollup_1m", IpvsSql),
+        ("iptables_rule_rollup_1m", IptablesSql),
+        ("nsx_filter_rollup_1m", NsxSql),
+    ];
+
     public async Task<RollupPass> RunAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var to = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(1);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var rows = 0;
-        rows += await RollAsync(conn, "ipvs_rs_rollup_1m", IpvsSql, to, now, ct);
-        rows += await RollAsync(conn, "iptables_rule_rollup_1m", IptablesSql, to, now, ct);
-        rows += await RollAsync(conn, "nsx_filter_rollup_1m", NsxSql, to, now, ct);
-        return new RollupPass(to, rows);
-    }
-
-    /// <summary>Passes over one rollup until it has caught up with the current minute (a backlog takes several).</summary>
-    private static async Task<int> RollAsync(NpgsqlConnection conn, string name, string sql, DateTimeOffset to, DateTimeOffset now, CancellationToken ct)
-    {
-        var rows = 0;
-        for (var pass = 0; pass < 200; pass++)
+        foreach (var (name, sql) in s_rollups)
         {
-            var (written, reached) = await RollOnceAsync(conn, name, sql, to, now, ct);
-            rows += written;
-            if (reached >= to)
+            for (var pass = 0; pass < 50; pass++)
             {
-                break;
+                var (written, more) = await RollOnceAsync(conn, name, sql, now, ct);
+                rows += written;
+                if (!more)
+                {
+                    break;
+                }
             }
         }
 
-        return rows;
+        return new RollupPass(SettledBefore(now), rows);
     }
 
-    private static async Task<(int Rows, DateTimeOffset Reached)> RollOnceAsync(NpgsqlConnection conn, string name, string sql, DateTimeOffset to, DateTimeOffset now, CancellationToken ct)
-    {
-        const string watermark = "select upto from rollup_watermarks where name = @name";
-        var upto = await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(watermark, new { name }, cancellationToken: ct));
-        var from = upto is { } u ? new DateTimeOffset(DateTime.SpecifyKind(u, DateTimeKind.Utc)) - Lookback : now - FirstRunBackfill;
-        var from0 = new DateTimeOffset(from.Year, from.Month, from.Day, from.Hour, from.Minute, 0, TimeSpan.Zero);
-        var end = to - from0 > MaxWindow ? from0 + MaxWindow : to;
+    /// <summary>Minutes that started before this instant have settled.</summary>
+    public static DateTimeOffset SettledBefore(DateTimeOffset now) => Minute(now - Settle);
 
+    private static DateTimeOffset Minute(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+
+    private static async Task<(int Rows, bool More)> RollOnceAsync(NpgsqlConnection conn, string name, string sql, DateTimeOffset now, CancellationToken ct)
+    {
         await using var tx = await conn.BeginTransactionAsync(ct);
         // One pass per rollup at a time, across server instances: two would deadlock on the same rows.
         var locked = await conn.ExecuteScalarAsync<bool>(new CommandDefinition("select pg_try_advisory_xact_lock(hashtext(@name))", new { name }, tx, cancellationToken: ct));
         if (!locked)
         {
-            return (0, to);
+            return (0, false);
         }
 
-        var rows = await conn.ExecuteAsync(new CommandDefinition(sql, new { from = from0, to = end }, tx, commandTimeout: 600, cancellationToken: ct));
+        const string state = "select upto, seen::text as seen from rollup_watermarks where name = @name";
+        var watermark = await conn.QuerySingleOrDefaultAsync<(DateTime? Upto, string? Seen)>(new CommandDefinition(state, new { name }, tx, cancellationToken: ct));
+        var (snapshot, fresh) = watermark.Seen is { } seen
+            ? await CommittedSinceAsync(conn, tx, seen, ct)
+            : await EveryMinuteSinceAsync(conn, tx, watermark.Upto is { } u ? new DateTimeOffset(DateTime.SpecifyKind(u, DateTimeKind.Utc)) : now - FirstRunBackfill, now, ct);
+
+        const string pending = "delete from rollup_pending where name = @name returning bucket";
+        var carried = await conn.QueryAsync<DateTime>(new CommandDefinition(pending, new { name }, tx, cancellationToken: ct));
+        var minutes = fresh.Concat(carried.Select(b => new DateTimeOffset(DateTime.SpecifyKind(b, DateTimeKind.Utc))))
+            .Select(Minute).Distinct().Order().ToList();
+        var settledBefore = SettledBefore(now);
+        var settled = minutes.Where(m => m < settledBefore).ToList();
+        var roll = settled.Take(MaxMinutesPerPass).ToList();
+
+        var rows = 0;
+        foreach (var (from, to) in Ranges(roll))
+        {
+            rows += await conn.ExecuteAsync(new CommandDefinition(sql, new { from, to }, tx, commandTimeout: 600, cancellationToken: ct));
+        }
+
+        var later = minutes.Except(roll).Select(m => m.UtcDateTime).ToArray();
+        if (later.Length > 0)
+        {
+            const string keep = "insert into rollup_pending (name, bucket) select @name, unnest(@later) on conflict do nothing";
+            await conn.ExecuteAsync(new CommandDefinition(keep, new { name, later }, tx, cancellationToken: ct));
+        }
+
         const string advance = """
-            insert into rollup_watermarks (name, upto) values (@name, @to)
-            on conflict (name) do update set upto = greatest(rollup_watermarks.upto, excluded.upto)
+            insert into rollup_watermarks (name, upto, seen) values (@name, coalesce(@upto, @nothingBefore), @snapshot::pg_snapshot)
+            on conflict (name) do update set upto = greatest(rollup_watermarks.upto, @upto), seen = excluded.seen
             """;
-        await conn.ExecuteAsync(new CommandDefinition(advance, new { name, to = end.AddMinutes(-1) }, tx, cancellationToken: ct));
+        DateTime? upto = roll.Count > 0 ? roll[^1].UtcDateTime : null;
+        var nothingBefore = settledBefore.AddMinutes(-1).UtcDateTime;
+        await conn.ExecuteAsync(new CommandDefinition(advance, new { name, upto, nothingBefore, snapshot }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
-        return (rows, end);
+        return (rows, settled.Count > roll.Count);
+    }
+
+    /// <summary>The minutes of batches committed since the last pass's snapshot, read in the same statement as the new snapshot.</summary>
+    private static async Task<(string Snapshot, IEnumerable<DateTimeOffset> Minutes)> CommittedSinceAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, string seen, CancellationToken ct)
+    {
+        const string sql = """
+            select pg_current_snapshot()::text as snapshot,
+                   array(select distinct date_trunc('minute', collected_at) from ingest_batches
+                         where committed_by >= pg_snapshot_xmin(@seen::pg_snapshot)
+                           and not pg_visible_in_snapshot(committed_by, @seen::pg_snapshot)) as minutes
+            """;
+        var row = await conn.QuerySingleAsync<(string Snapshot, DateTime[] Minutes)>(new CommandDefinition(sql, new { seen }, tx, cancellationToken: ct));
+        return (row.Snapshot, row.Minutes.Select(m => new DateTimeOffset(DateTime.SpecifyKind(m, DateTimeKind.Utc))));
+    }
+
+    /// <summary>No snapshot yet (first run, or data from before batches were tracked): every minute from the start to now.</summary>
+    private static async Task<(string Snapshot, IEnumerable<DateTimeOffset> Minutes)> EveryMinuteSinceAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset from, DateTimeOffset now, CancellationToken ct)
+    {
+        var snapshot = await conn.ExecuteScalarAsync<string>(new CommandDefinition("select pg_current_snapshot()::text", transaction: tx, cancellationToken: ct));
+        var minutes = new List<DateTimeOffset>();
+        for (var m = Minute(from); m <= Minute(now); m = m.AddMinutes(1))
+        {
+            minutes.Add(m);
+        }
+
+        return (snapshot!, minutes);
+    }
+
+    /// <summary>Consecutive minutes joined into [from, to) ranges of at most MaxWindow.</summary>
+    private static IEnumerable<(DateTimeOffset From, DateTimeOffset To)> Ranges(IReadOnlyList<DateTimeOffset> minutes)
+    {
+        for (var i = 0; i < minutes.Count;)
+        {
+            var from = minutes[i];
+            var to = from.AddMinutes(1);
+            i++;
+            while (i < minutes.Count && minutes[i] == to && to - from < MaxWindow)
+            {
+                to = to.AddMinutes(1);
+                i++;
+            }
+
+            yield return (from, to);
+        }
     }
 
     public const string IpvsSql = """

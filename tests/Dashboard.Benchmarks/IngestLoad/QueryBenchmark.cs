@@ -32,7 +32,7 @@ public static class QueryBenchmark
                 insert into rollup_watermarks (name, upto) values ('ipvs_rs_rollup_1m', @upto)
                 on conflict (name) do update set upto = excluded.upto
                 """;
-            await conn.ExecuteAsync(new CommandDefinition(watermark, new { upto = from + RollupBuilder.Lookback }, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition(watermark, new { upto = from }, cancellationToken: ct));
         }
 
         watch.Restart();

@@ -15,21 +15,19 @@ public static class RollupProbe
 
     public static async Task<IReadOnlyList<(string Rollup, long RawRowsRead, TimeSpan Waited, string Seconds)>> RunAsync(LoadServer server, CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow;
-        var minute = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
-        // A pass that keeps up: the watermark a minute back, minus the builder's lookback, to the end of the open minute.
-        var from = minute.AddMinutes(-1) - RollupBuilder.Lookback;
-        var to = minute.AddMinutes(1);
+        // A pass that keeps up rolls the one minute that has just settled.
+        var to = RollupBuilder.SettledBefore(DateTimeOffset.UtcNow);
+        var from = to.AddMinutes(-1);
         var results = new List<(string, long, TimeSpan, string)>();
         foreach (var (rollup, sql, raw, prefix) in new[]
         {
             ("ipvs_rs_rollup_1m", RollupBuilder.IpvsSql, "ipvs_rs_samples", TimeSpan.Zero),
-            ("iptables_rule_rollup_1m", RollupBuilder.IptablesSql, "iptables_rule_samples", TimeSpan.FromMinutes(10)),
-            ("nsx_filter_rollup_1m", RollupBuilder.NsxSql, "nsx_filter_samples", TimeSpan.FromMinutes(10)),
+            ("iptables_rule_rollup_1m", RollupBuilder.IptablesSql, "iptables_rule_samples", RollupBuilder.CounterLookback),
+            ("nsx_filter_rollup_1m", RollupBuilder.NsxSql, "nsx_filter_samples", RollupBuilder.CounterLookback),
         })
         {
             await using var conn = await server.DataSource.OpenConnectionAsync(ct);
-            // Table names are code constants above; the counter rollups read ten minutes before the window for their deltas.
+            // Table names are code constants above; the counter rollups read further back for each counter's previous sample.
             var count = $"select count(*) from {raw} where collected_at >= @from and collected_at < @to";
             var rows = await conn.ExecuteScalarAsync<long>(new CommandDefinition(count, new { from = from - prefix, to }, commandTimeout: (int)Timeout.TotalSeconds, cancellationToken: ct));
             var watch = Stopwatch.StartNew();

@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using Dashboard.Core.Batches;
+using Dashboard.Core.Keepalived;
 using Dashboard.Server.Security;
 using Dashboard.Server.Storage;
 using Dashboard.Server.Tests.Infrastructure;
@@ -33,6 +35,45 @@ public sealed class IngestApiTests(DashboardFixture fixture) : IClassFixture<Das
         Assert.Equal("duplicate", (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         Assert.Equal(2, await CountAsync("select count(*) from ipvs_rs_samples where director = 'replay-director'"));
         Assert.Equal(1, await CountAsync("select count(*) from ingest_batches where host = 'replay-director'"));
+    }
+
+    [Fact]
+    public async Task Ingest_KeepalivedHealthChecks_StoredPerRealServerAndChangeTimeMovesOnlyOnAFlip()
+    {
+        // Arrange: three checked real servers, then the second one goes down.
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Director));
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-1);
+        AgentBatch Checks(long sequence, DateTimeOffset at, bool secondUp) => new()
+        {
+            Host = "checks-director",
+            Sequence = sequence,
+            CollectedAt = at,
+            Keepalived = new KeepalivedState
+            {
+                RealServers =
+                [
+                    new() { Virtual = "10.1.26.252:10051", Address = "10.1.26.139:10051", Up = true },
+                    new() { Virtual = "10.1.26.252:10051", Address = "10.1.26.140:10051", Up = secondUp },
+                    new() { Virtual = "10.1.26.252:10051", Address = "10.1.26.141:10051", Up = true },
+                ],
+            },
+        };
+
+        // Act
+        await RunningDashboard.PushAsync(agent, Checks(1, t0, secondUp: true));
+        var response = await RunningDashboard.PushAsync(agent, Checks(2, t0.AddSeconds(5), secondUp: false));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var conn = await Server.Services.GetRequiredService<DashboardDatabase>().DataSource.OpenConnectionAsync();
+        var rows = (await conn.QueryAsync<(string Address, bool Up, DateTime Changed, DateTime Updated)>("""
+            select address, up, changed_at, updated_at from keepalived_real_servers where host = 'checks-director' order by address
+            """)).ToList();
+        Assert.Equal(["10.1.26.139:10051", "10.1.26.140:10051", "10.1.26.141:10051"], rows.Select(r => r.Address));
+        Assert.Equal([true, false, true], rows.Select(r => r.Up));
+        Assert.All(rows, r => Assert.Equal(t0.AddSeconds(5).UtcDateTime, r.Updated, TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(t0.UtcDateTime, rows[0].Changed, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(t0.AddSeconds(5).UtcDateTime, rows[1].Changed, TimeSpan.FromMilliseconds(1));
     }
 
     [Fact]

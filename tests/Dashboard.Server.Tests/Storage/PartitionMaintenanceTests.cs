@@ -42,6 +42,10 @@ public sealed class PartitionMaintenanceTests(MigratedDatabaseFixture database) 
             insert into iptables_rule_samples (collected_at, rule_id, packets, bytes)
             values ('2030-02-25T10:00:00Z', 1, 1, 1), ('2030-03-10T10:00:00Z', 1, 2, 2)
             """);
+        await conn.ExecuteAsync("""
+            insert into ingest_batches (host, source, sequence, collected_at, token_name, row_count)
+            values ('retention-host', 'agent', 1, '2030-02-25T10:00:00Z', 't', 1), ('retention-host', 'agent', 2, '2030-03-10T10:00:00Z', 't', 1)
+            """);
 
         // Act: ten days on, samples of 2030-02-25 are past the 14-day raw retention.
         clock.Advance(TimeSpan.FromDays(10));
@@ -54,6 +58,7 @@ public sealed class PartitionMaintenanceTests(MigratedDatabaseFixture database) 
         Assert.Contains("iptables_rule_samples_p20300323", partitions);
         Assert.True(changes.Dropped >= 10 * PartitionedTables.Raw.Length, $"dropped {changes.Dropped}");
         Assert.Equal(1, await conn.ExecuteScalarAsync<long>("select count(*) from iptables_rule_samples where rule_id = 1"));
+        Assert.Equal([2L], await conn.QueryAsync<long>("select sequence from ingest_batches where host = 'retention-host'"));
     }
 
     private static PartitionMaintenance Create(TimeProvider clock, int rawDays, int rollupDays, int ahead)

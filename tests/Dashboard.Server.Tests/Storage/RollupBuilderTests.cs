@@ -16,7 +16,7 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
         // Each test starts its own rollup history: watermarks of another test's clock would hide these samples.
         await using (var conn = await database.DataSource.OpenConnectionAsync())
         {
-            await conn.ExecuteAsync("delete from rollup_watermarks");
+            await conn.ExecuteAsync("delete from rollup_watermarks; delete from rollup_pending");
         }
 
         var options = new DashboardOptions();
@@ -42,7 +42,7 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
             }
         }
 
-        _clock.Set(s_t0.AddMinutes(3).AddSeconds(10));
+        _clock.Set(s_t0.AddMinutes(3).AddSeconds(30));
 
         // Act
         await new RollupBuilder(_clock).RunAsync(database.DataSource, TestTimeout.Token());
@@ -94,22 +94,19 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
     }
 
     [Fact]
-    public async Task Run_Twice_LateSampleFoldedInAndNothingDoubled()
+    public async Task Run_LateBatchForARolledMinute_FoldedInAndNothingDoubled()
     {
         // Arrange
         await using var conn = await database.DataSource.OpenConnectionAsync();
-        const string insert = """
-            insert into nsx_filter_samples (collected_at, filter_id, reason, value) values (@at, 77, 'state-mismatch', @v)
-            """;
-        await conn.ExecuteAsync(insert, new { at = s_t0.AddMinutes(20), v = 100 });
-        await conn.ExecuteAsync(insert, new { at = s_t0.AddMinutes(20).AddSeconds(20), v = 160 });
-        _clock.Set(s_t0.AddMinutes(21));
+        await conn.ExecuteAsync(InsertNsx, new { at = s_t0.AddMinutes(20), filter = 77, v = 100 });
+        await conn.ExecuteAsync(InsertNsx, new { at = s_t0.AddMinutes(20).AddSeconds(20), filter = 77, v = 160 });
+        _clock.Set(s_t0.AddMinutes(21).AddSeconds(30));
         var builder = new RollupBuilder(_clock);
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
 
-        // Act: a sample of that minute arrives late; the next pass recomputes the trailing window.
-        await conn.ExecuteAsync(insert, new { at = s_t0.AddMinutes(20).AddSeconds(40), v = 200 });
-        _clock.Set(s_t0.AddMinutes(21).AddSeconds(30));
+        // Act: a batch for that minute is committed late (an agent replaying its spool); the next pass rolls the minute again.
+        await CommitBatchAsync(conn, s_t0.AddMinutes(20).AddSeconds(40), filter: 77, value: 200);
+        _clock.Set(s_t0.AddMinutes(22));
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
 
         // Assert
@@ -117,5 +114,67 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
             "select value_last, delta from nsx_filter_rollup_1m where filter_id = 77 and reason = 'state-mismatch'");
         Assert.Equal(200, row.Last);
         Assert.Equal(100, row.Delta);
+    }
+
+    [Fact]
+    public async Task Run_NoBatchCommittedSinceLastPass_RolledMinuteNotReadAgain()
+    {
+        // Arrange: minute 40 rolled once.
+        await using var conn = await database.DataSource.OpenConnectionAsync();
+        await conn.ExecuteAsync(InsertNsx, new { at = s_t0.AddMinutes(40), filter = 78, v = 10 });
+        await conn.ExecuteAsync(InsertNsx, new { at = s_t0.AddMinutes(40).AddSeconds(30), filter = 78, v = 30 });
+        _clock.Set(s_t0.AddMinutes(41).AddSeconds(20));
+        var builder = new RollupBuilder(_clock);
+        await builder.RunAsync(database.DataSource, TestTimeout.Token());
+
+        // Act: a raw row appears without a committed batch (no writer does this): passes only follow committed batches.
+        await conn.ExecuteAsync(InsertNsx, new { at = s_t0.AddMinutes(40).AddSeconds(50), filter = 78, v = 90 });
+        _clock.Set(s_t0.AddMinutes(42));
+        await builder.RunAsync(database.DataSource, TestTimeout.Token());
+        var untouched = await conn.QuerySingleAsync<(long Last, long Delta)>(
+            "select value_last, delta from nsx_filter_rollup_1m where filter_id = 78 and reason = 'state-mismatch'");
+
+        // Assert
+        Assert.Equal((30L, 20L), untouched);
+    }
+
+    [Fact]
+    public async Task Run_MinuteNotSettledYet_RolledByTheFirstPassAfterItSettles()
+    {
+        // Arrange: samples of minute 50, a pass while that minute is still open, then its last batch.
+        await using var conn = await database.DataSource.OpenConnectionAsync();
+        await CommitBatchAsync(conn, s_t0.AddMinutes(50).AddSeconds(5), filter: 79, value: 1_000);
+        _clock.Set(s_t0.AddMinutes(50).AddSeconds(50));
+        var builder = new RollupBuilder(_clock);
+        await builder.RunAsync(database.DataSource, TestTimeout.Token());
+        var whileOpen = await conn.ExecuteScalarAsync<long>("select count(*) from nsx_filter_rollup_1m where filter_id = 79");
+        await CommitBatchAsync(conn, s_t0.AddMinutes(50).AddSeconds(55), filter: 79, value: 1_600);
+
+        // Act
+        _clock.Set(s_t0.AddMinutes(51).AddSeconds(20));
+        await builder.RunAsync(database.DataSource, TestTimeout.Token());
+
+        // Assert
+        Assert.Equal(0, whileOpen);
+        var row = await conn.QuerySingleAsync<(long Last, long Delta)>(
+            "select value_last, delta from nsx_filter_rollup_1m where filter_id = 79 and reason = 'state-mismatch'");
+        Assert.Equal((1_600L, 600L), row);
+    }
+
+    private const string InsertNsx = """
+        insert into nsx_filter_samples (collected_at, filter_id, reason, value) values (@at, @filter, 'state-mismatch', @v)
+        """;
+
+    /// <summary>What BatchWriter does for an NSX sample: journal and rows in one transaction.</summary>
+    private static async Task CommitBatchAsync(Npgsql.NpgsqlConnection conn, DateTimeOffset at, int filter, long value)
+    {
+        await using var tx = await conn.BeginTransactionAsync();
+        const string journal = """
+            insert into ingest_batches (host, source, sequence, collected_at, token_name, row_count)
+            values ('rollup-esxi', 'agent', nextval('raw_upload_sequence'), @at, 'test', 1)
+            """;
+        await conn.ExecuteAsync(journal, new { at }, tx);
+        await conn.ExecuteAsync(InsertNsx, new { at, filter, v = value }, tx);
+        await tx.CommitAsync();
     }
 }
