@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Dashboard.Core.Diagnosis;
 
 public sealed record PortLocation(string Hypervisor, string Port, string? Device, string Why);
@@ -12,11 +14,13 @@ public sealed record FilterLocation(string Hypervisor, string Filter, string? Vm
 public sealed class Topology
 {
     private static readonly IReadOnlyList<RuleRate> s_noRules = [];
+
+    // A hypervisor's view is rebuilt only when it reports again, so its rules-by-port index lives as long as the view.
+    private static readonly ConditionalWeakTable<HypervisorView, Dictionary<string, List<RuleRate>>> s_rulesByPort = new();
     private readonly FleetView _fleet;
     private readonly Inventory _inventory;
     private readonly Lazy<Dictionary<string, HypervisorView>> _hypervisors;
     private readonly Lazy<Dictionary<string, List<PortLocation>>> _portsByAddress;
-    private readonly Lazy<Dictionary<(string Hypervisor, string Port), List<RuleRate>>> _rulesByPort;
     private readonly Lazy<Dictionary<string, List<FilterLocation>>> _filtersByVm;
 
     private Topology(FleetView fleet, Inventory inventory)
@@ -25,17 +29,13 @@ public sealed class Topology
         _inventory = inventory;
         _hypervisors = new(IndexHypervisors);
         _portsByAddress = new(IndexPortsByAddress);
-        _rulesByPort = new(IndexRulesByPort);
         _filtersByVm = new(IndexFiltersByVm);
     }
 
     public static Topology Infer(FleetView fleet, Inventory? inventory = null) => new(fleet, inventory ?? new Inventory());
 
     /// <summary>Ports whose anti-spoof chain lets this source address out.</summary>
-    public IReadOnlyList<PortLocation> PortsCarrying(string address) =>
-        _portsByAddress.Value.TryGetValue(address, out var ports)
-            ? ports.Select(p => p with { Why = $"allowed pairs of {p.Port} on {p.Hypervisor} include {address}" }).ToList()
-            : [];
+    public IReadOnlyList<PortLocation> PortsCarrying(string address) => Carriers(address).Select(p => Explained(p, address)).ToList();
 
     /// <summary>The director's own port for a VIP: the one whose allowed pairs carry the VIP and no real server's address.</summary>
     public PortLocation? DirectorPort(DirectorView director, VipView vip)
@@ -45,15 +45,15 @@ public sealed class Topology
             return new PortLocation(listed.Hypervisor!, listed.Port!, null, $"inventory places {director.Host} on port {listed.Port}");
         }
 
-        var candidates = PortsCarrying(vip.Address);
+        var candidates = Carriers(vip.Address);
         if (candidates.Count == 0)
         {
             return null;
         }
 
         var realServerAddresses = vip.RealServers.Select(r => Endpoints.HostOf(r.Destination)).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var own = candidates.Where(p => !PortCarriesAny(p, realServerAddresses)).ToList();
-        return own.Count == 1 ? own[0] : null;
+        var own = candidates.Where(p => !PortCarriesAny(p, realServerAddresses)).Take(2).ToList();
+        return own.Count == 1 ? Explained(own[0], vip.Address) : null;
     }
 
     public PortLocation? RealServerPort(string realServer)
@@ -64,8 +64,8 @@ public sealed class Topology
             return new PortLocation(listed.Hypervisor!, listed.Port!, null, $"inventory places {address} on port {listed.Port}");
         }
 
-        var ports = PortsCarrying(address);
-        return ports.Count == 1 ? ports[0] : null;
+        var ports = Carriers(address);
+        return ports.Count == 1 ? Explained(ports[0], address) : null;
     }
 
     /// <summary>The NSX filter of the director's vNIC: from the inventory, or the filter whose VM name is the director's host name.</summary>
@@ -84,11 +84,19 @@ public sealed class Topology
 
     /// <summary>The iptables rules of one port (its Neutron chains), in the order the hypervisor reported them.</summary>
     public IReadOnlyList<RuleRate> RulesOn(PortLocation port) =>
-        _rulesByPort.Value.TryGetValue((port.Hypervisor, port.Port), out var rules) ? rules : s_noRules;
+        Hypervisor(port.Hypervisor) is { } hypervisor && s_rulesByPort.GetValue(hypervisor, IndexRulesByPort).TryGetValue(port.Port, out var rules)
+            ? rules
+            : s_noRules;
 
     /// <summary>The counters of a located NSX filter, when its hypervisor reported it.</summary>
     public NsxFilterRate? Filter(FilterLocation location) =>
         Hypervisor(location.Hypervisor)?.Filters.FirstOrDefault(f => f.Name == location.Filter);
+
+    private IReadOnlyList<PortLocation> Carriers(string address) =>
+        _portsByAddress.Value.TryGetValue(address, out var ports) ? ports : [];
+
+    private static PortLocation Explained(PortLocation port, string address) =>
+        port with { Why = $"allowed pairs of {port.Port} on {port.Hypervisor} include {address}" };
 
     private bool PortCarriesAny(PortLocation location, HashSet<string> addresses)
     {
@@ -146,25 +154,22 @@ public sealed class Topology
         return index;
     }
 
-    private Dictionary<(string Hypervisor, string Port), List<RuleRate>> IndexRulesByPort()
+    private static Dictionary<string, List<RuleRate>> IndexRulesByPort(HypervisorView hypervisor)
     {
-        var index = new Dictionary<(string, string), List<RuleRate>>();
-        foreach (var hypervisor in _fleet.Hypervisors)
+        var index = new Dictionary<string, List<RuleRate>>(StringComparer.Ordinal);
+        foreach (var rule in hypervisor.Rules)
         {
-            foreach (var rule in hypervisor.Rules)
+            if (rule.Port is null)
             {
-                if (rule.Port is null)
-                {
-                    continue;
-                }
-
-                if (!index.TryGetValue((hypervisor.Host, rule.Port), out var list))
-                {
-                    index[(hypervisor.Host, rule.Port)] = list = [];
-                }
-
-                list.Add(rule);
+                continue;
             }
+
+            if (!index.TryGetValue(rule.Port, out var list))
+            {
+                index[rule.Port] = list = [];
+            }
+
+            list.Add(rule);
         }
 
         return index;

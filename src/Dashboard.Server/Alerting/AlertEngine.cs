@@ -41,6 +41,11 @@ public sealed class AlertEngine : BackgroundService
     private long _hostsLoadedAtTicks = long.MinValue;
     private TopologyIndex _topology = TopologyIndex.Empty;
     private long _topologyVersion = -1;
+    private long _topologyBuiltAtTicks = long.MinValue;
+    private int _topologyHosts = -1;
+
+    /// <summary>Which VIP a port serves changes with the fleet, not with each push: rebuilt at most this often unless hosts come or go.</summary>
+    private static readonly TimeSpan s_topologyRebuildEvery = TimeSpan.FromSeconds(10);
 
     public AlertEngine(LiveStore live, FindingRepository findings, DiagnosisService diagnosis, AlertRuleCatalog rules, ChannelCatalog channels,
         AlertDispatcher dispatcher, AlertLinks links, DashboardDatabase database, IOptionsMonitor<AlertingOptions> options,
@@ -272,9 +277,13 @@ public sealed class AlertEngine : BackgroundService
             _hostsLoadedAtTicks = Environment.TickCount64;
         }
 
-        if (_live.Version != _topologyVersion)
+        var hostCount = _live.Hosts.Count;
+        if (_live.Version != _topologyVersion
+            && (hostCount != _topologyHosts || Environment.TickCount64 - _topologyBuiltAtTicks >= s_topologyRebuildEvery.TotalMilliseconds))
         {
             _topologyVersion = _live.Version;
+            _topologyHosts = hostCount;
+            _topologyBuiltAtTicks = Environment.TickCount64;
             _topology = TopologyIndex.Build(FleetViewBuilder.Build(_live, _knownHosts), _dashboardOptions.CurrentValue.Inventory);
         }
 
