@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dapper;
 using Npgsql;
 
@@ -86,7 +87,7 @@ public sealed class RollupBuilder(TimeProvider clock)
         var rows = 0;
         foreach (var (from, to) in Ranges(roll))
         {
-            rows += await conn.ExecuteAsync(new CommandDefinition(sql, new { from, to }, tx, commandTimeout: 600, cancellationToken: ct));
+            rows += await RollRangeAsync(conn, tx, sql, from, to, ct);
         }
 
         var later = minutes.Except(roll).Select(m => m.UtcDateTime).ToArray();
@@ -105,6 +106,36 @@ public sealed class RollupBuilder(TimeProvider clock)
         await conn.ExecuteAsync(new CommandDefinition(advance, new { name, upto, nothingBefore, snapshot }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return (rows, settled.Count > roll.Count);
+    }
+
+    /// <summary>
+    /// Counter rollups in one statement per range (their deltas need each counter's previous sample). IPVS rollups are
+    /// cleared and merged; a pass keeping up (a minute or two) goes slice by slice, each slice followed by a pause as long
+    /// as it took, so that ingest keeps a core while the rollup works.
+    /// </summary>
+    private static async Task<int> RollRangeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        if (!ReferenceEquals(sql, IpvsSql))
+        {
+            return await conn.ExecuteAsync(new CommandDefinition(sql, new { from, to }, tx, commandTimeout: 600, cancellationToken: ct));
+        }
+
+        await conn.ExecuteAsync(new CommandDefinition(IpvsClearSql, new { from, to }, tx, commandTimeout: 600, cancellationToken: ct));
+        if (to - from > TimeSpan.FromMinutes(2))
+        {
+            return await conn.ExecuteAsync(new CommandDefinition(sql, new { from, to }, tx, commandTimeout: 600, cancellationToken: ct));
+        }
+
+        var rows = 0;
+        for (var slice = from; slice < to; slice += IpvsSlice)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var end = slice + IpvsSlice < to ? slice + IpvsSlice : to;
+            rows += await conn.ExecuteAsync(new CommandDefinition(sql, new { from = slice, to = end }, tx, commandTimeout: 600, cancellationToken: ct));
+            await Task.Delay(Stopwatch.GetElapsedTime(started), ct);
+        }
+
+        return rows;
     }
 
     /// <summary>The minutes of batches committed since the last pass's snapshot, read in the same statement as the new snapshot.</summary>
@@ -153,8 +184,13 @@ public sealed class RollupBuilder(TimeProvider clock)
         }
     }
 
+    /// <summary>IPVS rollups merge slices of a minute: one statement per 10 s keeps each pass's bursts of work short.</summary>
+    public static readonly TimeSpan IpvsSlice = TimeSpan.FromSeconds(10);
+
+    public const string IpvsClearSql = "delete from ipvs_rs_rollup_1m where bucket >= @from and bucket < @to";
+
     public const string IpvsSql = """
-        insert into ipvs_rs_rollup_1m (bucket, director, protocol, virtual, destination, samples,
+        insert into ipvs_rs_rollup_1m as r (bucket, director, protocol, virtual, destination, samples,
             connections_avg, connections_max, syn_recv_avg, syn_recv_max)
         select date_trunc('minute', collected_at), director, protocol, virtual, destination, count(*),
                avg(connections), max(connections), avg(syn_recv), max(syn_recv)
@@ -162,8 +198,11 @@ public sealed class RollupBuilder(TimeProvider clock)
         where collected_at >= @from and collected_at < @to
         group by 1, 2, 3, 4, 5
         on conflict (director, virtual, destination, protocol, bucket) do update set
-            samples = excluded.samples, connections_avg = excluded.connections_avg, connections_max = excluded.connections_max,
-            syn_recv_avg = excluded.syn_recv_avg, syn_recv_max = excluded.syn_recv_max
+            samples = r.samples + excluded.samples,
+            connections_avg = (r.connections_avg * r.samples + excluded.connections_avg * excluded.samples) / (r.samples + excluded.samples),
+            connections_max = greatest(r.connections_max, excluded.connections_max),
+            syn_recv_avg = (r.syn_recv_avg * r.samples + excluded.syn_recv_avg * excluded.samples) / (r.samples + excluded.samples),
+            syn_recv_max = greatest(r.syn_recv_max, excluded.syn_recv_max)
         """;
 
     public const string IptablesSql = """

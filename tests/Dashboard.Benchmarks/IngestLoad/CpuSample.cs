@@ -7,7 +7,7 @@ namespace Dashboard.Benchmarks.IngestLoad;
 /// CPU seconds used so far by this process (server and load generator together) and by the embedded PostgreSQL
 /// (postmaster, its live children, and the children it has reaped), so a phase can say which side was busy.
 /// </summary>
-public sealed record CpuSample(long Timestamp, double ProcessSeconds, double? PostgresSeconds)
+public sealed record CpuSample(long Timestamp, double ProcessSeconds, double? PostgresSeconds, double MachineSeconds)
 {
     // USER_HZ: the unit of /proc/<pid>/stat times; 100 on every Linux architecture .NET runs on.
     private const double TicksPerSecond = 100;
@@ -15,7 +15,7 @@ public sealed record CpuSample(long Timestamp, double ProcessSeconds, double? Po
     public static CpuSample Take(int? postmaster)
     {
         using var self = Process.GetCurrentProcess();
-        return new CpuSample(Stopwatch.GetTimestamp(), self.TotalProcessorTime.TotalSeconds, postmaster is { } pid ? ReadPostgresSeconds(pid) : null);
+        return new CpuSample(Stopwatch.GetTimestamp(), self.TotalProcessorTime.TotalSeconds, postmaster is { } pid ? ReadPostgresSeconds(pid) : null, ReadMachineSeconds());
     }
 
     /// <summary>CPU microseconds this process and PostgreSQL spent per row since <paramref name="start"/>.</summary>
@@ -39,6 +39,30 @@ public sealed record CpuSample(long Timestamp, double ProcessSeconds, double? Po
         return PostgresSeconds is { } pg && start.PostgresSeconds is { } pg0
             ? string.Create(CultureInfo.InvariantCulture, $"{dotnet:F2} + {(pg - pg0) / wall:F2}")
             : string.Create(CultureInfo.InvariantCulture, $"{dotnet:F2} + ?");
+    }
+
+    /// <summary>Cores kept busy by everything else on the machine since <paramref name="start"/>: a noisy neighbour shows here.</summary>
+    public string OtherCoresSince(CpuSample start)
+    {
+        var wall = Stopwatch.GetElapsedTime(start.Timestamp, Timestamp).TotalSeconds;
+        var ours = ProcessSeconds - start.ProcessSeconds + (PostgresSeconds ?? 0) - (start.PostgresSeconds ?? 0);
+        return wall > 0 ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, (MachineSeconds - start.MachineSeconds - ours) / wall):F2}") : "";
+    }
+
+    /// <summary>Busy CPU seconds of the whole machine (the first line of /proc/stat, idle and iowait left out).</summary>
+    private static double ReadMachineSeconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        double ticks = 0;
+        for (var i = 1; i < fields.Length && i <= 8; i++)
+        {
+            if (i is not 4 and not 5)
+            {
+                ticks += double.Parse(fields[i], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return ticks / TicksPerSecond;
     }
 
     private static double? ReadPostgresSeconds(int postmaster)

@@ -119,6 +119,12 @@ public static class LoadgenCommand
             + "latency = request sent → 200 with status \"stored\" (the batch is committed); \"late\" = pushes sent more than 1 s after they were due "
             + $"because the previous one was still unanswered. Load average after: {LoadAverage()}.\n");
         PhaseTable(report, steady is null ? [warm] : [warm, steady]);
+        if (steady is not null)
+        {
+            var windows = steady.Stats.P99ByWindow(TimeSpan.FromSeconds(10));
+            report.Line("\np99 of the steady phase per 10 s window (ms), in order: "
+                + string.Join(", ", windows.Select(w => Number(w.P99Ms, 0))) + $". Rollup passes run every {StorageMaintenanceService.RollupInterval.TotalSeconds:F0} s.");
+        }
 
         PhaseRun? best = null;
         if (options.Runs("saturation"))
@@ -310,12 +316,12 @@ public static class LoadgenCommand
     }
 
     private static void PhaseTable(LoadgenReport report, IEnumerable<PhaseRun> phases) =>
-        report.Table(["phase", "pushes", "errors", "late", "rows", "rows/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "client prep ms", "cores .NET + PG", "CPU µs/row"],
+        report.Table(["phase", "pushes", "errors", "late", "rows", "rows/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "client prep ms", "cores .NET + PG", "other processes' cores", "CPU µs/row"],
             phases.Select(p => (IReadOnlyList<string>)
             [
                 p.Stats.Name, Number(p.Stats.Pushes), p.Stats.Errors, Number(p.Stats.Late), Number(p.Stats.Rows), Number(p.Stats.RowsPerSecond),
                 Number(p.Stats.LatencyMs(50), 1), Number(p.Stats.LatencyMs(95), 1), Number(p.Stats.LatencyMs(99), 1), Number(p.Stats.LatencyMs(100), 1),
-                Number(p.Stats.MeanPrepareMs, 2), p.Cores, Number(p.CpuMicrosecondsPerRow, 1),
+                Number(p.Stats.MeanPrepareMs, 2), p.Cores, p.OtherCores, Number(p.CpuMicrosecondsPerRow, 1),
             ]));
 
     private static async Task RunQueryAsync(LoadServer server, LoadgenOptions options, LoadgenReport report, string director, CancellationToken ct)

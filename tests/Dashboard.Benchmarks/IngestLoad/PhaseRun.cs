@@ -5,6 +5,8 @@ public sealed record PhaseRun(PhaseStats Stats, CpuSample Before, CpuSample Afte
 {
     public string Cores => After.CoresSince(Before);
 
+    public string OtherCores => After.OtherCoresSince(Before);
+
     public double CpuMicrosecondsPerRow => After.MicrosecondsPerRowSince(Before, Stats.Rows);
 
     public static async Task<PhaseRun> MeasureAsync(int? postmaster, Func<Task<PhaseStats>> phase)

@@ -53,4 +53,21 @@ public sealed class PhaseStats(string name)
         var rank = (int)Math.Ceiling(percentile / 100 * sorted.Length);
         return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
     }
+
+    /// <summary>p99 of the pushes sent in each window of the phase: a periodic stall (a rollup pass, a GC) shows as a spike.</summary>
+    public IReadOnlyList<(TimeSpan From, int Pushes, double P99Ms)> P99ByWindow(TimeSpan window)
+    {
+        lock (_lock)
+        {
+            return _results.Where(r => r.Stored)
+                .GroupBy(r => (long)(r.SentAt / window))
+                .OrderBy(g => g.Key)
+                .Select(g =>
+                {
+                    var sorted = g.Select(r => r.Latency.TotalMilliseconds).Order().ToArray();
+                    return (window * g.Key, sorted.Length, sorted[Math.Clamp((int)Math.Ceiling(0.99 * sorted.Length) - 1, 0, sorted.Length - 1)]);
+                })
+                .ToList();
+        }
+    }
 }

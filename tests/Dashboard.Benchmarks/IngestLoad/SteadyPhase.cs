@@ -26,7 +26,8 @@ public static class SteadyPhase
                     Interlocked.Increment(ref late);
                 }
 
-                stats.Add(await agent.PushAsync(client, gzip, ct));
+                var sentAt = Stopwatch.GetElapsedTime(started);
+                stats.Add(await agent.PushAsync(client, gzip, ct) with { SentAt = sentAt });
             }
         }, ct)));
         stats.Wall = Stopwatch.GetElapsedTime(started);

@@ -161,6 +161,68 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
         Assert.Equal((1_600L, 600L), row);
     }
 
+    [Fact]
+    public async Task Run_IpvsMinuteRolledInSlicesThenAgainAfterALateBatch_EqualsTheRawRowsNotDoubled()
+    {
+        // Arrange: a pass before the data sets the builder's snapshot, so the next passes follow committed batches.
+        await using var conn = await database.DataSource.OpenConnectionAsync();
+        var minute = s_t0.AddMinutes(60);
+        var builder = new RollupBuilder(_clock);
+        _clock.Set(minute.AddSeconds(-30));
+        await builder.RunAsync(database.DataSource, TestTimeout.Token());
+        for (var i = 0; i < 12; i++)
+        {
+            await CommitIpvsBatchAsync(conn, minute.AddSeconds(5 * i), connections: 100 + i, synRecv: 7 * i);
+        }
+
+        _clock.Set(minute.AddSeconds(80));
+        await builder.RunAsync(database.DataSource, TestTimeout.Token());
+        var firstRoll = await conn.ExecuteScalarAsync<long>("select sum(samples) from ipvs_rs_rollup_1m where director = 'rollup-slices'");
+
+        // Act: a late batch for the same minute.
+        await CommitIpvsBatchAsync(conn, minute.AddSeconds(57), connections: 500, synRecv: 400);
+        _clock.Set(minute.AddSeconds(120));
+        await builder.RunAsync(database.DataSource, TestTimeout.Token());
+
+        // Assert
+        Assert.Equal(24, firstRoll);
+        var mismatches = await conn.QueryAsync<string>("""
+            select r.destination
+            from ipvs_rs_rollup_1m r
+            join (
+                select date_trunc('minute', collected_at) as bucket, destination, count(*) as n,
+                       avg(connections) as c_avg, max(connections) as c_max, avg(syn_recv) as s_avg, max(syn_recv) as s_max
+                from ipvs_rs_samples where director = 'rollup-slices' group by 1, 2
+            ) raw on raw.bucket = r.bucket and raw.destination = r.destination
+            where r.director = 'rollup-slices'
+              and (r.samples <> raw.n or abs(r.connections_avg - raw.c_avg) > 1e-9 or r.connections_max <> raw.c_max
+                   or abs(r.syn_recv_avg - raw.s_avg) > 1e-9 or r.syn_recv_max <> raw.s_max)
+            """);
+        Assert.Empty(mismatches);
+        Assert.Equal(26, await conn.ExecuteScalarAsync<long>("select sum(samples) from ipvs_rs_rollup_1m where director = 'rollup-slices'"));
+        Assert.Equal(400, await conn.ExecuteScalarAsync<long>("select max(syn_recv_max) from ipvs_rs_rollup_1m where director = 'rollup-slices'"));
+    }
+
+    /// <summary>What BatchWriter does for a director: journal and one row per real server in one transaction.</summary>
+    private static async Task CommitIpvsBatchAsync(Npgsql.NpgsqlConnection conn, DateTimeOffset at, long connections, long synRecv)
+    {
+        await using var tx = await conn.BeginTransactionAsync();
+        const string journal = """
+            insert into ingest_batches (host, source, sequence, collected_at, token_name, row_count)
+            values ('rollup-slices', 'agent', nextval('raw_upload_sequence'), @at, 'test', 2)
+            """;
+        await conn.ExecuteAsync(journal, new { at }, tx);
+        foreach (var rs in new[] { "10.1.26.139:10051", "10.1.26.140:10051" })
+        {
+            await conn.ExecuteAsync("""
+                insert into ipvs_rs_samples (collected_at, director, protocol, virtual, destination, connections, syn_recv, templates, by_state)
+                values (@at, 'rollup-slices', 'TCP', '10.1.26.252:10051', @rs, @connections, @synRecv, 0, '{}')
+                """, new { at, rs, connections, synRecv }, tx);
+        }
+
+        await tx.CommitAsync();
+    }
+
     private const string InsertNsx = """
         insert into nsx_filter_samples (collected_at, filter_id, reason, value) values (@at, @filter, 'state-mismatch', @v)
         """;
