@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Dashboard.Server.Storage;
 
-/// <summary>The two libc calls .NET does not offer: changing a file's owner and canonicalizing a path.</summary>
+/// <summary>The libc calls .NET does not offer: a file's owner, a canonical path, another process's CPU priority.</summary>
 internal static class NativeMethods
 {
     public static void ChangeOwner(string path, PostgresAccount account)
@@ -32,6 +32,14 @@ internal static class NativeMethods
             free(resolved);
         }
     }
+
+    /// <summary>Sets the nice value of a process; false when not permitted or the process is gone.</summary>
+    public static bool SetNice(int pid, int nice) => setpriority(PrioProcess, (uint)pid, nice) == 0;
+
+    private const int PrioProcess = 0;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int setpriority(int which, uint who, int prio);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int chown(string path, uint owner, uint group);

@@ -37,7 +37,7 @@ public sealed class RollupBuilder(TimeProvider clock)
     public async Task<RollupPass> RunAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var conn = await BackgroundConnection.OpenAsync(dataSource, ct);
         var rows = 0;
         foreach (var (name, sql) in s_rollups)
         {

@@ -40,10 +40,10 @@ public static class LoadgenCommand
         var started = Stopwatch.GetTimestamp();
         report.Line($"# Ingest and series query under load ({DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC)\n");
         // The server ships with Server GC (Web SDK default); this process gets it only through the environment.
-        var gc = GCSettings.IsServerGC ? "DOTNET_gcServer=1 " : "";
+        var gc = GCSettings.IsServerGC ? "" : "DOTNET_gcServer=0 ";
         report.Line($"Command: `{gc}dotnet run -c Release --project tests/Dashboard.Benchmarks -- {string.Join(' ', args)}`\n");
         report.Line($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, "
-            + (GCSettings.IsServerGC ? "Server GC as the server ships" : "workstation GC (the server ships with Server GC: set DOTNET_gcServer=1 to match)")
+            + (GCSettings.IsServerGC ? "Server GC as the server ships" : "workstation GC (the server ships with Server GC)")
             + $"; load average (1/5/15 min) at start {LoadAverage()}.\n");
 
         await using var server = await LoadServer.StartAsync(options.Connection, throwaway: false, ct);

@@ -58,7 +58,7 @@ public sealed class LabDiagnosisTests(ITestOutputHelper output) : IAsyncLifetime
             await CycleAsync(clients: 3);
         }
 
-        Assert.Empty(diagnosis.Open.Where(f => f.Latest.Kind != FindingKinds.CounterReset));
+        Assert.DoesNotContain(diagnosis.Open, f => f.Latest.Kind != FindingKinds.CounterReset);
 
         // Broken: the seed's compute node, the director's forwarded SYNs die on its port's anti-spoof rule.
         await _lab.ScenarioAsync("broken");
