@@ -14,7 +14,7 @@ internal sealed class SpaceSavingTopSources
     private readonly string?[] _names;
     private readonly int[] _heap;
     private readonly int[] _heapIndexOfSlot;
-    private readonly Dictionary<ClientAddress, int> _slots;
+    private readonly ClientSlotIndex _slots;
     private int _used;
 
     public SpaceSavingTopSources(int capacity)
@@ -26,7 +26,7 @@ internal sealed class SpaceSavingTopSources
         _names = new string?[capacity];
         _heap = new int[capacity];
         _heapIndexOfSlot = new int[capacity];
-        _slots = new Dictionary<ClientAddress, int>(capacity + 1);
+        _slots = new ClientSlotIndex(capacity);
     }
 
     public int Capacity => _keys.Length;
@@ -37,7 +37,8 @@ internal sealed class SpaceSavingTopSources
     public void Offer(ClientAddress key, ReadOnlySpan<byte> nameText)
     {
         Total++;
-        if (_slots.TryGetValue(key, out var slot))
+        var slot = _slots.Find(key);
+        if (slot >= 0)
         {
             _counts[slot]++;
             SiftDown(_heapIndexOfSlot[slot]);

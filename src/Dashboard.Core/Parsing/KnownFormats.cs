@@ -14,20 +14,21 @@ public static class KnownFormats
 
     static KnownFormats()
     {
+        // Type infos are looked up when a format is parsed: building all of them up front cost the CLI a few ms per run.
         var json = DashboardJsonContext.Default;
-        Register("ipvsadm", IpvsadmListParser.Parse, json.IpvsServiceTable, static (b, v) => IpvsOf(b).Services = v);
-        Register("ipvsadm-conn", IpvsadmConnectionParser.Parse, json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v);
-        Register("proc-ip-vs", ProcIpVsParser.Parse, json.IpvsServiceTable, static (b, v) => IpvsOf(b).Services = v);
-        Register("proc-ip-vs-conn", ProcIpVsConnParser.Parse, json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v);
-        Register("proc-ip-vs-conn-sync", ProcIpVsConnParser.Parse, json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v);
-        Register("proc-ip-vs-stats", ProcIpVsStatsParser.Parse, json.IpvsGlobalStats, static (b, v) => IpvsOf(b).Stats = v);
-        Register("proc-ip-vs-stats-percpu", ProcIpVsStatsParser.Parse, json.IpvsGlobalStats, static (b, v) => IpvsOf(b).Stats = v);
-        Register("iptables-save", IptablesSaveParser.Parse, json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v));
-        Register("iptables-list", IptablesListParser.Parse, json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v));
-        Register("nsx-filterstat", NsxFilterStatParser.Parse, json.NsxFirewallStats, MergeNsx);
-        Register("nsx-dvfilter", NsxDvfilterParser.Parse, json.NsxFirewallStats, MergeNsx);
-        Register("nsx-api", NsxApiStatsParser.Parse, json.NsxFirewallStats, MergeNsx);
-        Register("keepalived", KeepalivedParser.Parse, json.KeepalivedState, static (b, v) => b.Keepalived = v);
+        Register("ipvsadm", IpvsadmListParser.Parse, () => json.IpvsServiceTable, static (b, v) => IpvsOf(b).Services = v);
+        Register("ipvsadm-conn", IpvsadmConnectionParser.Parse, () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v);
+        Register("proc-ip-vs", ProcIpVsParser.Parse, () => json.IpvsServiceTable, static (b, v) => IpvsOf(b).Services = v);
+        Register("proc-ip-vs-conn", ProcIpVsConnParser.Parse, () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v);
+        Register("proc-ip-vs-conn-sync", ProcIpVsConnParser.Parse, () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v);
+        Register("proc-ip-vs-stats", ProcIpVsStatsParser.Parse, () => json.IpvsGlobalStats, static (b, v) => IpvsOf(b).Stats = v);
+        Register("proc-ip-vs-stats-percpu", ProcIpVsStatsParser.Parse, () => json.IpvsGlobalStats, static (b, v) => IpvsOf(b).Stats = v);
+        Register("iptables-save", IptablesSaveParser.Parse, () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v));
+        Register("iptables-list", IptablesListParser.Parse, () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v));
+        Register("nsx-filterstat", NsxFilterStatParser.Parse, () => json.NsxFirewallStats, MergeNsx);
+        Register("nsx-dvfilter", NsxDvfilterParser.Parse, () => json.NsxFirewallStats, MergeNsx);
+        Register("nsx-api", NsxApiStatsParser.Parse, () => json.NsxFirewallStats, MergeNsx);
+        Register("keepalived", KeepalivedParser.Parse, () => json.KeepalivedState, static (b, v) => b.Keepalived = v);
     }
 
     public static IReadOnlyCollection<string> Names => s_parsers.Keys;
@@ -44,12 +45,12 @@ public static class KnownFormats
         return true;
     }
 
-    private static void Register<T>(string name, Func<Stream, ParseOutcome<T>> parse, JsonTypeInfo<T> typeInfo, Action<AgentBatch, T> addTo)
+    private static void Register<T>(string name, Func<Stream, ParseOutcome<T>> parse, Func<JsonTypeInfo<T>> typeInfo, Action<AgentBatch, T> addTo)
         where T : class =>
         s_parsers[name] = input =>
         {
             var outcome = parse(input);
-            return new ParsedInput(name, outcome.Value, typeInfo, outcome.Diagnostics, outcome.LinesRead, outcome.HasUsableData,
+            return new ParsedInput(name, outcome.Value, typeInfo(), outcome.Diagnostics, outcome.LinesRead, outcome.HasUsableData,
                 batch => addTo(batch, outcome.Value));
         };
 
