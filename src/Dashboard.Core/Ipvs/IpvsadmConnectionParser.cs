@@ -26,13 +26,30 @@ public static class IpvsadmConnectionParser
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
-        var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
-        var table = new ConnectionTableAggregator(options, diagnostics, ConnectionColumns.Ipvsadm);
-        var tooLong = $"line longer than {options.MaxLineLength} bytes, skipped";
+        if (!ChunkedConnectionTableReader.TryRead(input, options, ConnectionColumns.Ipvsadm, ReadLines, out var run))
+        {
+            var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
+            run = new ConnectionTableRun(new ConnectionTableAggregator(options, diagnostics, ConnectionColumns.Ipvsadm), diagnostics);
+            using var reader = new LineReader(input, options.MaxLineLength);
+            ReadLines(reader, long.MaxValue, run);
+            run.Lines = reader.LineNumber;
+        }
+
+        var summary = run.Table.Build();
+        var all = run.Diagnostics.Complete();
+        summary.Warnings = ParseWarnings.From(all);
+        return new ParseOutcome<IpvsConnectionSummary>(summary, all, run.Lines, run.Usable);
+    }
+
+    /// <summary>Reads lines into <paramref name="run"/> until the input ends or the next line starts at or past <paramref name="end"/> bytes.</summary>
+    internal static void ReadLines(LineReader reader, long end, ConnectionTableRun run)
+    {
+        var table = run.Table;
+        var diagnostics = run.Diagnostics;
+        var tooLong = $"line longer than {reader.MaxLineLength} bytes, skipped";
         Span<int> bounds = stackalloc int[2 * 8];
         long usable = 0;
-        using var reader = new LineReader(input, options.MaxLineLength);
-        while (reader.TryReadLine(out var line))
+        while (reader.BytesRead < end && reader.TryReadLine(out var line))
         {
             if (reader.LastLineTooLong)
             {
@@ -53,10 +70,7 @@ public static class IpvsadmConnectionParser
             }
         }
 
-        var summary = table.Build();
-        var all = diagnostics.Complete();
-        summary.Warnings = ParseWarnings.From(all);
-        return new ParseOutcome<IpvsConnectionSummary>(summary, all, reader.LineNumber, usable);
+        run.Usable += usable;
     }
 
     /// <summary>

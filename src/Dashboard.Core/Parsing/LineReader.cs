@@ -30,6 +30,9 @@ public sealed class LineReader : IDisposable
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(bufferSize, maxLineLength + 1));
     }
 
+    /// <summary>Lines longer than this many bytes are skipped.</summary>
+    public int MaxLineLength => _maxLineLength;
+
     /// <summary>1-based number of the line last returned.</summary>
     public long LineNumber { get; private set; }
 
@@ -54,6 +57,19 @@ public sealed class LineReader : IDisposable
         }
 
         return TryReadLineSlowly(out line);
+    }
+
+    /// <summary>
+    /// Consumes the bytes up to and including the first newline without counting a line: a reader started in the
+    /// middle of a file skips the end of the line that began before it.
+    /// </summary>
+    public void SkipPartialLine()
+    {
+        if (TryReadLine(out _))
+        {
+            LineNumber--;
+            LastLineTooLong = false;
+        }
     }
 
     private bool TryReadLineSlowly(out ReadOnlySpan<byte> line)
