@@ -53,7 +53,8 @@ internal sealed class RawTupleCache
             return;
         }
 
-        if ((_count + 1) * 2 > _slots.Length)
+        // At most a quarter full: probes rarely collide, and only the used slots are ever touched.
+        if ((_count + 1) * 4 > _slots.Length)
         {
             Grow();
         }
