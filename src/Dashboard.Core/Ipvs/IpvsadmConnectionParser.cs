@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dashboard.Core.Parsing;
 
 namespace Dashboard.Core.Ipvs;
@@ -92,8 +93,15 @@ public static class IpvsadmConnectionParser
             return false;
         }
 
+        // The scanner put pairStart on the pair's first byte: only trailing blanks are left to trim.
+        var pairEnd = line.Length;
+        while (pairEnd > pairStart && line[pairEnd - 1] <= (byte)' ')
+        {
+            pairEnd--;
+        }
+
         return pairStart < line.Length
-            && table.TryCountSeen(protocol, state, clientPortZero, Tokens.TrimBlanks(line[pairStart..]), out var tracker)
+            && table.TryCountSeen(protocol, state, clientPortZero, line[pairStart..pairEnd], out var tracker)
             && OfferSource(table, tracker, line.Slice(23, used));
     }
 
@@ -109,6 +117,7 @@ public static class IpvsadmConnectionParser
     }
 
     /// <summary>"%-6s" of "%02d:%02d": the usual "mm:ss " without a loop; longer forms go the checked way.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsPaddedMinutesSeconds(ReadOnlySpan<byte> column) =>
         ((uint)(column[0] - '0') <= 9) & ((uint)(column[1] - '0') <= 9) & (column[2] == (byte)':')
         & ((uint)(column[3] - '0') <= 5) & ((uint)(column[4] - '0') <= 9) & (column[5] == (byte)' ');
