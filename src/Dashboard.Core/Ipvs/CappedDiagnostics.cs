@@ -83,6 +83,12 @@ internal sealed class CappedDiagnostics
         }
     }
 
+    public void Clear()
+    {
+        _kept.Clear();
+        _tallies.Clear();
+    }
+
     private bool Admit(long line, string? field, string problem, DiagnosticSeverity severity)
     {
         ref var tally = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_tallies, (field, problem), out var seen);

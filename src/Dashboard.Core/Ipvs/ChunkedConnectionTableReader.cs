@@ -9,8 +9,8 @@ internal delegate void ConnectionLinesReader(LineReader reader, long end, Connec
 
 /// <summary>
 /// Reads a large connection table file on several threads: the file is cut into chunks at line starts, each chunk is
-/// counted by a speculative aggregator, and the chunks are merged in file order, a few at a time so memory stays
-/// bounded. The result is what one pass in order gives, line numbers included; when a chunk met anything whose outcome
+/// counted by a speculative aggregator, and the chunks are merged in file order, one batch of as many chunks as
+/// threads at a time, each thread's aggregator reused from batch to batch, so memory stays bounded. The result is what one pass in order gives, line numbers included; when a chunk met anything whose outcome
 /// depends on earlier lines (names, IPv6 ids, limits), nothing is returned and the caller reads the file in order.
 /// </summary>
 internal static class ChunkedConnectionTableReader
@@ -36,10 +36,16 @@ internal static class ChunkedConnectionTableReader
         var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
         var merged = new ConnectionTableRun(new ConnectionTableAggregator(options, diagnostics, columns), diagnostics);
         var batch = new ConnectionTableRun[threads];
+        for (var i = 0; i < threads; i++)
+        {
+            var chunkDiagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
+            batch[i] = new ConnectionTableRun(new ConnectionTableAggregator(options, chunkDiagnostics, columns, speculative: true), chunkDiagnostics);
+        }
+
         for (var first = 0; first < chunks; first += threads)
         {
             var count = Math.Min(threads, chunks - first);
-            ReadBatch(file, start, length, first, count, chunks, options, columns, readLines, batch);
+            ReadBatch(file, start, length, first, count, chunks, options, readLines, batch);
             for (var i = 0; i < count; i++)
             {
                 if (!merged.TryAppend(batch[i]))
@@ -47,6 +53,8 @@ internal static class ChunkedConnectionTableReader
                     file.Position = start;
                     return false;
                 }
+
+                batch[i].ResetMerged();
             }
         }
 
@@ -55,12 +63,12 @@ internal static class ChunkedConnectionTableReader
         return true;
     }
 
-    private static void ReadBatch(FileStream file, long start, long length, int first, int count, int chunks, IpvsConnectionParseOptions options, ConnectionColumns columns, ConnectionLinesReader readLines, ConnectionTableRun[] batch)
+    private static void ReadBatch(FileStream file, long start, long length, int first, int count, int chunks, IpvsConnectionParseOptions options, ConnectionLinesReader readLines, ConnectionTableRun[] batch)
     {
         try
         {
             Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, i =>
-                batch[i] = ReadChunk(file, start, length, first + i, chunks, options, columns, readLines));
+                ReadChunk(file, start, length, first + i, chunks, options, readLines, batch[i]));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count == 1)
         {
@@ -68,13 +76,10 @@ internal static class ChunkedConnectionTableReader
         }
     }
 
-    private static ConnectionTableRun ReadChunk(FileStream file, long start, long length, int chunk, int chunks, IpvsConnectionParseOptions options, ConnectionColumns columns, ConnectionLinesReader readLines)
+    private static void ReadChunk(FileStream file, long start, long length, int chunk, int chunks, IpvsConnectionParseOptions options, ConnectionLinesReader readLines, ConnectionTableRun run)
     {
         var from = start + (length * chunk / chunks);
         var to = chunk == chunks - 1 ? long.MaxValue : start + (length * (chunk + 1) / chunks);
-        var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
-        var run = new ConnectionTableRun(new ConnectionTableAggregator(options, diagnostics, columns, speculative: true), diagnostics);
-
         // A chunk owns the lines that start inside it: start one byte early and skip to the end of that byte's line.
         var origin = chunk == 0 ? from : from - 1;
         using var reader = new LineReader(new FileRangeStream(file.SafeFileHandle, origin), options.MaxLineLength);
@@ -85,6 +90,5 @@ internal static class ChunkedConnectionTableReader
 
         readLines(reader, to == long.MaxValue ? long.MaxValue : to - origin, run);
         run.Lines = reader.LineNumber;
-        return run;
     }
 }

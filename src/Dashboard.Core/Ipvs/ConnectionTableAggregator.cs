@@ -244,6 +244,22 @@ internal sealed class ConnectionTableAggregator
         return true;
     }
 
+    /// <summary>Empties a speculative aggregator whose counts were merged, keeping its memory for the next chunk.</summary>
+    public void ResetMerged()
+    {
+        if (_pendingSources is null || OrderSensitive)
+        {
+            throw new InvalidOperationException("only a speculative aggregator that merged cleanly is reused");
+        }
+
+        Array.Clear(_counts, 0, _pairs.Count * CommonStates);
+        _pairIndex.Clear();
+        _pairs.Clear();
+        _rareStateCounts.Clear();
+        _seenPairs.Clear();
+        _pendingSources.Clear();
+    }
+
     public IpvsConnectionSummary Build()
     {
         var summary = new IpvsConnectionSummary { NamesNotNumeric = NamesNotNumeric };

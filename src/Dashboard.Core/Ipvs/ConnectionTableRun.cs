@@ -14,6 +14,15 @@ internal sealed class ConnectionTableRun(ConnectionTableAggregator table, Capped
     /// <summary>ip_vs_conn_sync entries with Origin SYNC; null until an Origin column is seen.</summary>
     public long? Synced { get; set; }
 
+    /// <summary>Empties a speculative run after its merge, to read the next chunk with the same memory.</summary>
+    public void ResetMerged()
+    {
+        Table.ResetMerged();
+        Diagnostics.Clear();
+        Lines = Usable = 0;
+        Synced = null;
+    }
+
     /// <summary>Adds a speculative run over the lines that follow; false when only reading them in order gives the right result.</summary>
     public bool TryAppend(ConnectionTableRun later)
     {

@@ -45,6 +45,14 @@ internal sealed class RawTupleCache
         }
     }
 
+    /// <summary>Forgets every pair and keeps the memory.</summary>
+    public void Clear()
+    {
+        Array.Clear(_slots);
+        _arenaUsed = 0;
+        _count = 0;
+    }
+
     /// <summary>Adds a checked pair unless it is known already; does nothing once the cache is full.</summary>
     public void Add(uint salt, ReadOnlySpan<byte> key, int value)
     {
