@@ -92,31 +92,41 @@ internal sealed class SpaceSavingTopSources
         }
     }
 
+    /// <summary>
+    /// Moves a grown count down: children move up into the hole and the slot is written once where it stops, the
+    /// same places the swap-by-swap version gives (it prefers the right child only when strictly smaller).
+    /// </summary>
     private void SiftDown(int index)
     {
+        var moving = _heap[index];
+        var count = _counts[moving];
         while (true)
         {
-            var smallest = index;
-            var left = (2 * index) + 1;
-            var right = left + 1;
-            if (left < _used && _counts[_heap[left]] < _counts[_heap[smallest]])
+            var child = (2 * index) + 1;
+            if (child >= _used)
             {
-                smallest = left;
+                break;
             }
 
-            if (right < _used && _counts[_heap[right]] < _counts[_heap[smallest]])
+            var childCount = _counts[_heap[child]];
+            if (child + 1 < _used && _counts[_heap[child + 1]] < childCount)
             {
-                smallest = right;
+                child++;
+                childCount = _counts[_heap[child]];
             }
 
-            if (smallest == index)
+            if (childCount >= count)
             {
-                return;
+                break;
             }
 
-            Swap(index, smallest);
-            index = smallest;
+            _heap[index] = _heap[child];
+            _heapIndexOfSlot[_heap[index]] = index;
+            index = child;
         }
+
+        _heap[index] = moving;
+        _heapIndexOfSlot[moving] = index;
     }
 
     private void Swap(int a, int b)
