@@ -5,7 +5,8 @@ namespace Dashboard.Core.Ipvs;
 
 /// <summary>
 /// 32 bytes turned into bit masks (bit i for byte i) by vector compares: one 256-bit vector where the CPU runs them,
-/// two 128-bit ones otherwise, as NativeAOT's baseline instruction set has no 256-bit vectors.
+/// two 128-bit ones otherwise, as NativeAOT's baseline instruction set has no 256-bit vectors. Written here: the
+/// framework's vector types are one width each.
 /// </summary>
 internal readonly struct Bytes32
 {

@@ -5,8 +5,8 @@ namespace Dashboard.Core.Ipvs;
 
 /// <summary>
 /// Which slot of a <see cref="SpaceSavingTopSources"/> holds a client: linear probing over a table at most half full,
-/// removal by shifting the following entries back (no tombstones), so a sketch that evicts on every row stays as fast
-/// as one that only counts. Written here because Dictionary's remove-and-add per evicted row was the sketch's main cost.
+/// removal by shifting the following entries back (no tombstones), so a sketch that evicts on every row of a SYN flood
+/// never degrades. Written here: no framework map has a fixed capacity with removal by back-shifting.
 /// </summary>
 internal sealed class ClientSlotIndex
 {

@@ -2,7 +2,10 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Dashboard.Core.Ipvs;
 
-/// <summary>Reads a file from an offset on with positional reads, so several threads can read one open file at once.</summary>
+/// <summary>
+/// Reads a file from an offset on with positional reads, so several threads can read one open file at once.
+/// Written here: FileStream shares one position between its readers.
+/// </summary>
 internal sealed class FileRangeStream(SafeFileHandle handle, long offset) : Stream
 {
     private long _position = offset;

@@ -8,7 +8,8 @@ namespace Dashboard.Core.Parsing;
 /// <summary>
 /// The offsets of the next newlines of a buffer, found 64 bytes per step: one vector compare gives a bit per byte,
 /// and the offsets are written without a branch per line, so a reader hands out a line with one load. Holds a bounded
-/// number of offsets; the reader asks for more as it consumes them.
+/// number of offsets; the reader asks for more as it consumes them. Written here: the framework finds one newline per
+/// call (IndexOf), not all of them in one pass.
 /// </summary>
 internal sealed class NewlineIndex
 {
