@@ -1,18 +1,12 @@
-using Dashboard.Core.Ipvs;
-
 namespace Dashboard.Core.Iptables;
 
 /// <summary>
 /// Computes <see cref="RuleIdentity"/> with reusable buffers. The spec is cut into clauses (an option with its
 /// values, a `-m module` with its options) and the clauses are sorted, so re-ordered or re-spaced renderings
-/// of the same rule hash alike. Neutron repeats the same specs across ports, so each distinct spec is cut and sorted
-/// once and its canonical form remembered (bounded).
+/// of the same rule hash alike.
 /// </summary>
 internal sealed class RuleIdentityHasher
 {
-    private const int MaxRememberedSpecs = 8192;
-    private const int MaxRememberedSpecLength = 512;
-
     private readonly IptablesArgumentSplitter _arguments = new();
     private readonly Utf8Builder _encoded = new();
     private readonly Utf8Builder _encodedTargetOptions = new();
@@ -21,15 +15,8 @@ internal sealed class RuleIdentityHasher
     private readonly List<TextRange> _items = [];
     private readonly List<TextRange> _moduleOptions = [];
     private readonly TextRangeComparer _comparer;
-    private readonly Dictionary<byte[], byte[]> _canonicalSpecs = new(Utf8BytesComparer.Instance);
-    private readonly Dictionary<byte[], byte[]>.AlternateLookup<ReadOnlySpan<byte>> _canonicalSpecOf;
 
-    public RuleIdentityHasher()
-    {
-        _comparer = new TextRangeComparer(_clauseText);
-        _canonicalSpecOf = _canonicalSpecs.GetAlternateLookup<ReadOnlySpan<byte>>();
-    }
-
+    public RuleIdentityHasher() => _comparer = new TextRangeComparer(_clauseText);
 
     public string Compute(string table, string chain, string? comment, string? target, bool isGoto, string? targetOptions, string spec)
     {
@@ -55,19 +42,7 @@ internal sealed class RuleIdentityHasher
         }
 
         _input.Append((byte)'\n');
-        if (_canonicalSpecOf.TryGetValue(spec, out var canonical))
-        {
-            _input.Append(canonical);
-        }
-        else
-        {
-            var start = _input.Length;
-            AppendCanonicalSpec(spec);
-            if (_canonicalSpecs.Count < MaxRememberedSpecs && spec.Length <= MaxRememberedSpecLength)
-            {
-                _canonicalSpecs.Add(spec.ToArray(), _input.Slice(start, _input.Length - start).ToArray());
-            }
-        }
+        AppendCanonicalSpec(spec);
 
         return Hex(XxHash64.Hash(_input.Written));
     }
