@@ -15,10 +15,13 @@ internal delegate void ConnectionLinesReader(LineReader reader, long end, Connec
 /// </summary>
 internal static class ChunkedConnectionTableReader
 {
+    public const int MaxThreads = 64;
+
     public static bool TryRead(Stream input, IpvsConnectionParseOptions options, ConnectionColumns columns, ConnectionLinesReader readLines, [NotNullWhen(true)] out ConnectionTableRun? result)
     {
         result = null;
-        var threads = options.MaxParallelism;
+        // Each thread keeps an aggregator: a silly thread count must not multiply memory.
+        var threads = Math.Min(options.MaxParallelism, MaxThreads);
         if (threads <= 1 || input is not FileStream { CanSeek: true } file)
         {
             return false;

@@ -23,8 +23,8 @@ public sealed class IpvsConnectionParseOptions
     public int MaxDiagnosticsPerKind { get; init; } = 100;
 
     /// <summary>
-    /// Threads that may read a large regular file (4 MB and more) in chunks of up to 8 MB; the result is the same as with one,
-    /// which reads in a single pass. Streams that are not seekable files are always read in one pass.
+    /// Threads (at most 64) that may read a large regular file (4 MB and more) in chunks of up to 8 MB; the result is
+    /// the same as with one, which reads in a single pass. Streams that are not seekable files are always read in one pass.
     /// </summary>
     public int MaxParallelism { get; init; } = 1;
 
