@@ -61,6 +61,23 @@ public sealed class ChunkedConnectionTableReaderTests : IDisposable
         AssertSameAsOnePass(input, IpvsadmConnectionParser.Parse, Chunked(2, 1000));
     }
 
+    [Theory]
+    [InlineData(3_000)]
+    [InlineData(40_000)]
+    public void Parse_MoreRejectedLinesThanKeptPerKind_SameKeptLinesAndSummariesAsOnePass(long chunkBytes)
+    {
+        // Every 7th row damaged in one of two ways: each kind goes over its cap across small chunks, and within large ones.
+        var rows = IpvsadmTable(15, 5_000).Split('\n');
+        var text = string.Join('\n', rows.Select((row, i) => i < 2 || i % 7 != 0 ? row : i % 2 == 0 ? row.Replace(":", "x") : row[..20]));
+        var input = Encoding.ASCII.GetBytes(text);
+        var options = new IpvsConnectionParseOptions { MaxDiagnosticsPerKind = 5, MaxParallelism = 3, MinimumChunkedBytes = 0, ChunkBytes = chunkBytes };
+        var onePass = IpvsadmConnectionParser.Parse(new MemoryStream(input), new IpvsConnectionParseOptions { MaxDiagnosticsPerKind = 5 });
+
+        Assert.Contains(onePass.Diagnostics, d => d.Reason.Contains("more lines rejected", StringComparison.Ordinal));
+        AssertSameAsOnePass(input, (stream, _) => IpvsadmConnectionParser.Parse(stream, stream is FileStream ? options : new IpvsConnectionParseOptions { MaxDiagnosticsPerKind = 5 }), options);
+        Assert.True(ReadInChunks(input, options, ConnectionColumns.Ipvsadm, IpvsadmConnectionParser.ReadLines));
+    }
+
     [Fact]
     public void Parse_OverLongLinesAcrossChunkEdges_SameOutcomeAsOnePass()
     {
