@@ -9,9 +9,10 @@ internal delegate void ConnectionLinesReader(LineReader reader, long end, Connec
 
 /// <summary>
 /// Reads a large connection table file on several threads: the file is cut into chunks at line starts, each chunk is
-/// counted by a speculative aggregator, and the chunks are merged in file order, one batch of as many chunks as
-/// threads at a time, each thread's aggregator reused from batch to batch, so memory stays bounded. The result is what one pass in order gives, line numbers included; when a chunk met anything whose outcome
-/// depends on earlier lines (names, IPv6 ids, limits), nothing is returned and the caller reads the file in order.
+/// counted by a speculative aggregator, and the chunks are merged in file order, one batch of as many chunks as threads
+/// at a time, each thread's aggregator reused from batch to batch, so memory stays bounded. The result is what one pass
+/// in order gives, line numbers included; when a chunk met anything whose outcome depends on earlier lines (names,
+/// IPv6 ids, limits), nothing is returned and the caller reads the file in order.
 /// </summary>
 internal static class ChunkedConnectionTableReader
 {
@@ -29,7 +30,7 @@ internal static class ChunkedConnectionTableReader
 
         var start = file.Position;
         var length = file.Length - start;
-        // Below 4 MB a second thread costs more than it saves.
+        // Below a few MB a second thread costs more than it saves.
         if (length < options.MinimumChunkedBytes)
         {
             return false;
