@@ -9,10 +9,10 @@ internal delegate void ConnectionLinesReader(LineReader reader, long end, Connec
 
 /// <summary>
 /// Reads a large connection table file on several threads: the file is cut into chunks at line starts, each chunk is
-/// counted by a speculative aggregator, and the chunks are merged in file order, one batch of as many chunks as threads
-/// at a time, each thread's aggregator reused from batch to batch, so memory stays bounded. The result is what one pass
-/// in order gives, line numbers included; when a chunk met anything whose outcome depends on earlier lines (names,
-/// IPv6 ids, limits), nothing is returned and the caller reads the file in order.
+/// counted by a speculative aggregator, and the chunks are merged in file order. Chunks are read in batches of as many
+/// as threads, and a batch is merged while the next one is read; two sets of aggregators take turns, so memory stays
+/// bounded. The result is what one pass in order gives, line numbers included; when a chunk met anything whose outcome
+/// depends on earlier lines (names, IPv6 ids, limits), nothing is returned and the caller reads the file in order.
 /// </summary>
 internal static class ChunkedConnectionTableReader
 {
@@ -39,32 +39,69 @@ internal static class ChunkedConnectionTableReader
         var chunks = (int)Math.Min(int.MaxValue, Math.Max(threads, (length + options.ChunkBytes - 1) / options.ChunkBytes));
         var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
         var merged = new ConnectionTableRun(new ConnectionTableAggregator(options, diagnostics, columns), diagnostics);
-        var batch = new ConnectionTableRun[threads];
-        for (var i = 0; i < threads; i++)
-        {
-            var chunkDiagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
-            batch[i] = new ConnectionTableRun(new ConnectionTableAggregator(options, chunkDiagnostics, columns, speculative: true), chunkDiagnostics);
-        }
-
+        var batch = NewRuns(threads, options, columns);
+        var nextBatch = NewRuns(threads, options, columns);
+        ReadBatch(file, start, length, 0, Math.Min(threads, chunks), chunks, options, readLines, batch);
         for (var first = 0; first < chunks; first += threads)
         {
             var count = Math.Min(threads, chunks - first);
-            ReadBatch(file, start, length, first, count, chunks, options, readLines, batch);
-            for (var i = 0; i < count; i++)
+            var following = first + threads;
+            var reading = following < chunks
+                ? Task.Run(() => ReadBatch(file, start, length, following, Math.Min(threads, chunks - following), chunks, options, readLines, nextBatch))
+                : Task.CompletedTask;
+            var appended = AppendInOrder(merged, batch, count);
+            WaitUnwrapped(reading);
+            if (!appended)
             {
-                if (!merged.TryAppend(batch[i]))
-                {
-                    file.Position = start;
-                    return false;
-                }
-
-                batch[i].ResetMerged();
+                file.Position = start;
+                return false;
             }
+
+            (batch, nextBatch) = (nextBatch, batch);
         }
 
         file.Seek(0, SeekOrigin.End);
         result = merged;
         return true;
+    }
+
+    private static ConnectionTableRun[] NewRuns(int count, IpvsConnectionParseOptions options, ConnectionColumns columns)
+    {
+        var runs = new ConnectionTableRun[count];
+        for (var i = 0; i < count; i++)
+        {
+            var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
+            runs[i] = new ConnectionTableRun(new ConnectionTableAggregator(options, diagnostics, columns, speculative: true), diagnostics);
+        }
+
+        return runs;
+    }
+
+    private static bool AppendInOrder(ConnectionTableRun merged, ConnectionTableRun[] batch, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (!merged.TryAppend(batch[i]))
+            {
+                return false;
+            }
+
+            batch[i].ResetMerged();
+        }
+
+        return true;
+    }
+
+    private static void WaitUnwrapped(Task task)
+    {
+        try
+        {
+            task.Wait();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
     }
 
     private static void ReadBatch(FileStream file, long start, long length, int first, int count, int chunks, IpvsConnectionParseOptions options, ConnectionLinesReader readLines, ConnectionTableRun[] batch)
