@@ -8,20 +8,60 @@ namespace Dashboard.Core.Ipvs;
 internal delegate void ConnectionLinesReader(LineReader reader, long end, ConnectionTableRun run);
 
 /// <summary>
-/// Reads a large connection table file on several threads: the file is cut into chunks at line starts, each chunk is
-/// counted by a speculative aggregator, and the chunks are merged in file order. Chunks are read in batches of as many
-/// as threads, and a batch is merged while the next one is read; two sets of aggregators take turns, so memory stays
-/// bounded. The result is what one pass in order gives, line numbers included; when a chunk met anything whose outcome
-/// depends on earlier lines (names, IPv6 ids, limits), nothing is returned and the caller reads the file in order.
+/// Reads a large connection table file on several threads: the file is cut into chunks at line starts, each thread
+/// takes the next unread chunk and counts it with a speculative aggregator, and the chunks are merged in file order by
+/// whichever thread finishes the one next in line, while the others go on reading. At most two aggregators per thread
+/// are in use, so memory stays bounded, and a thread the machine holds back only delays its own chunk. The result is
+/// what one pass in order gives, line numbers included; when a chunk met anything whose outcome depends on earlier
+/// lines (names, IPv6 ids, limits), nothing is returned and the caller reads the file in order.
 /// </summary>
-internal static class ChunkedConnectionTableReader
+internal sealed class ChunkedConnectionTableReader
 {
     public const int MaxThreads = 64;
+
+    private readonly FileStream _file;
+    private readonly long _start;
+    private readonly long _length;
+    private readonly int _chunks;
+    private readonly IpvsConnectionParseOptions _options;
+    private readonly ConnectionLinesReader _readLines;
+    private readonly ConnectionTableRun _merged;
+    private readonly Stack<ConnectionTableRun> _idle = [];
+    private readonly ConnectionTableRun?[] _finished;
+    private readonly SemaphoreSlim _runsFree;
+    private readonly Lock _gate = new();
+    private int _nextChunk;
+    private int _nextToMerge;
+    private volatile bool _stopped;
+    private bool _notMergeable;
+    private ExceptionDispatchInfo? _failure;
+
+    private ChunkedConnectionTableReader(FileStream file, long start, int chunks, int threads, IpvsConnectionParseOptions options, ConnectionColumns columns, ConnectionLinesReader readLines)
+    {
+        _file = file;
+        _start = start;
+        _length = file.Length - start;
+        _chunks = chunks;
+        _options = options;
+        _readLines = readLines;
+        var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
+        _merged = new ConnectionTableRun(new ConnectionTableAggregator(options, diagnostics, columns), diagnostics);
+        var runs = 2 * threads;
+        for (var i = 0; i < runs; i++)
+        {
+            var chunkDiagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
+            _idle.Push(new ConnectionTableRun(new ConnectionTableAggregator(options, chunkDiagnostics, columns, speculative: true), chunkDiagnostics));
+        }
+
+        // Chunks taken and not yet merged never outnumber the runs, so chunk k waits in slot k % runs.
+        _finished = new ConnectionTableRun?[runs];
+        _runsFree = new SemaphoreSlim(runs);
+    }
 
     public static bool TryRead(Stream input, IpvsConnectionParseOptions options, ConnectionColumns columns, ConnectionLinesReader readLines, [NotNullWhen(true)] out ConnectionTableRun? result)
     {
         result = null;
-        // Each thread keeps an aggregator: a silly thread count must not multiply memory.
+        // Each thread keeps aggregators: a silly thread count must not multiply memory.
         var threads = Math.Min(options.MaxParallelism, MaxThreads);
         if (threads <= 1 || input is not FileStream { CanSeek: true } file)
         {
@@ -37,99 +77,105 @@ internal static class ChunkedConnectionTableReader
         }
 
         var chunks = (int)Math.Min(int.MaxValue, Math.Max(threads, (length + options.ChunkBytes - 1) / options.ChunkBytes));
-        var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
-        var merged = new ConnectionTableRun(new ConnectionTableAggregator(options, diagnostics, columns), diagnostics);
-        var batch = NewRuns(threads, options, columns);
-        var nextBatch = NewRuns(threads, options, columns);
-        ReadBatch(file, start, length, 0, Math.Min(threads, chunks), chunks, options, readLines, batch);
-        for (var first = 0; first < chunks; first += threads)
+        var reader = new ChunkedConnectionTableReader(file, start, chunks, threads, options, columns, readLines);
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => reader.ReadChunks());
+        reader._failure?.Throw();
+        if (reader._notMergeable)
         {
-            var count = Math.Min(threads, chunks - first);
-            var following = first + threads;
-            var reading = following < chunks
-                ? Task.Run(() => ReadBatch(file, start, length, following, Math.Min(threads, chunks - following), chunks, options, readLines, nextBatch))
-                : Task.CompletedTask;
-            var appended = AppendInOrder(merged, batch, count);
-            WaitUnwrapped(reading);
-            if (!appended)
-            {
-                file.Position = start;
-                return false;
-            }
-
-            (batch, nextBatch) = (nextBatch, batch);
+            file.Position = start;
+            return false;
         }
 
         file.Seek(0, SeekOrigin.End);
-        result = merged;
+        result = reader._merged;
         return true;
     }
 
-    private static ConnectionTableRun[] NewRuns(int count, IpvsConnectionParseOptions options, ConnectionColumns columns)
+    private void ReadChunks()
     {
-        var runs = new ConnectionTableRun[count];
-        for (var i = 0; i < count; i++)
+        try
         {
-            var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
-            runs[i] = new ConnectionTableRun(new ConnectionTableAggregator(options, diagnostics, columns, speculative: true), diagnostics);
+            ReadChunksUntilNoneLeft();
         }
-
-        return runs;
-    }
-
-    private static bool AppendInOrder(ConnectionTableRun merged, ConnectionTableRun[] batch, int count)
-    {
-        for (var i = 0; i < count; i++)
+        catch (Exception e)
         {
-            if (!merged.TryAppend(batch[i]))
+            lock (_gate)
             {
-                return false;
+                _failure ??= ExceptionDispatchInfo.Capture(e);
             }
 
-            batch[i].ResetMerged();
-        }
-
-        return true;
-    }
-
-    private static void WaitUnwrapped(Task task)
-    {
-        try
-        {
-            task.Wait();
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            // The others must not wait for a chunk this thread will never merge.
+            Stop();
         }
     }
 
-    private static void ReadBatch(FileStream file, long start, long length, int first, int count, int chunks, IpvsConnectionParseOptions options, ConnectionLinesReader readLines, ConnectionTableRun[] batch)
+    private void ReadChunksUntilNoneLeft()
     {
-        try
+        while (true)
         {
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, i =>
-                ReadChunk(file, start, length, first + i, chunks, options, readLines, batch[i]));
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            _runsFree.Wait();
+            var chunk = _stopped ? _chunks : Interlocked.Increment(ref _nextChunk) - 1;
+            if (chunk >= _chunks)
+            {
+                // Pass the wake-up on: every other thread stops here too.
+                _runsFree.Release();
+                return;
+            }
+
+            ConnectionTableRun run;
+            lock (_gate)
+            {
+                run = _idle.Pop();
+            }
+
+            ReadChunk(chunk, run);
+            MergeInOrder(chunk, run);
         }
     }
 
-    private static void ReadChunk(FileStream file, long start, long length, int chunk, int chunks, IpvsConnectionParseOptions options, ConnectionLinesReader readLines, ConnectionTableRun run)
+    /// <summary>Files the chunk, then merges every chunk that is next in line: this one and any that finished before it.</summary>
+    private void MergeInOrder(int chunk, ConnectionTableRun run)
     {
-        var from = start + (length * chunk / chunks);
-        var to = chunk == chunks - 1 ? long.MaxValue : start + (length * (chunk + 1) / chunks);
+        lock (_gate)
+        {
+            _finished[chunk % _finished.Length] = run;
+            while (!_stopped && _nextToMerge < _chunks && _finished[_nextToMerge % _finished.Length] is { } next)
+            {
+                _finished[_nextToMerge % _finished.Length] = null;
+                if (!_merged.TryAppend(next))
+                {
+                    _notMergeable = true;
+                    Stop();
+                    return;
+                }
+
+                next.ResetMerged();
+                _idle.Push(next);
+                _nextToMerge++;
+                _runsFree.Release();
+            }
+        }
+    }
+
+    private void Stop()
+    {
+        _stopped = true;
+        _runsFree.Release();
+    }
+
+    private void ReadChunk(int chunk, ConnectionTableRun run)
+    {
+        var from = _start + (_length * chunk / _chunks);
+        var to = chunk == _chunks - 1 ? long.MaxValue : _start + (_length * (chunk + 1) / _chunks);
         // A chunk owns the lines that start inside it: start one byte early and skip to the end of that byte's line.
         var origin = chunk == 0 ? from : from - 1;
-        using var reader = new LineReader(new FileRangeStream(file.SafeFileHandle, origin), options.MaxLineLength);
+        using var reader = new LineReader(new FileRangeStream(_file.SafeFileHandle, origin), _options.MaxLineLength);
         if (chunk > 0)
         {
             reader.SkipPartialLine();
         }
 
-        readLines(reader, to == long.MaxValue ? long.MaxValue : to - origin, run);
+        _readLines(reader, to == long.MaxValue ? long.MaxValue : to - origin, run);
         run.Lines = reader.LineNumber;
     }
 }
