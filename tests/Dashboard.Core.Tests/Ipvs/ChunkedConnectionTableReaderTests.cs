@@ -129,6 +129,32 @@ public sealed class ChunkedConnectionTableReaderTests : IDisposable
         Assert.Equal(file.Length, file.Position);
     }
 
+    [Fact]
+    public void TryRead_ReadingAChunkFails_ExceptionComesOutAndNoThreadIsLeftWaiting()
+    {
+        var input = Encoding.ASCII.GetBytes(IpvsadmTable(16, 4_000));
+        File.WriteAllBytes(_path, input);
+        var chunksRead = 0;
+        void FailOnFifthChunk(LineReader reader, long end, ConnectionTableRun run)
+        {
+            if (Interlocked.Increment(ref chunksRead) == 5)
+            {
+                throw new IOException("disk went away");
+            }
+
+            IpvsadmConnectionParser.ReadLines(reader, end, run);
+        }
+
+        using var file = File.OpenRead(_path);
+        var reading = Task.Run(() => ChunkedConnectionTableReader.TryRead(file, Chunked(3, 2_000), ConnectionColumns.Ipvsadm, FailOnFifthChunk, out _));
+
+        var finished = Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(60))).Result == reading;
+
+        Assert.True(finished, "the chunked reader hung after a failed chunk");
+        var failure = Assert.Throws<AggregateException>(() => reading.Wait());
+        Assert.IsType<IOException>(failure.InnerException);
+    }
+
     private static IpvsConnectionParseOptions Chunked(int threads, long chunkBytes) =>
         new() { MaxParallelism = threads, MinimumChunkedBytes = 0, ChunkBytes = chunkBytes };
 
