@@ -13,8 +13,13 @@ public static class AgentCommandLine
 
         var format = new Argument<string>("FORMAT") { Description = "Input format (see the error for an unknown one)" };
         var file = new Argument<string?>("FILE") { Description = "File to read; - or nothing for stdin", Arity = ArgumentArity.ZeroOrOne };
-        var parse = new Command("parse", "Parse one captured output and print it as JSON") { format, file };
-        parse.SetAction(result => ParseCommand.Run(result.GetValue(format)!, result.GetValue(file), console));
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Threads for a connection table file of 4 MB or more, read in chunks with the same result as one pass; 1 reads in one pass",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        var parse = new Command("parse", "Parse one captured output and print it as JSON") { format, file, threads };
+        parse.SetAction(result => ParseCommand.Run(result.GetValue(format)!, result.GetValue(file), console, result.GetValue(threads)));
         root.Subcommands.Add(parse);
 
         var runFlags = new ConfigurationFlags();

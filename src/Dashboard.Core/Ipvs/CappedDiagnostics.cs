@@ -9,7 +9,7 @@ namespace Dashboard.Core.Ipvs;
 internal sealed class CappedDiagnostics
 {
     private readonly int _maxPerKind;
-    private readonly List<ParseDiagnostic> _kept = [];
+    private readonly List<(ParseDiagnostic Diagnostic, string Problem)> _kept = [];
     private readonly Dictionary<(string? Field, string Problem), KindTally> _tallies = [];
 
     public CappedDiagnostics(int maxPerKind)
@@ -22,7 +22,7 @@ internal sealed class CappedDiagnostics
     {
         if (Admit(line, field, problem, severity))
         {
-            _kept.Add(new ParseDiagnostic(line, field, $"{problem}: {Tokens.Show(text)}", severity));
+            _kept.Add((new ParseDiagnostic(line, field, $"{problem}: {Tokens.Show(text)}", severity), problem));
         }
     }
 
@@ -30,14 +30,14 @@ internal sealed class CappedDiagnostics
     {
         if (Admit(line, field, problem, severity))
         {
-            _kept.Add(new ParseDiagnostic(line, field, problem, severity));
+            _kept.Add((new ParseDiagnostic(line, field, problem, severity), problem));
         }
     }
 
     /// <summary>The kept diagnostics in line order, then one summary per kind that went over its cap.</summary>
     public IReadOnlyList<ParseDiagnostic> Complete()
     {
-        var all = _kept.OrderBy(d => d.Line).ToList();
+        var all = _kept.Select(k => k.Diagnostic).OrderBy(d => d.Line).ToList();
         foreach (var ((field, problem), tally) in _tallies.Where(t => t.Value.Count > _maxPerKind).OrderBy(t => t.Value.FirstSuppressedLine))
         {
             var more = tally.Count - _maxPerKind;
@@ -48,6 +48,45 @@ internal sealed class CappedDiagnostics
         }
 
         return all;
+    }
+
+    /// <summary>
+    /// Takes in the diagnostics of the lines that follow, numbered there from 1 and here after
+    /// <paramref name="lineOffset"/> lines, keeping and counting exactly what reporting them here in order would.
+    /// </summary>
+    public void Append(CappedDiagnostics later, long lineOffset)
+    {
+        foreach (var (diagnostic, problem) in later._kept)
+        {
+            var line = diagnostic.Line + lineOffset;
+            if (Admit(line, diagnostic.Field, problem, diagnostic.Severity))
+            {
+                _kept.Add((diagnostic with { Line = line }, problem));
+            }
+        }
+
+        // Within the later lines a kind's dropped diagnostics all follow its kept ones.
+        foreach (var (kind, tally) in later._tallies)
+        {
+            if (tally.Count <= later._maxPerKind)
+            {
+                continue;
+            }
+
+            ref var total = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_tallies, kind, out _);
+            if (total.Count == _maxPerKind)
+            {
+                total.FirstSuppressedLine = tally.FirstSuppressedLine + lineOffset;
+            }
+
+            total.Count += tally.Count - later._maxPerKind;
+        }
+    }
+
+    public void Clear()
+    {
+        _kept.Clear();
+        _tallies.Clear();
     }
 
     private bool Admit(long line, string? field, string problem, DiagnosticSeverity severity)

@@ -7,6 +7,9 @@ namespace Dashboard.Core.Ipvs;
 /// tuples, not rows; persistence templates go under their own id and never into the state counts. Each distinct
 /// (protocol, virtual, destination) pair gets a row of counters for the common states, rarer states go to a side
 /// table. A row whose pair bytes were already checked is counted through <see cref="TryCountSeen"/> without parsing them.
+/// A speculative aggregator counts one chunk of a file on its own thread: it keeps SYN_RECV sources in line order
+/// instead of offering them to sketches, and notes anything whose outcome depends on the lines before the chunk
+/// (<see cref="OrderSensitive"/>), so that <see cref="TryMerge"/> gives exactly what reading the lines in order gives.
 /// </summary>
 internal sealed class ConnectionTableAggregator
 {
@@ -31,12 +34,14 @@ internal sealed class ConnectionTableAggregator
     private readonly Dictionary<(int Protocol, ulong Virtual), int> _sketchIndex = [];
     private readonly List<SpaceSavingTopSources> _sketches = [];
     private readonly string _tooManyAggregates;
+    private readonly List<(int Pair, ClientAddress Client)>? _pendingSources;
     private long[] _counts = new long[64 * CommonStates];
     private int[] _sketchOfPair = new int[64];
     private bool _untrackedVirtualReported;
 
-    public ConnectionTableAggregator(IpvsConnectionParseOptions options, CappedDiagnostics diagnostics, ConnectionColumns columns)
+    public ConnectionTableAggregator(IpvsConnectionParseOptions options, CappedDiagnostics diagnostics, ConnectionColumns columns, bool speculative = false)
     {
+        _pendingSources = speculative ? [] : null;
         _options = options;
         _diagnostics = diagnostics;
         _columns = columns;
@@ -46,7 +51,17 @@ internal sealed class ConnectionTableAggregator
         _tooManyAggregates = $"more than {options.MaxDistinctAggregates} distinct (protocol, virtual, destination) pairs or rare-state tuples, row rejected";
     }
 
+    public IpvsConnectionParseOptions Options => _options;
+
     public bool NamesNotNumeric { get; private set; }
+
+    /// <summary>
+    /// A speculative aggregator met something whose outcome depends on earlier lines (a name or IPv6 endpoint given an
+    /// id, a new protocol or state name, a limit, a diagnostic of its own): its counts cannot be merged.
+    /// </summary>
+    public bool OrderSensitive { get; private set; }
+
+    public void MarkOrderSensitive() => OrderSensitive = true;
 
     /// <summary>
     /// Counts a row whose protocol, common state and IPv4 client the caller has checked, if its virtual/destination
@@ -65,7 +80,7 @@ internal sealed class ConnectionTableAggregator
         if (state == KnownConnectionStates.SynRecv && !isTemplate)
         {
             // The pair's first SYN_RECV row takes the full path, which sets up its source tracking.
-            sourceTracker = _sketchOfPair[index];
+            sourceTracker = _pendingSources is null ? _sketchOfPair[index] : index;
             if (sourceTracker == NoSketchYet)
             {
                 return false;
@@ -76,8 +91,18 @@ internal sealed class ConnectionTableAggregator
         return true;
     }
 
-    public void OfferSynRecvSource(int sourceTracker, uint clientIpv4) =>
-        _sketches[sourceTracker].Offer(new ClientAddress(EndpointKind.Ipv4, clientIpv4), default);
+    public void OfferSynRecvSource(int sourceTracker, uint clientIpv4)
+    {
+        var client = new ClientAddress(EndpointKind.Ipv4, clientIpv4);
+        if (_pendingSources is null)
+        {
+            _sketches[sourceTracker].Offer(client, default);
+        }
+        else
+        {
+            _pendingSources.Add((sourceTracker, client));
+        }
+    }
 
     /// <summary>Counts a checked row; false (with a diagnostic) only when a memory limit turns it away.</summary>
     public bool TryAdd(scoped in ConnectionRow row, long line, ReadOnlySpan<byte> pair)
@@ -89,15 +114,21 @@ internal sealed class ConnectionTableAggregator
             return false;
         }
 
+        if (_pendingSources is not null && (row.Virtual.Kind != EndpointKind.Ipv4 || row.Destination.Kind != EndpointKind.Ipv4))
+        {
+            // Interned endpoints get ids in order of appearance, and the output is sorted by them.
+            OrderSensitive = true;
+        }
+
         if (!_endpoints.TryGetCode(row.Virtual, row.VirtualText, out var virtualCode))
         {
-            _diagnostics.Report(line, _columns.Virtual, TooManyNames, row.VirtualText);
+            Report(line, _columns.Virtual, TooManyNames, row.VirtualText);
             return false;
         }
 
         if (!_endpoints.TryGetCode(row.Destination, row.DestinationText, out var destinationCode))
         {
-            _diagnostics.Report(line, _columns.Destination, TooManyNames, row.DestinationText);
+            Report(line, _columns.Destination, TooManyNames, row.DestinationText);
             return false;
         }
 
@@ -108,7 +139,7 @@ internal sealed class ConnectionTableAggregator
         {
             if (_pairIndex.Count >= _options.MaxDistinctAggregates)
             {
-                _diagnostics.Report(line, null, _tooManyAggregates);
+                Report(line, null, _tooManyAggregates);
                 return false;
             }
 
@@ -125,7 +156,12 @@ internal sealed class ConnectionTableAggregator
         }
 
         _seenPairs.Add((uint)protocol, pair, index);
-        if (counted == KnownConnectionStates.SynRecv)
+        if (counted == KnownConnectionStates.SynRecv && _pendingSources is not null)
+        {
+            OrderSensitive |= row.Client.Kind == EndpointKind.Name;
+            _pendingSources.Add((index, ClientAddress.From(row.Client, row.ClientText)));
+        }
+        else if (counted == KnownConnectionStates.SynRecv)
         {
             var sketch = SketchOf(index, line, row.VirtualText);
             if (sketch >= 0)
@@ -141,6 +177,87 @@ internal sealed class ConnectionTableAggregator
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Adds what a speculative aggregator counted over the lines that follow everything counted so far, replaying its
+    /// SYN_RECV sources in line order. False, with this aggregator left half-merged, when the result could differ from
+    /// reading those lines here: the caller then reads the whole input in order instead.
+    /// </summary>
+    public bool TryMerge(ConnectionTableAggregator chunk)
+    {
+        if (chunk.OrderSensitive || chunk._pendingSources is null || _pendingSources is not null)
+        {
+            return false;
+        }
+
+        var indexOf = new int[chunk._pairs.Count];
+        for (var i = 0; i < indexOf.Length; i++)
+        {
+            var pair = chunk._pairs[i];
+            if (!_pairIndex.TryGetValue(pair, out var index))
+            {
+                if (_pairIndex.Count >= _options.MaxDistinctAggregates)
+                {
+                    return false;
+                }
+
+                index = AddPair(pair);
+            }
+
+            indexOf[i] = index;
+            for (var state = 0; state < CommonStates; state++)
+            {
+                _counts[(index * CommonStates) + state] += chunk._counts[(i * CommonStates) + state];
+            }
+        }
+
+        foreach (var ((pair, state), count) in chunk._rareStateCounts)
+        {
+            ref var total = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rareStateCounts, (indexOf[pair], state), out var exists);
+            if (!exists && _rareStateCounts.Count > _options.MaxDistinctAggregates)
+            {
+                return false;
+            }
+
+            total += count;
+        }
+
+        foreach (var (pair, client) in chunk._pendingSources)
+        {
+            var index = indexOf[pair];
+            if (_sketchOfPair[index] == NoSketchYet && !_sketchIndex.ContainsKey((_pairs[index].Protocol, _pairs[index].Virtual)) && _sketchIndex.Count >= _options.MaxTrackedVirtuals)
+            {
+                // Reading in order would warn here, naming the virtual as printed on that line.
+                return false;
+            }
+
+            var sketch = SketchOf(index, 0, default);
+            if (sketch < 0)
+            {
+                return false;
+            }
+
+            _sketches[sketch].Offer(client, default);
+        }
+
+        return true;
+    }
+
+    /// <summary>Empties a speculative aggregator whose counts were merged, keeping its memory for the next chunk.</summary>
+    public void ResetMerged()
+    {
+        if (_pendingSources is null || OrderSensitive)
+        {
+            throw new InvalidOperationException("only a speculative aggregator that merged cleanly is reused");
+        }
+
+        Array.Clear(_counts, 0, _pairs.Count * CommonStates);
+        _pairIndex.Clear();
+        _pairs.Clear();
+        _rareStateCounts.Clear();
+        _seenPairs.Clear();
+        _pendingSources.Clear();
     }
 
     public IpvsConnectionSummary Build()
@@ -224,7 +341,7 @@ internal sealed class ConnectionTableAggregator
         if (!exists && _rareStateCounts.Count > _options.MaxDistinctAggregates)
         {
             _rareStateCounts.Remove((pair, state));
-            _diagnostics.Report(line, null, _tooManyAggregates);
+            Report(line, null, _tooManyAggregates);
             return false;
         }
 
@@ -247,7 +364,7 @@ internal sealed class ConnectionTableAggregator
                 if (!_untrackedVirtualReported)
                 {
                     _untrackedVirtualReported = true;
-                    _diagnostics.Report(line, _columns.Virtual, $"SYN_RECV sources tracked for the first {_options.MaxTrackedVirtuals} virtual services only", virtualText, DiagnosticSeverity.Warning);
+                    Report(line, _columns.Virtual, $"SYN_RECV sources tracked for the first {_options.MaxTrackedVirtuals} virtual services only", virtualText, DiagnosticSeverity.Warning);
                 }
 
                 return _sketchOfPair[index] = Untracked;
@@ -271,15 +388,16 @@ internal sealed class ConnectionTableAggregator
 
         if (_protocols.Count >= _maxNames)
         {
-            _diagnostics.Report(line, _columns.Protocol, TooManyNames, name);
+            Report(line, _columns.Protocol, TooManyNames, name);
             return -1;
         }
 
         if (!KnownConnectionProtocols.IsNumbered(name))
         {
-            _diagnostics.Report(line, _columns.Protocol, "unknown protocol name, counted verbatim", name, DiagnosticSeverity.Warning);
+            Report(line, _columns.Protocol, "unknown protocol name, counted verbatim", name, DiagnosticSeverity.Warning);
         }
 
+        OrderSensitive = true;
         return _protocols.Add(name);
     }
 
@@ -293,11 +411,12 @@ internal sealed class ConnectionTableAggregator
 
         if (_states.Count >= _maxNames)
         {
-            _diagnostics.Report(line, _columns.State, TooManyNames, name);
+            Report(line, _columns.State, TooManyNames, name);
             return -1;
         }
 
-        _diagnostics.Report(line, _columns.State, "unknown state name, counted verbatim", name, DiagnosticSeverity.Warning);
+        Report(line, _columns.State, "unknown state name, counted verbatim", name, DiagnosticSeverity.Warning);
+        OrderSensitive = true;
         return _states.Add(name);
     }
 
@@ -306,7 +425,19 @@ internal sealed class ConnectionTableAggregator
         if (!NamesNotNumeric)
         {
             NamesNotNumeric = true;
-            _diagnostics.Report(line, _columns.Virtual, "addresses or ports printed as names (ipvsadm without -n); kept as printed", DiagnosticSeverity.Warning);
+            Report(line, _columns.Virtual, "addresses or ports printed as names (ipvsadm without -n); kept as printed", DiagnosticSeverity.Warning);
         }
+    }
+
+    private void Report(long line, string? field, string problem, ReadOnlySpan<byte> text, DiagnosticSeverity severity = DiagnosticSeverity.Error)
+    {
+        OrderSensitive = true;
+        _diagnostics.Report(line, field, problem, text, severity);
+    }
+
+    private void Report(long line, string? field, string problem, DiagnosticSeverity severity = DiagnosticSeverity.Error)
+    {
+        OrderSensitive = true;
+        _diagnostics.Report(line, field, problem, severity);
     }
 }

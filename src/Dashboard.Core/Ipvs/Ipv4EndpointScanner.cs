@@ -7,8 +7,8 @@ using System.Runtime.Intrinsics;
 namespace Dashboard.Core.Ipvs;
 
 /// <summary>
-/// Checks the "a.b.c.d:port" field that starts at an offset of a line without a branch per character: one 32-byte
-/// load turns digits, dots, colon and blanks into bit masks; the masks check the shape and the octet ranges, and
+/// Checks the "a.b.c.d:port" field that starts at an offset of a line without a branch per character: 32 bytes
+/// loaded once turn digits, dots, colon and blanks into bit masks (<see cref="Bytes32"/>); the masks check the shape and the octet ranges, and
 /// a five-digit port is compared with "65535" as one big-endian integer. Accepts exactly what
 /// <see cref="IpAddressText.TryParseIpv4EndpointPrefix"/> accepts for a field followed by a blank.
 /// </summary>
@@ -23,7 +23,7 @@ internal static class Ipv4EndpointScanner
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryCheck(ReadOnlySpan<byte> line, int start, out int length, out bool portIsZero, out int next)
     {
-        if (!Vector256.IsHardwareAccelerated || start + 40 > line.Length)
+        if (!Vector128.IsHardwareAccelerated || start + 40 > line.Length)
         {
             var parsed = IpAddressText.TryParseIpv4EndpointPrefix(line[start..], out length, out _, out var port);
             portIsZero = port == 0;
@@ -56,11 +56,11 @@ internal static class Ipv4EndpointScanner
     // The caller guarantees 40 readable bytes from the field start.
     private static bool TryCheckVector(ref byte field, out int length, out bool portIsZero, out uint blanks)
     {
-        var bytes = Vector256.LoadUnsafe(ref field);
-        var digits = Vector256.LessThanOrEqual(bytes - Vector256.Create((byte)'0'), Vector256.Create((byte)9)).ExtractMostSignificantBits();
-        var dots = Vector256.Equals(bytes, Vector256.Create((byte)'.')).ExtractMostSignificantBits();
-        var colons = Vector256.Equals(bytes, Vector256.Create((byte)':')).ExtractMostSignificantBits();
-        blanks = Vector256.LessThanOrEqual(bytes, Vector256.Create((byte)' ')).ExtractMostSignificantBits();
+        var bytes = Bytes32.Load(ref field);
+        var digits = bytes.Between((byte)'0', (byte)'9');
+        var dots = bytes.Equal((byte)'.');
+        var colons = bytes.Equal((byte)':');
+        blanks = bytes.AtMost((byte)' ');
         length = BitOperations.TrailingZeroCount(blanks);
         portIsZero = false;
         if (length < 9 || length > 21)
@@ -78,16 +78,16 @@ internal static class Ipv4EndpointScanner
 
         // A three-digit octet is over 255 when it reads 3xx-9xx, 26x-29x or 256-259: checked for all octets at once.
         var threeDigitStarts = addressDigits & (addressDigits >> 1) & (addressDigits >> 2);
-        var above2 = Vector256.GreaterThan(bytes, Vector256.Create((byte)'2')).ExtractMostSignificantBits();
-        var is2 = Vector256.Equals(bytes, Vector256.Create((byte)'2')).ExtractMostSignificantBits();
-        var above5 = Vector256.GreaterThan(bytes, Vector256.Create((byte)'5')).ExtractMostSignificantBits();
-        var is5 = Vector256.Equals(bytes, Vector256.Create((byte)'5')).ExtractMostSignificantBits();
+        var above2 = bytes.Above((byte)'2');
+        var is2 = bytes.Equal((byte)'2');
+        var above5 = bytes.Above((byte)'5');
+        var is5 = bytes.Equal((byte)'5');
         var octetsOk = (threeDigitStarts & (above2 | (is2 & ((above5 >> 1) | ((is5 >> 1) & (above5 >> 2)))))) == 0;
 
         // Five port digits read as one big-endian number compare like the numbers they spell.
         var portOk = portDigits < 5 || (BinaryPrimitives.ReadUInt64BigEndian(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref field, colon + 1), 8)) >> 24) <= Max65535;
         var portColumns = inField & ~((2u << colon) - 1);
-        portIsZero = (Vector256.Equals(bytes, Vector256.Create((byte)'0')).ExtractMostSignificantBits() & portColumns) == portColumns;
+        portIsZero = (bytes.Equal((byte)'0') & portColumns) == portColumns;
         return ((digits | separators) & inField) == inField
             && BitOperations.PopCount(dots) == 3 && BitOperations.PopCount(colons) == 1
             && (dots >> colon) == 0

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dashboard.Core.Parsing;
 
 namespace Dashboard.Core.Ipvs;
@@ -26,13 +27,30 @@ public static class IpvsadmConnectionParser
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
-        var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
-        var table = new ConnectionTableAggregator(options, diagnostics, ConnectionColumns.Ipvsadm);
-        var tooLong = $"line longer than {options.MaxLineLength} bytes, skipped";
+        if (!ChunkedConnectionTableReader.TryRead(input, options, ConnectionColumns.Ipvsadm, ReadLines, out var run))
+        {
+            var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
+            run = new ConnectionTableRun(new ConnectionTableAggregator(options, diagnostics, ConnectionColumns.Ipvsadm), diagnostics);
+            using var reader = new LineReader(input, options.MaxLineLength);
+            ReadLines(reader, long.MaxValue, run);
+            run.Lines = reader.LineNumber;
+        }
+
+        var summary = run.Table.Build();
+        var all = run.Diagnostics.Complete();
+        summary.Warnings = ParseWarnings.From(all);
+        return new ParseOutcome<IpvsConnectionSummary>(summary, all, run.Lines, run.Usable);
+    }
+
+    /// <summary>Reads lines into <paramref name="run"/> until the input ends or the next line starts at or past <paramref name="end"/> bytes.</summary>
+    internal static void ReadLines(LineReader reader, long end, ConnectionTableRun run)
+    {
+        var table = run.Table;
+        var diagnostics = run.Diagnostics;
+        var tooLong = $"line longer than {reader.MaxLineLength} bytes, skipped";
         Span<int> bounds = stackalloc int[2 * 8];
         long usable = 0;
-        using var reader = new LineReader(input, options.MaxLineLength);
-        while (reader.TryReadLine(out var line))
+        while (reader.BytesRead < end && reader.TryReadLine(out var line))
         {
             if (reader.LastLineTooLong)
             {
@@ -53,10 +71,7 @@ public static class IpvsadmConnectionParser
             }
         }
 
-        var summary = table.Build();
-        var all = diagnostics.Complete();
-        summary.Warnings = ParseWarnings.From(all);
-        return new ParseOutcome<IpvsConnectionSummary>(summary, all, reader.LineNumber, usable);
+        run.Usable += usable;
     }
 
     /// <summary>
@@ -78,8 +93,15 @@ public static class IpvsadmConnectionParser
             return false;
         }
 
+        // The scanner put pairStart on the pair's first byte: only trailing blanks are left to trim.
+        var pairEnd = line.Length;
+        while (pairEnd > pairStart && line[pairEnd - 1] <= (byte)' ')
+        {
+            pairEnd--;
+        }
+
         return pairStart < line.Length
-            && table.TryCountSeen(protocol, state, clientPortZero, Tokens.TrimBlanks(line[pairStart..]), out var tracker)
+            && table.TryCountSeen(protocol, state, clientPortZero, line[pairStart..pairEnd], out var tracker)
             && OfferSource(table, tracker, line.Slice(23, used));
     }
 
@@ -95,6 +117,7 @@ public static class IpvsadmConnectionParser
     }
 
     /// <summary>"%-6s" of "%02d:%02d": the usual "mm:ss " without a loop; longer forms go the checked way.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsPaddedMinutesSeconds(ReadOnlySpan<byte> column) =>
         ((uint)(column[0] - '0') <= 9) & ((uint)(column[1] - '0') <= 9) & (column[2] == (byte)':')
         & ((uint)(column[3] - '0') <= 5) & ((uint)(column[4] - '0') <= 9) & (column[5] == (byte)' ');

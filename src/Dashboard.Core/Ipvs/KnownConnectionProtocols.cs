@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Dashboard.Core.Ipvs;
 
 /// <summary>Protocol names from the kernel's ip_vs_proto_name(): IP_&lt;n&gt; covers the rest.</summary>
@@ -8,6 +10,7 @@ internal static class KnownConnectionProtocols
 
     public static IReadOnlyList<string> Names { get; } = ["TCP", "UDP", "SCTP", "IP", "ICMP", "ICMPv6", "IPIP", "GRE"];
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int FindCommon(ReadOnlySpan<byte> name) =>
         name.Length == 3 && name[1] == (byte)'C' && name.SequenceEqual("TCP"u8) ? Tcp
         : name.Length == 3 && name.SequenceEqual("UDP"u8) ? Udp

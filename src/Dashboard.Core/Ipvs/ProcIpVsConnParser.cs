@@ -26,15 +26,33 @@ public static class ProcIpVsConnParser
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
-        var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
-        var table = new ConnectionTableAggregator(options, diagnostics, ConnectionColumns.Proc);
+        if (!ChunkedConnectionTableReader.TryRead(input, options, ConnectionColumns.Proc, ReadLines, out var run))
+        {
+            var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
+            run = new ConnectionTableRun(new ConnectionTableAggregator(options, diagnostics, ConnectionColumns.Proc), diagnostics);
+            using var reader = new LineReader(input, options.MaxLineLength);
+            ReadLines(reader, long.MaxValue, run);
+            run.Lines = reader.LineNumber;
+        }
+
+        var summary = run.Table.Build();
+        summary.SyncedEntries = run.Synced;
+        var all = run.Diagnostics.Complete();
+        summary.Warnings = ParseWarnings.From(all);
+        return new ParseOutcome<IpvsConnectionSummary>(summary, all, run.Lines, run.Usable);
+    }
+
+    /// <summary>Reads lines into <paramref name="run"/> until the input ends or the next line starts at or past <paramref name="end"/> bytes.</summary>
+    internal static void ReadLines(LineReader reader, long end, ConnectionTableRun run)
+    {
+        var table = run.Table;
+        var diagnostics = run.Diagnostics;
         var unknownOrigins = new Utf8NameTable(0);
-        var tooLong = $"line longer than {options.MaxLineLength} bytes, skipped";
+        var tooLong = $"line longer than {reader.MaxLineLength} bytes, skipped";
         Span<int> bounds = stackalloc int[2 * 12];
         long usable = 0;
-        long? synced = null;
-        using var reader = new LineReader(input, options.MaxLineLength);
-        while (reader.TryReadLine(out var line))
+        var synced = run.Synced;
+        while (reader.BytesRead < end && reader.TryReadLine(out var line))
         {
             var number = reader.LineNumber;
             if (reader.LastLineTooLong)
@@ -75,7 +93,7 @@ public static class ProcIpVsConnParser
             if (!origin.IsEmpty)
             {
                 synced = (synced ?? 0) + (origin.SequenceEqual("SYNC"u8) ? 1 : 0);
-                if (!IsKnownOrigin(origin) && !unknownOrigins.TryFind(origin, out _) && unknownOrigins.Count < options.MaxDistinctNames)
+                if (!IsKnownOrigin(origin) && !unknownOrigins.TryFind(origin, out _) && unknownOrigins.Count < table.Options.MaxDistinctNames)
                 {
                     unknownOrigins.Add(origin);
                     diagnostics.Report(number, "Origin", "unknown origin, expected LOCAL or SYNC", origin, DiagnosticSeverity.Warning);
@@ -83,11 +101,8 @@ public static class ProcIpVsConnParser
             }
         }
 
-        var summary = table.Build();
-        summary.SyncedEntries = synced;
-        var all = diagnostics.Complete();
-        summary.Warnings = ParseWarnings.From(all);
-        return new ParseOutcome<IpvsConnectionSummary>(summary, all, reader.LineNumber, usable);
+        run.Usable += usable;
+        run.Synced = synced;
     }
 
     /// <summary>
@@ -165,6 +180,12 @@ public static class ProcIpVsConnParser
 
         // ip_vs_conn_sync puts "%-6s" Origin (LOCAL or SYNC) before Expires.
         var expires = FieldSplitter.Field(line, bounds, AfterState);
+        if (!IpAddressText.IsAllDigits(expires) && !IsKnownOrigin(expires))
+        {
+            // Whether this is an Origin depends on an Origin column in earlier lines.
+            table.MarkOrderSensitive();
+        }
+
         if (!IpAddressText.IsAllDigits(expires) && (syncLayout || IsKnownOrigin(expires)))
         {
             if (fields == AfterState + 1)

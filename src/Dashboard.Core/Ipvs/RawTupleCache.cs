@@ -45,6 +45,14 @@ internal sealed class RawTupleCache
         }
     }
 
+    /// <summary>Forgets every pair and keeps the memory.</summary>
+    public void Clear()
+    {
+        Array.Clear(_slots);
+        _arenaUsed = 0;
+        _count = 0;
+    }
+
     /// <summary>Adds a checked pair unless it is known already; does nothing once the cache is full.</summary>
     public void Add(uint salt, ReadOnlySpan<byte> key, int value)
     {
@@ -53,7 +61,8 @@ internal sealed class RawTupleCache
             return;
         }
 
-        if ((_count + 1) * 2 > _slots.Length)
+        // At most a quarter full: probes rarely collide, and only the used slots are ever touched.
+        if ((_count + 1) * 4 > _slots.Length)
         {
             Grow();
         }

@@ -27,6 +27,17 @@ internal static class ShortBytes
                 && Vector256.LoadUnsafe(ref x, last) == Vector256.LoadUnsafe(ref y, last);
         }
 
+        if (length >= 32 && length <= 64 && Vector128.IsHardwareAccelerated)
+        {
+            // The same two overlapping 32-byte compares, as four 128-bit ones (NativeAOT's baseline has no 256-bit vectors).
+            var last = (nuint)(length - 32);
+            var difference = (Vector128.LoadUnsafe(ref x) ^ Vector128.LoadUnsafe(ref y))
+                | (Vector128.LoadUnsafe(ref x, 16) ^ Vector128.LoadUnsafe(ref y, 16))
+                | (Vector128.LoadUnsafe(ref x, last) ^ Vector128.LoadUnsafe(ref y, last))
+                | (Vector128.LoadUnsafe(ref x, last + 16) ^ Vector128.LoadUnsafe(ref y, last + 16));
+            return difference == Vector128<byte>.Zero;
+        }
+
         if (length >= 16 && length < 32 && Vector128.IsHardwareAccelerated)
         {
             var last = (nuint)(length - 16);

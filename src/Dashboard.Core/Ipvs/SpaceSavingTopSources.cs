@@ -14,7 +14,7 @@ internal sealed class SpaceSavingTopSources
     private readonly string?[] _names;
     private readonly int[] _heap;
     private readonly int[] _heapIndexOfSlot;
-    private readonly Dictionary<ClientAddress, int> _slots;
+    private readonly ClientSlotIndex _slots;
     private int _used;
 
     public SpaceSavingTopSources(int capacity)
@@ -26,7 +26,7 @@ internal sealed class SpaceSavingTopSources
         _names = new string?[capacity];
         _heap = new int[capacity];
         _heapIndexOfSlot = new int[capacity];
-        _slots = new Dictionary<ClientAddress, int>(capacity + 1);
+        _slots = new ClientSlotIndex(capacity);
     }
 
     public int Capacity => _keys.Length;
@@ -37,7 +37,8 @@ internal sealed class SpaceSavingTopSources
     public void Offer(ClientAddress key, ReadOnlySpan<byte> nameText)
     {
         Total++;
-        if (_slots.TryGetValue(key, out var slot))
+        var slot = _slots.Find(key);
+        if (slot >= 0)
         {
             _counts[slot]++;
             SiftDown(_heapIndexOfSlot[slot]);
@@ -91,31 +92,41 @@ internal sealed class SpaceSavingTopSources
         }
     }
 
+    /// <summary>
+    /// Moves a grown count down: children move up into the hole and the slot is written once where it stops, the
+    /// same places the swap-by-swap version gives (it prefers the right child only when strictly smaller).
+    /// </summary>
     private void SiftDown(int index)
     {
+        var moving = _heap[index];
+        var count = _counts[moving];
         while (true)
         {
-            var smallest = index;
-            var left = (2 * index) + 1;
-            var right = left + 1;
-            if (left < _used && _counts[_heap[left]] < _counts[_heap[smallest]])
+            var child = (2 * index) + 1;
+            if (child >= _used)
             {
-                smallest = left;
+                break;
             }
 
-            if (right < _used && _counts[_heap[right]] < _counts[_heap[smallest]])
+            var childCount = _counts[_heap[child]];
+            if (child + 1 < _used && _counts[_heap[child + 1]] < childCount)
             {
-                smallest = right;
+                child++;
+                childCount = _counts[_heap[child]];
             }
 
-            if (smallest == index)
+            if (childCount >= count)
             {
-                return;
+                break;
             }
 
-            Swap(index, smallest);
-            index = smallest;
+            _heap[index] = _heap[child];
+            _heapIndexOfSlot[_heap[index]] = index;
+            index = child;
         }
+
+        _heap[index] = moving;
+        _heapIndexOfSlot[moving] = index;
     }
 
     private void Swap(int a, int b)

@@ -59,4 +59,28 @@ public sealed class SpaceSavingTopSourcesTests
             Assert.Equal(IpAddressText.FormatIpv4(heavy), reported[0].Client);
         }
     }
+
+    [Fact]
+    public void Offer_RandomStreamsWithEvictions_SameTopAsTheDictionaryIndexedSketch()
+    {
+        var random = new Random(77);
+        for (var round = 0; round < 200; round++)
+        {
+            var capacity = random.Next(1, 80);
+            var sketch = new SpaceSavingTopSources(capacity);
+            var reference = new DictionarySpaceSaving(capacity);
+            var sources = random.Next(1, 400);
+            for (var i = random.Next(100, 5_000); i > 0; i--)
+            {
+                // Few sources repeat often, many come once: evictions, re-entries and ties in every round.
+                var source = random.Next(4) == 0 ? (uint)random.Next(3) : (uint)random.Next(sources);
+                var kind = random.Next(50) == 0 ? EndpointKind.Ipv6 : EndpointKind.Ipv4;
+                var key = new ClientAddress(kind, kind == EndpointKind.Ipv6 ? new UInt128(0x20010db8, source) : source);
+                sketch.Offer(key, default);
+                reference.Offer(key, default);
+            }
+
+            Assert.Equal(reference.Top(capacity).ToList(), sketch.Top(capacity).ToList());
+        }
+    }
 }
