@@ -16,6 +16,7 @@ namespace Dashboard.Server.Tests.Lab;
 /// name the failure within 30 s and clear it within 60 s of the fix. The kernel has no IPVS, so the director's table is
 /// generated from the lab's real client attempts (see LabDirectorTable) and read by the real agent's IPVS collector.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class LabDiagnosisTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan s_cycle = TimeSpan.FromSeconds(2);
