@@ -34,9 +34,6 @@ public sealed class Topology
 
     public static Topology Infer(FleetView fleet, Inventory? inventory = null) => new(fleet, inventory ?? new Inventory());
 
-    /// <summary>Ports whose anti-spoof chain lets this source address out.</summary>
-    public IReadOnlyList<PortLocation> PortsCarrying(string address) => Carriers(address).Select(p => Explained(p, address)).ToList();
-
     /// <summary>The director's own port for a VIP: the one whose allowed pairs carry the VIP and no real server's address.</summary>
     public PortLocation? DirectorPort(DirectorView director, VipView vip)
     {
@@ -92,6 +89,7 @@ public sealed class Topology
     public NsxFilterRate? Filter(FilterLocation location) =>
         Hypervisor(location.Hypervisor)?.Filters.FirstOrDefault(f => f.Name == location.Filter);
 
+    /// <summary>Ports whose anti-spoof chain lets this source address out.</summary>
     private IReadOnlyList<PortLocation> Carriers(string address) =>
         _portsByAddress.Value.TryGetValue(address, out var ports) ? ports : [];
 

@@ -277,7 +277,7 @@ public sealed class AlertEngine : BackgroundService
             _hostsLoadedAtTicks = Environment.TickCount64;
         }
 
-        var hostCount = _live.Hosts.Count;
+        var hostCount = _live.HostCount;
         if (_live.Version != _topologyVersion
             && (hostCount != _topologyHosts || Environment.TickCount64 - _topologyBuiltAtTicks >= s_topologyRebuildEvery.TotalMilliseconds))
         {

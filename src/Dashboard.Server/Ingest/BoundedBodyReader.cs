@@ -28,6 +28,7 @@ public static class BoundedBodyReader
         // The declared length sizes the buffer once for plain bodies; never trusted beyond the limit.
         var hint = ReferenceEquals(source, request.Body) && request.ContentLength is { } declared ? (int)Math.Min(declared + 1, maxBytes + 1) : 64 * 1024;
         var body = new PooledBody(hint);
+        var complete = false;
         try
         {
             while (true)
@@ -41,30 +42,30 @@ public static class BoundedBodyReader
                 // Checked while decompressing, so a gzip bomb stops after the limit, not after inflating.
                 if (body.Length + read > maxBytes)
                 {
-                    body.Dispose();
                     return (BodyReadStatus.TooLarge, null, $"The body is larger than {maxBytes} bytes (after decompression).");
                 }
 
                 body.Advance(read);
             }
+
+            complete = true;
         }
         catch (InvalidDataException e)
         {
-            body.Dispose();
             return (BodyReadStatus.BadEncoding, null, $"The gzip body is corrupt: {e.Message}");
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            body.Dispose();
             return (BodyReadStatus.TooLarge, null, $"The body is larger than {maxBytes} bytes.");
-        }
-        catch
-        {
-            body.Dispose();
-            throw;
         }
         finally
         {
+            // Only a body read to its end is handed out; every other way out gives the buffer back.
+            if (!complete)
+            {
+                body.Dispose();
+            }
+
             if (!ReferenceEquals(source, request.Body))
             {
                 await source.DisposeAsync();

@@ -26,6 +26,9 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
 
     public IReadOnlyCollection<HostSnapshot> Hosts => (IReadOnlyCollection<HostSnapshot>)_hosts.Values;
 
+    /// <summary>How many hosts are known, without copying their snapshots out.</summary>
+    public int HostCount => _hosts.Count;
+
     public HostSnapshot? Host(string name) => _hosts.GetValueOrDefault(name);
 
     /// <summary>True when the host has not reported for longer than the silence threshold.</summary>

@@ -27,11 +27,12 @@ public sealed class RollupBuilder(TimeProvider clock)
     /// <summary>Where a rollup without a watermark starts.</summary>
     public static readonly TimeSpan FirstRunBackfill = TimeSpan.FromHours(6);
 
-    private static readonly (string Name, string Sql)[] s_rollups =
+    /// <summary>Each rollup's statement; a rollup with a clearing statement is merged, and rolled in slices while keeping up.</summary>
+    private static readonly (string Name, string Sql, string? ClearSql)[] s_rollups =
     [
-        ("ipvs_rs_rollup_1m", IpvsSql),
-        ("iptables_rule_rollup_1m", IptablesSql),
-        ("nsx_filter_rollup_1m", NsxSql),
+        ("ipvs_rs_rollup_1m", IpvsSql, IpvsClearSql),
+        ("iptables_rule_rollup_1m", IptablesSql, null),
+        ("nsx_filter_rollup_1m", NsxSql, null),
     ];
 
     public async Task<RollupPass> RunAsync(NpgsqlDataSource dataSource, CancellationToken ct)
@@ -39,11 +40,11 @@ public sealed class RollupBuilder(TimeProvider clock)
         var now = clock.GetUtcNow();
         await using var conn = await BackgroundConnection.OpenAsync(dataSource, ct);
         var rows = 0;
-        foreach (var (name, sql) in s_rollups)
+        foreach (var (name, sql, clearSql) in s_rollups)
         {
             for (var pass = 0; pass < 50; pass++)
             {
-                var (written, more) = await RollOnceAsync(conn, name, sql, now, ct);
+                var (written, more) = await RollOnceAsync(conn, name, sql, clearSql, now, ct);
                 rows += written;
                 if (!more)
                 {
@@ -60,7 +61,8 @@ public sealed class RollupBuilder(TimeProvider clock)
 
     private static DateTimeOffset Minute(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
-    private static async Task<(int Rows, bool More)> RollOnceAsync(NpgsqlConnection conn, string name, string sql, DateTimeOffset now, CancellationToken ct)
+    private static async Task<(int Rows, bool More)> RollOnceAsync(
+        NpgsqlConnection conn, string name, string sql, string? clearSql, DateTimeOffset now, CancellationToken ct)
     {
         await using var tx = await conn.BeginTransactionAsync(ct);
         // One pass per rollup at a time, across server instances: two would deadlock on the same rows.
@@ -87,7 +89,7 @@ public sealed class RollupBuilder(TimeProvider clock)
         var rows = 0;
         foreach (var (from, to) in Ranges(roll))
         {
-            rows += await RollRangeAsync(conn, tx, sql, from, to, ct);
+            rows += await RollRangeAsync(conn, tx, sql, clearSql, from, to, ct);
         }
 
         var later = minutes.Except(roll).Select(m => m.UtcDateTime).ToArray();
@@ -113,14 +115,15 @@ public sealed class RollupBuilder(TimeProvider clock)
     /// cleared and merged; a pass keeping up (a minute or two) goes slice by slice, each slice followed by a pause as long
     /// as it took, so that ingest keeps a core while the rollup works.
     /// </summary>
-    private static async Task<int> RollRangeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    private static async Task<int> RollRangeAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string? clearSql, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
-        if (!ReferenceEquals(sql, IpvsSql))
+        if (clearSql is null)
         {
             return await conn.ExecuteAsync(new CommandDefinition(sql, new { from, to }, tx, commandTimeout: 600, cancellationToken: ct));
         }
 
-        await conn.ExecuteAsync(new CommandDefinition(IpvsClearSql, new { from, to }, tx, commandTimeout: 600, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(clearSql, new { from, to }, tx, commandTimeout: 600, cancellationToken: ct));
         if (to - from > TimeSpan.FromMinutes(2))
         {
             return await conn.ExecuteAsync(new CommandDefinition(sql, new { from, to }, tx, commandTimeout: 600, cancellationToken: ct));
