@@ -52,7 +52,12 @@ public sealed record RealServerSample(
         long? active, long? inactive, IpvsDestinationStates? states)
     {
         var byState = states?.ByState ?? new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var total = byState.Values.Sum();
+        long total = 0;
+        foreach (var (_, count) in byState)
+        {
+            total += count;
+        }
+
         byState.TryGetValue(SynRecvState, out var synRecv);
         return new RealServerSample(protocol, virtualText, destination, forward, weight, active, inactive, total, synRecv, states?.Templates ?? 0, byState);
     }

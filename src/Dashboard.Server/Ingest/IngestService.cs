@@ -42,10 +42,11 @@ public sealed class IngestService(
             return new IngestOutcome.Unavailable("the server is saturated with writes; nothing was stored, retry later");
         }
 
+        var rows = new BatchRows(batch);
         WriteResult result;
         try
         {
-            result = await writer.WriteAsync(batch, origin, ct);
+            result = await writer.WriteAsync(rows, origin, ct);
         }
         catch (Exception e) when (IsDatabaseUnavailable(e))
         {
@@ -59,7 +60,7 @@ public sealed class IngestService(
 
         if (result.Status == WriteStatus.Stored)
         {
-            live.Apply(batch, origin.Role, now);
+            live.Apply(rows, origin.Role, now);
         }
 
         return new IngestOutcome.Accepted(result);

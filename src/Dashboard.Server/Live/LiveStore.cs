@@ -44,8 +44,11 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
     public SeriesPoint[] History(string director, string protocol, string virtualAddress, string destination) =>
         ReadHistory(SeriesKey(director, protocol, virtualAddress, destination));
 
-    public void Apply(AgentBatch batch, string role, DateTimeOffset receivedAt)
+    public void Apply(AgentBatch batch, string role, DateTimeOffset receivedAt) => Apply(new BatchRows(batch), role, receivedAt);
+
+    public void Apply(BatchRows rows, string role, DateTimeOffset receivedAt)
     {
+        var batch = rows.Batch;
         var previous = _hosts.GetValueOrDefault(batch.Host);
         if (previous is not null && batch.CollectedAt < previous.CollectedAt)
         {
@@ -57,7 +60,7 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
             return;
         }
 
-        var snapshot = SnapshotBuilder.Build(batch, role, receivedAt, previous);
+        var snapshot = SnapshotBuilder.Build(rows, role, receivedAt, previous);
         _hosts[batch.Host] = snapshot;
         RecordHistory(snapshot);
         Interlocked.Increment(ref _version);

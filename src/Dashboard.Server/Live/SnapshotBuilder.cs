@@ -8,15 +8,16 @@ namespace Dashboard.Server.Live;
 /// <summary>Turns a batch into a host snapshot, deriving rates from the previous snapshot of the same host.</summary>
 public static class SnapshotBuilder
 {
-    public static HostSnapshot Build(AgentBatch batch, string role, DateTimeOffset receivedAt, HostSnapshot? previous)
+    public static HostSnapshot Build(BatchRows rows, string role, DateTimeOffset receivedAt, HostSnapshot? previous)
     {
+        var batch = rows.Batch;
         var reset = false;
         var times = previous?.Sections ?? SectionTimes.None;
         TimeSpan Since(DateTimeOffset? then) => then is { } t ? batch.CollectedAt - t : TimeSpan.Zero;
 
         // A host posting raw outputs sends one section per request: sections it did not send this time are kept.
-        var virtuals = batch.Ipvs is null ? previous?.Virtuals ?? [] : BuildVirtuals(batch.Ipvs, previous, Since(times.Ipvs), ref reset);
-        var rules = batch.Iptables is null ? previous?.Rules ?? [] : BuildRules(batch, previous, Since(times.Iptables), ref reset);
+        var virtuals = batch.Ipvs is null ? previous?.Virtuals ?? [] : BuildVirtuals(batch.Ipvs, rows.RealServers, previous, Since(times.Ipvs), ref reset);
+        var rules = batch.Iptables is null ? previous?.Rules ?? [] : BuildRules(rows.Rules, previous, Since(times.Iptables), ref reset);
         var filters = batch.Nsx is null ? previous?.NsxFilters ?? [] : BuildFilters(batch, previous, Since(times.Nsx), ref reset);
 
         return new HostSnapshot(
@@ -39,12 +40,13 @@ public static class SnapshotBuilder
                 batch.Nsx is null || NamesOnly(batch.Nsx) ? times.Nsx : batch.CollectedAt));
     }
 
-    private static List<VirtualServiceLive> BuildVirtuals(IpvsSnapshot ipvs, HostSnapshot? previous, TimeSpan elapsed, ref bool reset)
+    private static List<VirtualServiceLive> BuildVirtuals(IpvsSnapshot ipvs, IReadOnlyList<RealServerSample> realServers, HostSnapshot? previous,
+        TimeSpan elapsed, ref bool reset)
     {
         var services = (ipvs.Services?.Services ?? []).ToDictionary(s => (s.Protocol, s.Virtual ?? $"FWM:{s.FirewallMark}"));
         var before = previous?.Virtuals.ToDictionary(v => (v.Protocol, v.Virtual));
         var result = new List<VirtualServiceLive>();
-        foreach (var group in RealServerSample.Join(ipvs.Services, ipvs.Connections).GroupBy(r => (r.Protocol, r.Virtual)))
+        foreach (var group in realServers.GroupBy(r => (r.Protocol, r.Virtual)))
         {
             services.TryGetValue(group.Key, out var service);
             var counter = service?.Stats?.Connections;
@@ -70,16 +72,16 @@ public static class SnapshotBuilder
         return result;
     }
 
-    private static List<RuleLive> BuildRules(AgentBatch batch, HostSnapshot? previous, TimeSpan elapsed, ref bool reset)
+    private static List<RuleLive> BuildRules(IReadOnlyList<IptablesSampleWriter.FlatRule> rules, HostSnapshot? previous, TimeSpan elapsed, ref bool reset)
     {
-        if (batch.Iptables is not { Count: > 0 })
+        if (rules.Count == 0)
         {
             return [];
         }
 
         var before = previous?.Rules.ToDictionary(r => (r.Rule.Namespace, r.Rule.Identity), r => r.Rule);
         var result = new List<RuleLive>();
-        foreach (var rule in IptablesSampleWriter.Flatten(batch.Iptables))
+        foreach (var rule in rules)
         {
             double packetsRate = 0, bytesRate = 0;
             var wasReset = false;

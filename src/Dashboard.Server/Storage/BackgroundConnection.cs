@@ -13,6 +13,9 @@ public static class BackgroundConnection
 {
     public const int Nice = 19;
 
+    /// <summary>How the pass shows in pg_stat_activity.</summary>
+    public const string ApplicationName = "lvs-dashboard background";
+
     public static async Task<NpgsqlConnection> OpenAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
@@ -20,6 +23,7 @@ public static class BackgroundConnection
         {
             // Unpooled: a lowered priority cannot be raised again without privileges, so this server process must end with the pass.
             builder.Pooling = false;
+            builder.ApplicationName = ApplicationName;
             var own = new NpgsqlConnection(builder.ConnectionString);
             try
             {

@@ -18,10 +18,12 @@ public sealed class BatchWriter(DashboardDatabase database, DimensionIdCache ids
     private readonly IptablesSampleWriter _iptables = new(ids);
     private readonly NsxSampleWriter _nsx = new(ids);
 
-    public async Task<WriteResult> WriteAsync(AgentBatch batch, BatchOrigin origin, CancellationToken ct)
+    public Task<WriteResult> WriteAsync(AgentBatch batch, BatchOrigin origin, CancellationToken ct) => WriteAsync(new BatchRows(batch), origin, ct);
+
+    public async Task<WriteResult> WriteAsync(BatchRows derived, BatchOrigin origin, CancellationToken ct)
     {
-        var rows = IpvsSampleWriter.CountRows(batch.Ipvs) + IptablesSampleWriter.CountRows(batch.Iptables)
-            + NsxSampleWriter.CountRows(batch.Nsx) + KeepalivedStateWriter.CountRows(batch.Keepalived);
+        var batch = derived.Batch;
+        var rows = derived.Count;
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
@@ -64,8 +66,8 @@ public sealed class BatchWriter(DashboardDatabase database, DimensionIdCache ids
         }, tx, cancellationToken: ct));
 
         var resolved = new List<KeyValuePair<string, long>>();
-        await IpvsSampleWriter.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Ipvs, ct);
-        await _iptables.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Iptables, resolved, ct);
+        await IpvsSampleWriter.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Ipvs, derived.RealServers, ct);
+        await _iptables.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Iptables, derived.Rules, resolved, ct);
         await _nsx.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Nsx, resolved, ct);
         await KeepalivedStateWriter.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Keepalived, ct);
         // Delivered to the other instances only if, and when, this transaction commits.

@@ -49,15 +49,15 @@ public sealed class IptablesSampleWriter(DimensionIdCache ids)
         return result;
     }
 
+    /// <param name="rules">The dumps' rules as <see cref="Flatten"/> gives them.</param>
     public async Task<int> WriteAsync(NpgsqlConnection conn, string host, DateTimeOffset collectedAt, IReadOnlyList<IptablesDump>? dumps,
-        List<KeyValuePair<string, long>> resolvedIds, CancellationToken ct)
+        IReadOnlyList<FlatRule> rules, List<KeyValuePair<string, long>> resolvedIds, CancellationToken ct)
     {
         if (dumps is not { Count: > 0 })
         {
             return 0;
         }
 
-        var rules = Flatten(dumps);
         var ruleIds = new long[rules.Count];
         var missing = new List<int>();
         for (var i = 0; i < rules.Count; i++)

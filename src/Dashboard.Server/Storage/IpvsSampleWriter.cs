@@ -8,10 +8,14 @@ namespace Dashboard.Server.Storage;
 /// <summary>IPVS samples through binary COPY: one row per real server, one per virtual service with stats.</summary>
 public static class IpvsSampleWriter
 {
-    public static int CountRows(IpvsSnapshot? ipvs) =>
-        ipvs is null ? 0 : RealServerSample.Join(ipvs.Services, ipvs.Connections).Count + (ipvs.Services?.Services.Count ?? 0);
+    public static int CountRows(BatchRows rows) =>
+        rows.Batch.Ipvs is { } ipvs ? rows.RealServers.Count + (ipvs.Services?.Services.Count ?? 0) : 0;
 
-    public static async Task<int> WriteAsync(NpgsqlConnection conn, string director, DateTimeOffset collectedAt, IpvsSnapshot? ipvs, CancellationToken ct)
+    public static Task<int> WriteAsync(NpgsqlConnection conn, string director, DateTimeOffset collectedAt, IpvsSnapshot? ipvs, CancellationToken ct) =>
+        ipvs is null ? Task.FromResult(0) : WriteAsync(conn, director, collectedAt, ipvs, RealServerSample.Join(ipvs.Services, ipvs.Connections), ct);
+
+    public static async Task<int> WriteAsync(NpgsqlConnection conn, string director, DateTimeOffset collectedAt, IpvsSnapshot? ipvs,
+        IReadOnlyList<RealServerSample> realServers, CancellationToken ct)
     {
         if (ipvs is null)
         {
@@ -19,7 +23,6 @@ public static class IpvsSampleWriter
         }
 
         var rows = 0;
-        var realServers = RealServerSample.Join(ipvs.Services, ipvs.Connections);
         if (realServers.Count > 0)
         {
             const string copy = """

@@ -8,15 +8,13 @@ namespace Dashboard.Server.Storage;
 /// One-minute rollups, each minute rolled once it has settled and again only when a batch for it is committed later
 /// (an agent replaying its spool): which minutes got data is read from the batches committed since the last pass, so a
 /// pass reads each minute's raw rows once instead of re-reading a trailing window. Counter deltas use the same reset rule
-/// as live rates: a decrease means the counter restarted at zero.
+/// as live rates (a decrease means the counter restarted at zero); a counter's value before a range is the last value of
+/// the rollup of its last minute (up to two minutes back), so the raw rows before the range are not read again.
 /// </summary>
 public sealed class RollupBuilder(TimeProvider clock)
 {
     /// <summary>How long after a minute ends its batches are waited for before it is rolled (agents push every 5 s).</summary>
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(15);
-
-    /// <summary>How far before a minute the counter rollups look for each counter's previous sample.</summary>
-    public static readonly TimeSpan CounterLookback = TimeSpan.FromMinutes(2);
 
     /// <summary>The most raw time one statement reads: a backlog is worked off in steps that each finish well within a timeout.</summary>
     public static readonly TimeSpan MaxWindow = TimeSpan.FromMinutes(10);
@@ -218,8 +216,16 @@ public sealed class RollupBuilder(TimeProvider clock)
         from (
             select rule_id, collected_at, packets, bytes,
                    lag(packets) over w as prev_packets, lag(bytes) over w as prev_bytes
-            from iptables_rule_samples
-            where collected_at >= @from - interval '2 minutes' and collected_at < @to
+            from (
+                select rule_id, collected_at, packets, bytes
+                from iptables_rule_samples
+                where collected_at >= @from and collected_at < @to
+                union all
+                (select distinct on (rule_id) rule_id, bucket, packets_last, bytes_last
+                 from iptables_rule_rollup_1m
+                 where bucket >= @from - interval '2 minutes' and bucket < @from
+                 order by rule_id, bucket desc)
+            ) u
             window w as (partition by rule_id order by collected_at)
         ) s
         where collected_at >= @from
@@ -237,8 +243,16 @@ public sealed class RollupBuilder(TimeProvider clock)
         from (
             select filter_id, reason, collected_at, value,
                    lag(value) over (partition by filter_id, reason order by collected_at) as prev_value
-            from nsx_filter_samples
-            where collected_at >= @from - interval '2 minutes' and collected_at < @to
+            from (
+                select filter_id, reason, collected_at, value
+                from nsx_filter_samples
+                where collected_at >= @from and collected_at < @to
+                union all
+                (select distinct on (filter_id, reason) filter_id, reason, bucket, value_last
+                 from nsx_filter_rollup_1m
+                 where bucket >= @from - interval '2 minutes' and bucket < @from
+                 order by filter_id, reason, bucket desc)
+            ) u
         ) s
         where collected_at >= @from
         group by 1, 2, 3

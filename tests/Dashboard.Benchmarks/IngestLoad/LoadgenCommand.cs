@@ -107,9 +107,15 @@ public static class LoadgenCommand
         var postmaster = server.PostmasterProcessId;
         var warm = await PhaseRun.MeasureAsync(postmaster, () => SteadyPhase.WarmUpAsync(fleet, client, options.Gzip, 8, ct));
         PhaseRun? steady = null;
+        PhaseTimeline? timeline = null;
+        IReadOnlyList<(string Type, double Share)> allocationsTop = [];
         if (options.Runs("steady"))
         {
+            timeline = PhaseTimeline.Start(server.DataSource);
+            using var allocations = new AllocationSampler();
             steady = await PhaseRun.MeasureAsync(postmaster, () => SteadyPhase.RunAsync(fleet, client, options.Interval, options.Duration, options.Gzip, ct));
+            await timeline.DisposeAsync();
+            allocationsTop = allocations.Top(12);
         }
 
         report.Heading(steady is null
@@ -124,6 +130,12 @@ public static class LoadgenCommand
             var windows = steady.Stats.P99ByWindow(TimeSpan.FromSeconds(10));
             report.Line("\np99 of the steady phase per 10 s window (ms), in order: "
                 + string.Join(", ", windows.Select(w => Number(w.P99Ms, 0))) + $". Rollup passes run every {StorageMaintenanceService.RollupInterval.TotalSeconds:F0} s.");
+            var happened = timeline!.ByWindow(TimeSpan.FromSeconds(10));
+            report.Line("In the same windows: GC pause ms (collections of gen 0/1/2), a letter per second a rollup statement was running"
+                + " (I IPVS, T iptables, N NSX), WAL MiB written and a ✓ per checkpoint: " + string.Join(", ", happened.Select(w =>
+                    $"{Number(w.GcPauseMs, 0)} ({w.Gen0}/{w.Gen1}/{w.Gen2}) {w.Background} {Number(w.WalMiB, 0)} MiB{new string('✓', (int)w.Checkpoints)}")) + ".");
+            report.Line("What this process allocated most (sampled by the runtime every ~100 KB): "
+                + string.Join(", ", allocationsTop.Select(a => $"{a.Type} {a.Share:P0}")) + ".");
         }
 
         PhaseRun? best = null;
@@ -304,8 +316,7 @@ public static class LoadgenCommand
                 zip.Write(json);
             }
 
-            var perPush = IpvsSampleWriter.CountRows(batch.Ipvs) + IptablesSampleWriter.CountRows(batch.Iptables) + NsxSampleWriter.CountRows(batch.Nsx)
-                + KeepalivedStateWriter.CountRows(batch.Keepalived);
+            var perPush = new BatchRows(batch).Count;
             var rate = agents * perPush / options.Interval.TotalSeconds;
             offered += rate;
             rows.Add([name, Number(agents), shape, Number(perPush), Number(json.Length / 1024.0), Number(gzip.ToArray().Length / 1024.0), Number(rate)]);

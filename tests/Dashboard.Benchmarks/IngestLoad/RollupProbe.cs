@@ -19,17 +19,17 @@ public static class RollupProbe
         var to = RollupBuilder.SettledBefore(DateTimeOffset.UtcNow);
         var from = to.AddMinutes(-1);
         var results = new List<(string, long, TimeSpan, string)>();
-        foreach (var (rollup, sql, raw, prefix) in new[]
+        foreach (var (rollup, sql, raw) in new[]
         {
-            ("ipvs_rs_rollup_1m", RollupBuilder.IpvsSql, "ipvs_rs_samples", TimeSpan.Zero),
-            ("iptables_rule_rollup_1m", RollupBuilder.IptablesSql, "iptables_rule_samples", RollupBuilder.CounterLookback),
-            ("nsx_filter_rollup_1m", RollupBuilder.NsxSql, "nsx_filter_samples", RollupBuilder.CounterLookback),
+            ("ipvs_rs_rollup_1m", RollupBuilder.IpvsSql, "ipvs_rs_samples"),
+            ("iptables_rule_rollup_1m", RollupBuilder.IptablesSql, "iptables_rule_samples"),
+            ("nsx_filter_rollup_1m", RollupBuilder.NsxSql, "nsx_filter_samples"),
         })
         {
             await using var conn = await server.DataSource.OpenConnectionAsync(ct);
-            // Table names are code constants above; the counter rollups read further back for each counter's previous sample.
+            // Table names are code constants above; counter rollups take each counter's previous value from the rollup of its last minute.
             var count = $"select count(*) from {raw} where collected_at >= @from and collected_at < @to";
-            var rows = await conn.ExecuteScalarAsync<long>(new CommandDefinition(count, new { from = from - prefix, to }, commandTimeout: (int)Timeout.TotalSeconds, cancellationToken: ct));
+            var rows = await conn.ExecuteScalarAsync<long>(new CommandDefinition(count, new { from, to }, commandTimeout: (int)Timeout.TotalSeconds, cancellationToken: ct));
             var watch = Stopwatch.StartNew();
             var waited = TimeSpan.Zero;
             try

@@ -203,6 +203,43 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
         Assert.Equal(400, await conn.ExecuteScalarAsync<long>("select max(syn_recv_max) from ipvs_rs_rollup_1m where director = 'rollup-slices'"));
     }
 
+    [Fact]
+    public async Task Run_CounterMinutesRolledInSeparatePasses_EachDeltaStartsFromThePreviousMinutesLastValue()
+    {
+        // Arrange: minute 70 rolled on its own (with a reset), then minutes 71 and 73 (72 empty) in the passes after.
+        await using var conn = await database.DataSource.OpenConnectionAsync();
+        var builder = new RollupBuilder(_clock);
+        _clock.Set(s_t0.AddMinutes(69).AddSeconds(30));
+        await builder.RunAsync(database.DataSource, TestTimeout.Token());
+        foreach (var (second, value) in new[] { (0, 1_000L), (20, 1_300L), (40, 200L) })
+        {
+            await CommitBatchAsync(conn, s_t0.AddMinutes(70).AddSeconds(second), filter: 80, value);
+        }
+
+        _clock.Set(s_t0.AddMinutes(71).AddSeconds(20));
+        await builder.RunAsync(database.DataSource, TestTimeout.Token());
+
+        // Act
+        await CommitBatchAsync(conn, s_t0.AddMinutes(71).AddSeconds(5), filter: 80, value: 450);
+        await CommitBatchAsync(conn, s_t0.AddMinutes(71).AddSeconds(45), filter: 80, value: 500);
+        _clock.Set(s_t0.AddMinutes(72).AddSeconds(20));
+        await builder.RunAsync(database.DataSource, TestTimeout.Token());
+        await CommitBatchAsync(conn, s_t0.AddMinutes(73).AddSeconds(10), filter: 80, value: 900);
+        _clock.Set(s_t0.AddMinutes(74).AddSeconds(20));
+        await builder.RunAsync(database.DataSource, TestTimeout.Token());
+
+        // Assert: 300 + 200 (the reset); 250 + 50 from minute 70's last value; 400 across the empty minute.
+        var rows = (await conn.QueryAsync<(long Last, long Delta)>(
+            "select value_last, delta from nsx_filter_rollup_1m where filter_id = 80 order by bucket")).ToList();
+        Assert.Equal([(200L, 500L), (500L, 300L), (900L, 400L)], rows);
+        var fromRaw = await conn.QueryAsync<long>("""
+            select sum(case when prev is null then 0 when value >= prev then value - prev else value end)
+            from (select collected_at, value, lag(value) over (order by collected_at) as prev from nsx_filter_samples where filter_id = 80) s
+            group by date_trunc('minute', collected_at) order by 1
+            """);
+        Assert.Equal(rows.Select(r => r.Delta).Order(), fromRaw.Order());
+    }
+
     /// <summary>What BatchWriter does for a director: journal and one row per real server in one transaction.</summary>
     private static async Task CommitIpvsBatchAsync(Npgsql.NpgsqlConnection conn, DateTimeOffset at, long connections, long synRecv)
     {

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Dapper;
+using Dashboard.Server.Storage;
+using Npgsql;
+
+namespace Dashboard.Benchmarks.IngestLoad;
+
+/// <summary>
+/// Once a second during a phase: this process's GC pause time and collections, whether a background pass (rollups) was
+/// running in PostgreSQL, WAL written and checkpoints, so that a window's latency spike can be put next to what happened in it.
+/// </summary>
+public sealed class PhaseTimeline : IAsyncDisposable
+{
+    private static readonly TimeSpan s_tick = TimeSpan.FromSeconds(1);
+
+    private readonly List<Tick> _ticks = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private readonly long _started = Stopwatch.GetTimestamp();
+
+    private PhaseTimeline(NpgsqlDataSource dataSource) => _loop = Task.Run(() => RunAsync(dataSource));
+
+    public static PhaseTimeline Start(NpgsqlDataSource dataSource) => new(dataSource);
+
+    private sealed record Tick(TimeSpan At, TimeSpan GcPause, int Gen0, int Gen1, int Gen2, string Background, long Wal, long Checkpoints);
+
+    public sealed record Window(double GcPauseMs, int Gen0, int Gen1, int Gen2, string Background, double WalMiB, long Checkpoints);
+
+    private async Task RunAsync(NpgsqlDataSource dataSource)
+    {
+        const string sql = """
+            select coalesce((select substring(query from '(ipvs|iptables|nsx)\w*_rollup_1m') from pg_stat_activity
+                             where application_name = @name and state = 'active' limit 1), ''),
+                   (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint,
+                   (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter)
+            """;
+        using var timer = new PeriodicTimer(s_tick);
+        do
+        {
+            (string Background, long Wal, long Checkpoints) db;
+            try
+            {
+                await using var conn = await dataSource.OpenConnectionAsync(_stop.Token);
+                db = await conn.QuerySingleAsync<(string, long, long)>(new CommandDefinition(sql, new { name = BackgroundConnection.ApplicationName }, cancellationToken: _stop.Token));
+            }
+            catch (Exception e) when (e is NpgsqlException or OperationCanceledException)
+            {
+                db = _ticks.Count > 0 ? ("", _ticks[^1].Wal, _ticks[^1].Checkpoints) : ("", 0, 0);
+            }
+
+            lock (_ticks)
+            {
+                _ticks.Add(new Tick(Stopwatch.GetElapsedTime(_started), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1),
+                    GC.CollectionCount(2), db.Background, db.Wal, db.Checkpoints));
+            }
+        }
+        while (await WaitAsync(timer));
+    }
+
+    private async Task<bool> WaitAsync(PeriodicTimer timer)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(_stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Sums per window (a gen-1 collection also counts as gen-0, a gen-2 as both).</summary>
+    public IReadOnlyList<Window> ByWindow(TimeSpan window)
+    {
+        lock (_ticks)
+        {
+            var result = new List<Window>();
+            for (var i = 1; i < _ticks.Count; i++)
+            {
+                var slot = (int)(_ticks[i].At / window);
+                while (result.Count <= slot)
+                {
+                    result.Add(new Window(0, 0, 0, 0, "", 0, 0));
+                }
+
+                var (now, then, sum) = (_ticks[i], _ticks[i - 1], result[slot]);
+                result[slot] = new Window(sum.GcPauseMs + (now.GcPause - then.GcPause).TotalMilliseconds,
+                    sum.Gen0 + now.Gen0 - then.Gen0, sum.Gen1 + now.Gen1 - then.Gen1, sum.Gen2 + now.Gen2 - then.Gen2,
+                    sum.Background + Initial(now.Background), sum.WalMiB + (now.Wal - then.Wal) / 1048576.0,
+                    sum.Checkpoints + now.Checkpoints - then.Checkpoints);
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>One letter per second a rollup statement was seen running: I(PVS), T (iptables), N(SX).</summary>
+    private static string Initial(string rollup) => rollup switch
+    {
+        "ipvs" => "I",
+        "iptables" => "T",
+        "nsx" => "N",
+        _ => "",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
+    }
+}
