@@ -385,10 +385,6 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             ["log_truncate_on_rotation"] = "on",
             ["log_rotation_age"] = "1d",
             ["log_rotation_size"] = "0",
-            // Ingest writes ~10 MiB/s of WAL with 200 agents: checkpoints every 40 s (the 1 GB default) doubled that with full-page images.
-            ["max_wal_size"] = "4GB",
-            ["checkpoint_timeout"] = "15min",
-            ["wal_compression"] = "lz4",
         };
         foreach (var (name, value) in options.ServerSettings)
         {
