@@ -58,6 +58,22 @@ internal sealed class ChunkedConnectionTableReader
         _runsFree = new SemaphoreSlim(runs);
     }
 
+    /// <summary>The whole table: in chunks on several threads when the input allows it, else in one pass.</summary>
+    public static ConnectionTableRun Read(Stream input, IpvsConnectionParseOptions options, ConnectionColumns columns, ConnectionLinesReader readLines)
+    {
+        if (TryRead(input, options, columns, readLines, out var run))
+        {
+            return run;
+        }
+
+        var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
+        run = new ConnectionTableRun(new ConnectionTableAggregator(options, diagnostics, columns), diagnostics);
+        using var reader = new LineReader(input, options.MaxLineLength);
+        readLines(reader, long.MaxValue, run);
+        run.Lines = reader.LineNumber;
+        return run;
+    }
+
     public static bool TryRead(Stream input, IpvsConnectionParseOptions options, ConnectionColumns columns, ConnectionLinesReader readLines, [NotNullWhen(true)] out ConnectionTableRun? result)
     {
         result = null;

@@ -1,3 +1,4 @@
+using Dashboard.Core.Parsing;
 using Microsoft.Win32.SafeHandles;
 
 namespace Dashboard.Core.Ipvs;
@@ -6,7 +7,7 @@ namespace Dashboard.Core.Ipvs;
 /// Reads a file from an offset on with positional reads, so several threads can read one open file at once.
 /// Written here: FileStream shares one position between its readers.
 /// </summary>
-internal sealed class FileRangeStream(SafeFileHandle handle, long offset) : Stream
+internal sealed class FileRangeStream(SafeFileHandle handle, long offset) : ForwardReadStream
 {
     private long _position = offset;
 
@@ -18,14 +19,4 @@ internal sealed class FileRangeStream(SafeFileHandle handle, long offset) : Stre
         _position += read;
         return read;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -27,14 +27,7 @@ public static class IpvsadmConnectionParser
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
-        if (!ChunkedConnectionTableReader.TryRead(input, options, ConnectionColumns.Ipvsadm, ReadLines, out var run))
-        {
-            var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
-            run = new ConnectionTableRun(new ConnectionTableAggregator(options, diagnostics, ConnectionColumns.Ipvsadm), diagnostics);
-            using var reader = new LineReader(input, options.MaxLineLength);
-            ReadLines(reader, long.MaxValue, run);
-            run.Lines = reader.LineNumber;
-        }
+        var run = ChunkedConnectionTableReader.Read(input, options, ConnectionColumns.Ipvsadm, ReadLines);
 
         var summary = run.Table.Build();
         var all = run.Diagnostics.Complete();

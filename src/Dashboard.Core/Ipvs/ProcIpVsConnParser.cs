@@ -26,14 +26,7 @@ public static class ProcIpVsConnParser
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
-        if (!ChunkedConnectionTableReader.TryRead(input, options, ConnectionColumns.Proc, ReadLines, out var run))
-        {
-            var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
-            run = new ConnectionTableRun(new ConnectionTableAggregator(options, diagnostics, ConnectionColumns.Proc), diagnostics);
-            using var reader = new LineReader(input, options.MaxLineLength);
-            ReadLines(reader, long.MaxValue, run);
-            run.Lines = reader.LineNumber;
-        }
+        var run = ChunkedConnectionTableReader.Read(input, options, ConnectionColumns.Proc, ReadLines);
 
         var summary = run.Table.Build();
         summary.SyncedEntries = run.Synced;

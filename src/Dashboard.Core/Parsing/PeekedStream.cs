@@ -1,7 +1,7 @@
 namespace Dashboard.Core.Parsing;
 
 /// <summary>A read-only stream whose first bytes were already read to look at them, then the rest of the original.</summary>
-public sealed class PeekedStream(byte[] head, int headLength, Stream rest) : Stream
+public sealed class PeekedStream(byte[] head, int headLength, Stream rest) : ForwardReadStream
 {
     private int _headPosition;
 
@@ -31,14 +31,4 @@ public sealed class PeekedStream(byte[] head, int headLength, Stream rest) : Str
 
         return rest.Read(buffer, offset, count);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

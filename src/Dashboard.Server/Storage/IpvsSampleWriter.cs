@@ -11,9 +11,6 @@ public static class IpvsSampleWriter
     public static int CountRows(BatchRows rows) =>
         rows.Batch.Ipvs is { } ipvs ? rows.RealServers.Count + (ipvs.Services?.Services.Count ?? 0) : 0;
 
-    public static Task<int> WriteAsync(NpgsqlConnection conn, string director, DateTimeOffset collectedAt, IpvsSnapshot? ipvs, CancellationToken ct) =>
-        ipvs is null ? Task.FromResult(0) : WriteAsync(conn, director, collectedAt, ipvs, RealServerSample.Join(ipvs.Services, ipvs.Connections), ct);
-
     public static async Task<int> WriteAsync(NpgsqlConnection conn, string director, DateTimeOffset collectedAt, IpvsSnapshot? ipvs,
         IReadOnlyList<RealServerSample> realServers, CancellationToken ct)
     {

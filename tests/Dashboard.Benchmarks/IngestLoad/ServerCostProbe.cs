@@ -65,7 +65,7 @@ public static class ServerCostProbe
         var host = $"{hostPrefix}probe-copy";
         var ipvs = payload.Next(host, 1, DateTimeOffset.UtcNow).Ipvs!;
         var at = DateTimeOffset.UtcNow;
-        var (asWritten, plain) = await TimePairAsync(() => InRolledBackTransactionAsync(server, conn => IpvsSampleWriter.WriteAsync(conn, host, at, ipvs, ct), ct),
+        var (asWritten, plain) = await TimePairAsync(() => InRolledBackTransactionAsync(server, conn => IpvsSampleWriter.WriteAsync(conn, host, at, ipvs, RealServerSample.Join(ipvs.Services, ipvs.Connections), ct), ct),
             () => InRolledBackTransactionAsync(server, async conn =>
         {
             var realServers = RealServerSample.Join(ipvs.Services, ipvs.Connections);
