@@ -294,7 +294,7 @@ internal sealed class ConnectionTableAggregator
             {
                 var state = _states.NameOf(stateId);
                 destination.ByState[state] = count;
-                summary.ByState[state] = summary.ByState.GetValueOrDefault(state) + count;
+                summary.ByState.Increase(state, count);
                 summary.Connections += count;
             }
         }

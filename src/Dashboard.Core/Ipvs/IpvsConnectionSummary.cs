@@ -15,7 +15,7 @@ public sealed class IpvsConnectionSummary
     public long Templates { get; set; }
 
     /// <summary>Connections by state name; unknown names are kept verbatim.</summary>
-    public SortedDictionary<string, long> ByState { get; set; } = new(StringComparer.Ordinal);
+    public StateCounts ByState { get; set; } = new();
 
     public List<IpvsDestinationStates> Destinations { get; set; } = [];
 
@@ -36,7 +36,7 @@ public sealed class IpvsDestinationStates
     public string Protocol { get; set; } = "TCP";
     public string Virtual { get; set; } = "";
     public string Destination { get; set; } = "";
-    public SortedDictionary<string, long> ByState { get; set; } = new(StringComparer.Ordinal);
+    public StateCounts ByState { get; set; } = new();
     public long Templates { get; set; }
 }
 

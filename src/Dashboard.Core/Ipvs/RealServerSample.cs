@@ -12,7 +12,7 @@ public sealed record RealServerSample(
     long Connections,
     long SynRecv,
     long Templates,
-    IReadOnlyDictionary<string, long> ByState)
+    StateCounts ByState)
 {
     public const string SynRecvState = "SYN_RECV";
 
@@ -51,14 +51,9 @@ public sealed record RealServerSample(
     private static RealServerSample Create(string protocol, string virtualText, string destination, string? forward, int? weight,
         long? active, long? inactive, IpvsDestinationStates? states)
     {
-        var byState = states?.ByState ?? new SortedDictionary<string, long>(StringComparer.Ordinal);
-        long total = 0;
-        foreach (var (_, count) in byState)
-        {
-            total += count;
-        }
-
+        var byState = states?.ByState ?? new StateCounts();
         byState.TryGetValue(SynRecvState, out var synRecv);
-        return new RealServerSample(protocol, virtualText, destination, forward, weight, active, inactive, total, synRecv, states?.Templates ?? 0, byState);
+        return new RealServerSample(protocol, virtualText, destination, forward, weight, active, inactive, byState.Total(), synRecv,
+            states?.Templates ?? 0, byState);
     }
 }

@@ -35,7 +35,7 @@ public sealed class DemoDirector(string name, string vrrpInstance, IReadOnlyList
                 foreach (var (state, count) in states.Where(s => s.Value > 0))
                 {
                     dest.ByState[state] = count;
-                    connections.ByState[state] = connections.ByState.GetValueOrDefault(state) + count;
+                    connections.ByState.Increase(state, count);
                     connections.Connections += count;
                 }
 

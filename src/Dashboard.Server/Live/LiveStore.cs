@@ -18,7 +18,7 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
     public const int MaxHosts = 5000;
 
     private readonly ConcurrentDictionary<string, HostSnapshot> _hosts = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, RingBuffer<SeriesPoint>> _history = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SeriesKey, RingBuffer<SeriesPoint>> _history = new();
     private readonly ChangeNotifier _changes = new(clock);
     private long _version;
 
@@ -39,10 +39,10 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
 
     /// <summary>Live points of one virtual service (all real servers summed), oldest first.</summary>
     public SeriesPoint[] History(string director, string protocol, string virtualAddress) =>
-        ReadHistory(SeriesKey(director, protocol, virtualAddress, null));
+        ReadHistory(new SeriesKey(director, protocol, virtualAddress, null));
 
     public SeriesPoint[] History(string director, string protocol, string virtualAddress, string destination) =>
-        ReadHistory(SeriesKey(director, protocol, virtualAddress, destination));
+        ReadHistory(new SeriesKey(director, protocol, virtualAddress, destination));
 
     public void Apply(AgentBatch batch, string role, DateTimeOffset receivedAt) => Apply(new BatchRows(batch), role, receivedAt);
 
@@ -77,15 +77,15 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
     {
         foreach (var vs in snapshot.Virtuals)
         {
-            Append(SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, null), new SeriesPoint(snapshot.CollectedAt, vs.Connections, vs.SynRecv));
+            Append(new SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, null), new SeriesPoint(snapshot.CollectedAt, vs.Connections, vs.SynRecv));
             foreach (var rs in vs.RealServers)
             {
-                Append(SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, rs.Destination), new SeriesPoint(snapshot.CollectedAt, rs.Connections, rs.SynRecv));
+                Append(new SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, rs.Destination), new SeriesPoint(snapshot.CollectedAt, rs.Connections, rs.SynRecv));
             }
         }
     }
 
-    private void Append(string key, SeriesPoint point)
+    private void Append(SeriesKey key, SeriesPoint point)
     {
         var ring = _history.GetOrAdd(key, static _ => new RingBuffer<SeriesPoint>(HistoryPoints));
         lock (ring)
@@ -94,7 +94,7 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
         }
     }
 
-    private SeriesPoint[] ReadHistory(string key)
+    private SeriesPoint[] ReadHistory(SeriesKey key)
     {
         if (!_history.TryGetValue(key, out var ring))
         {
@@ -107,6 +107,6 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
         }
     }
 
-    private static string SeriesKey(string director, string protocol, string virtualAddress, string? destination) =>
-        $"{director}\u001f{protocol}\u001f{virtualAddress}\u001f{destination}";
+    /// <summary>A virtual service (no destination) or one of its real servers; a struct, so recording a push allocates no keys.</summary>
+    private readonly record struct SeriesKey(string Director, string Protocol, string Virtual, string? Destination);
 }

@@ -29,7 +29,7 @@ public static class SnapshotBuilder
             virtuals,
             batch.Ipvs is null ? previous?.TopSynRecvSources ?? [] : batch.Ipvs.Connections?.TopSynRecvSources ?? [],
             rules,
-            batch.Iptables is null ? previous?.NeutronPorts ?? [] : batch.Iptables.SelectMany(d => d.NeutronPorts).ToList(),
+            batch.Iptables is null ? previous?.NeutronPorts ?? [] : SnapshotReuse.Ports(batch.Iptables.SelectMany(d => d.NeutronPorts), previous?.NeutronPorts ?? []),
             filters,
             batch.Keepalived is null ? previous?.Vrrp ?? [] : batch.Keepalived.Instances,
             batch.Keepalived is null ? previous?.HealthChecks ?? [] : batch.Keepalived.RealServers,
@@ -51,13 +51,16 @@ public static class SnapshotBuilder
             services.TryGetValue(group.Key, out var service);
             var counter = service?.Stats?.Connections;
             double? cps = service?.Rates is { } rates ? rates.ConnectionsPerSecond : null;
-            if (cps is null && counter is { } now && before?.GetValueOrDefault(group.Key)?.ConnectionsCounter is { } then && elapsed > TimeSpan.Zero)
+            var earlier = before?.GetValueOrDefault(group.Key);
+            if (cps is null && counter is { } now && earlier?.ConnectionsCounter is { } then && elapsed > TimeSpan.Zero)
             {
                 cps = CounterMath.Rate(then, now, elapsed, out var wasReset);
                 reset |= wasReset;
             }
 
-            result.Add(new VirtualServiceLive(group.Key.Protocol, group.Key.Item2, service?.Scheduler, cps, counter, group.ToList()));
+            result.Add(new VirtualServiceLive(earlier?.Protocol ?? group.Key.Protocol, earlier?.Virtual ?? group.Key.Item2,
+                earlier is not null && earlier.Scheduler == service?.Scheduler ? earlier.Scheduler : service?.Scheduler, cps, counter,
+                ReuseRealServers(group, earlier?.RealServers)));
         }
 
         foreach (var (key, service) in services)
@@ -69,6 +72,22 @@ public static class SnapshotBuilder
         }
 
         result.Sort(static (a, b) => string.CompareOrdinal(a.Virtual, b.Virtual));
+        return result;
+    }
+
+    /// <summary>The group's real servers; the previous snapshot's list is in the same (destination) order, so most match by index.</summary>
+    private static List<RealServerSample> ReuseRealServers(IEnumerable<RealServerSample> fresh, IReadOnlyList<RealServerSample>? previous)
+    {
+        var result = new List<RealServerSample>();
+        foreach (var rs in fresh)
+        {
+            var index = result.Count;
+            var old = previous is not null && index < previous.Count && previous[index].Destination == rs.Destination
+                ? previous[index]
+                : previous?.FirstOrDefault(p => p.Destination == rs.Destination);
+            result.Add(SnapshotReuse.RealServer(rs, old));
+        }
+
         return result;
     }
 
@@ -92,7 +111,7 @@ public static class SnapshotBuilder
             }
 
             reset |= wasReset;
-            result.Add(new RuleLive(rule, packetsRate, bytesRate, wasReset));
+            result.Add(new RuleLive(SnapshotReuse.Rule(rule, before?.GetValueOrDefault((rule.Namespace, rule.Identity))), packetsRate, bytesRate, wasReset));
         }
 
         return result;

@@ -70,6 +70,8 @@ public sealed class RollupBuilder(TimeProvider clock)
             return (0, false);
         }
 
+        await conn.ExecuteAsync(new CommandDefinition(PassSettingsSql, transaction: tx, cancellationToken: ct));
+
         const string state = "select upto, seen::text as seen from rollup_watermarks where name = @name";
         var watermark = await conn.QuerySingleOrDefaultAsync<(DateTime? Upto, string? Seen)>(new CommandDefinition(state, new { name }, tx, cancellationToken: ct));
         var (snapshot, fresh) = watermark.Seen is { } seen
@@ -189,6 +191,12 @@ public sealed class RollupBuilder(TimeProvider clock)
     public static readonly TimeSpan IpvsSlice = TimeSpan.FromSeconds(10);
 
     public const string IpvsClearSql = "delete from ipvs_rs_rollup_1m where bucket >= @from and bucket < @to";
+
+    /// <summary>
+    /// One process with its groups in memory: parallel workers would not inherit the pass's low priority and would take
+    /// the cores ingest needs, and the default work_mem sends a minute's groups through an on-disk sort.
+    /// </summary>
+    public const string PassSettingsSql = "set local max_parallel_workers_per_gather = 0; set local work_mem = '32MB'";
 
     public const string IpvsSql = """
         insert into ipvs_rs_rollup_1m as r (bucket, director, protocol, virtual, destination, samples,

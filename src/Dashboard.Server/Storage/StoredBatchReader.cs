@@ -82,7 +82,7 @@ public sealed class StoredBatchReader(DashboardDatabase database)
                 foreach (var (state, count) in JsonSerializer.Deserialize<Dictionary<string, long>>(r.ByState) ?? [])
                 {
                     states.ByState[state] = count;
-                    summary.ByState[state] = summary.ByState.GetValueOrDefault(state) + count;
+                    summary.ByState.Increase(state, count);
                     summary.Connections += count;
                 }
 

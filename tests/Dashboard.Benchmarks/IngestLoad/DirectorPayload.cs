@@ -59,7 +59,7 @@ public sealed class DirectorPayload : IPayloadSource
             var perServer = vip.ConnectionsPerSecond / vip.RealServers.Length;
             foreach (var rs in vip.RealServers)
             {
-                var states = new SortedDictionary<string, long>(StringComparer.Ordinal)
+                var states = new StateCounts
                 {
                     ["ESTABLISHED"] = Count(perServer * 30),
                     ["FIN_WAIT"] = Count(perServer * 50),
@@ -73,7 +73,7 @@ public sealed class DirectorPayload : IPayloadSource
                 var total = 0L;
                 foreach (var (state, count) in states)
                 {
-                    summary.ByState[state] = summary.ByState.GetValueOrDefault(state) + count;
+                    summary.ByState.Increase(state, count);
                     total += count;
                 }
 

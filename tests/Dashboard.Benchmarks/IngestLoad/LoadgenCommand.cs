@@ -131,9 +131,9 @@ public static class LoadgenCommand
             report.Line("\np99 of the steady phase per 10 s window (ms), in order: "
                 + string.Join(", ", windows.Select(w => Number(w.P99Ms, 0))) + $". Rollup passes run every {StorageMaintenanceService.RollupInterval.TotalSeconds:F0} s.");
             var happened = timeline!.ByWindow(TimeSpan.FromSeconds(10));
-            report.Line("In the same windows: GC pause ms (collections of gen 0/1/2), a letter per second a rollup statement was running"
-                + " (I IPVS, T iptables, N NSX), WAL MiB written and a ✓ per checkpoint: " + string.Join(", ", happened.Select(w =>
-                    $"{Number(w.GcPauseMs, 0)} ({w.Gen0}/{w.Gen1}/{w.Gen2}) {w.Background} {Number(w.WalMiB, 0)} MiB{new string('✓', (int)w.Checkpoints)}")) + ".");
+            report.Line("In the same windows: GC pause ms (collections of gen 0/1/2; the most a young collection kept alive), a letter per second a rollup statement was running"
+                + " (I IPVS, T iptables, N NSX; V autovacuum), WAL MiB written and a ✓ per checkpoint: " + string.Join(", ", happened.Select(w =>
+                    $"{Number(w.GcPauseMs, 0)} ({w.Gen0}/{w.Gen1}/{w.Gen2}; {Number(w.PromotedMiB, 0)} MiB) {w.Background} {Number(w.WalMiB, 0)} MiB{new string('✓', (int)w.Checkpoints)}")) + ".");
             report.Line("What this process allocated most (sampled by the runtime every ~100 KB): "
                 + string.Join(", ", allocationsTop.Select(a => $"{a.Type} {a.Share:P0}")) + ".");
         }

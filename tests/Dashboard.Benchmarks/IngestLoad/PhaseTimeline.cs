@@ -22,15 +22,17 @@ public sealed class PhaseTimeline : IAsyncDisposable
 
     public static PhaseTimeline Start(NpgsqlDataSource dataSource) => new(dataSource);
 
-    private sealed record Tick(TimeSpan At, TimeSpan GcPause, int Gen0, int Gen1, int Gen2, string Background, long Wal, long Checkpoints);
+    private sealed record Tick(TimeSpan At, TimeSpan GcPause, int Gen0, int Gen1, int Gen2, double PromotedMiB, string Background, long Wal, long Checkpoints);
 
-    public sealed record Window(double GcPauseMs, int Gen0, int Gen1, int Gen2, string Background, double WalMiB, long Checkpoints);
+    /// <param name="PromotedMiB">The most a young collection seen in the window kept alive (what its pause had to copy).</param>
+    public sealed record Window(double GcPauseMs, int Gen0, int Gen1, int Gen2, double PromotedMiB, string Background, double WalMiB, long Checkpoints);
 
     private async Task RunAsync(NpgsqlDataSource dataSource)
     {
         const string sql = """
             select coalesce((select substring(query from '(ipvs|iptables|nsx)\w*_rollup_1m') from pg_stat_activity
-                             where application_name = @name and state = 'active' limit 1), ''),
+                             where application_name = @name and state = 'active' limit 1), '')
+                   || case when exists (select 1 from pg_stat_activity where backend_type = 'autovacuum worker') then ' vacuum' else '' end,
                    (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint,
                    (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter)
             """;
@@ -51,7 +53,7 @@ public sealed class PhaseTimeline : IAsyncDisposable
             lock (_ticks)
             {
                 _ticks.Add(new Tick(Stopwatch.GetElapsedTime(_started), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1),
-                    GC.CollectionCount(2), db.Background, db.Wal, db.Checkpoints));
+                    GC.CollectionCount(2), GC.GetGCMemoryInfo(GCKind.Ephemeral).PromotedBytes / 1048576.0, db.Background, db.Wal, db.Checkpoints));
             }
         }
         while (await WaitAsync(timer));
@@ -80,12 +82,13 @@ public sealed class PhaseTimeline : IAsyncDisposable
                 var slot = (int)(_ticks[i].At / window);
                 while (result.Count <= slot)
                 {
-                    result.Add(new Window(0, 0, 0, 0, "", 0, 0));
+                    result.Add(new Window(0, 0, 0, 0, 0, "", 0, 0));
                 }
 
                 var (now, then, sum) = (_ticks[i], _ticks[i - 1], result[slot]);
                 result[slot] = new Window(sum.GcPauseMs + (now.GcPause - then.GcPause).TotalMilliseconds,
                     sum.Gen0 + now.Gen0 - then.Gen0, sum.Gen1 + now.Gen1 - then.Gen1, sum.Gen2 + now.Gen2 - then.Gen2,
+                    Math.Max(sum.PromotedMiB, now.PromotedMiB),
                     sum.Background + Initial(now.Background), sum.WalMiB + (now.Wal - then.Wal) / 1048576.0,
                     sum.Checkpoints + now.Checkpoints - then.Checkpoints);
             }
@@ -94,14 +97,14 @@ public sealed class PhaseTimeline : IAsyncDisposable
         }
     }
 
-    /// <summary>One letter per second a rollup statement was seen running: I(PVS), T (iptables), N(SX).</summary>
-    private static string Initial(string rollup) => rollup switch
+    /// <summary>A letter per second a rollup statement was seen running, I(PVS), T (iptables), N(SX), and V while autovacuum was.</summary>
+    private static string Initial(string background) => (background.Split(' ')[0] switch
     {
         "ipvs" => "I",
         "iptables" => "T",
         "nsx" => "N",
         _ => "",
-    };
+    }) + (background.EndsWith(" vacuum", StringComparison.Ordinal) ? "V" : "");
 
     public async ValueTask DisposeAsync()
     {

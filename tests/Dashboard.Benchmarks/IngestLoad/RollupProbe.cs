@@ -41,6 +41,7 @@ public static class RollupProbe
                 await conn.ExecuteAsync(new CommandDefinition(exclusive, transaction: tx, commandTimeout: (int)Timeout.TotalSeconds, cancellationToken: ct));
                 waited = watch.Elapsed;
                 watch.Restart();
+                await conn.ExecuteAsync(new CommandDefinition(RollupBuilder.PassSettingsSql, transaction: tx, cancellationToken: ct));
                 await conn.ExecuteAsync(new CommandDefinition(sql, new { from, to }, tx, commandTimeout: (int)Timeout.TotalSeconds, cancellationToken: ct));
                 await tx.CommitAsync(ct);
                 results.Add((rollup, rows, waited, watch.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)));

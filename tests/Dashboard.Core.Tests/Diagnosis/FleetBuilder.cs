@@ -19,7 +19,7 @@ public sealed class FleetBuilder
 
     public static RealServerSample RealServer(string destination, long synRecv, long established, string vip = Vip)
     {
-        var byState = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["SYN_RECV"] = synRecv, ["ESTABLISHED"] = established };
+        var byState = new StateCounts { ["SYN_RECV"] = synRecv, ["ESTABLISHED"] = established };
         return new RealServerSample("TCP", vip, destination, "Route", 100, established + synRecv, 0, synRecv + established, synRecv, 0, byState);
     }
 

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Dashboard.Core.Batches;
+using Dashboard.Server.Live;
+using Dashboard.Server.Storage;
+using Dashboard.Server.Tests.Infrastructure;
+
+namespace Dashboard.Server.Tests.Live;
+
+public sealed class SnapshotBuilderTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 11, 20, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Build_DirectorPushedAgain_KeepsThePreviousTextAndUnchangedCountsTakesChangedCounts()
+    {
+        var first = Build(TestBatches.Director("lvs-01", 1, Start, synRecv: 5, established: 100), null);
+        var second = Build(TestBatches.Director("lvs-01", 2, Start.AddSeconds(5), synRecv: 5, established: 100), first);
+        var third = Build(TestBatches.Director("lvs-01", 3, Start.AddSeconds(10), synRecv: 5, established: 130), second);
+
+        var (a, b, c) = (RealServer(first), RealServer(second), RealServer(third));
+        Assert.Same(a.Virtual, b.Virtual);
+        Assert.Same(a.Destination, c.Destination);
+        Assert.Same(a.Forward, c.Forward);
+        Assert.Same(a.ByState, b.ByState);
+        Assert.NotSame(b.ByState, c.ByState);
+        Assert.Equal((130L, 5L, 135L), (c.ByState["ESTABLISHED"], c.SynRecv, c.Connections));
+        Assert.Same(first.Virtuals[0].Virtual, third.Virtuals[0].Virtual);
+    }
+
+    [Fact]
+    public void Build_HypervisorCountersMoved_KeepsTheRuleTextWithTheNewCountersAndRates()
+    {
+        var first = Build(TestBatches.Hypervisor("compute-07", 1, Start, antiSpoofPackets: 1_000), null);
+        var second = Build(TestBatches.Hypervisor("compute-07", 2, Start.AddSeconds(5), antiSpoofPackets: 1_500), first);
+
+        var (before, after) = (AntiSpoof(first), AntiSpoof(second));
+        Assert.Same(before.Rule.Spec, after.Rule.Spec);
+        Assert.Same(before.Rule.Comment, after.Rule.Comment);
+        Assert.Equal((1_500UL, 90_000UL, 100.0), (after.Rule.Packets, after.Rule.Bytes, after.PacketsPerSecond));
+        Assert.Same(first.NeutronPorts[0], second.NeutronPorts[0]);
+        var unchanged = second.Rules.Single(r => r.Rule.Identity == "allow-144");
+        Assert.Same(first.Rules.Single(r => r.Rule.Identity == "allow-144").Rule, unchanged.Rule);
+    }
+
+    [Fact]
+    public void Build_RuleReRenderedWithTheSameIdentity_TakesTheNewText()
+    {
+        var first = Build(TestBatches.Hypervisor("compute-07", 1, Start, antiSpoofPackets: 1_000), null);
+        var second = Build(TestBatches.Hypervisor("compute-07", 2, Start.AddSeconds(5), antiSpoofPackets: 1_000, spec: "-m comment -j DROP"), first);
+
+        Assert.Equal("-m comment -j DROP", AntiSpoof(second).Rule.Spec);
+        Assert.Equal("-m comment", AntiSpoof(first).Rule.Spec);
+    }
+
+    [Fact]
+    public void Build_AllowedPairAdded_TakesTheNewPort()
+    {
+        var first = Build(TestBatches.Hypervisor("compute-07", 1, Start, antiSpoofPackets: 1_000), null);
+        var changed = TestBatches.Hypervisor("compute-07", 2, Start.AddSeconds(5), antiSpoofPackets: 1_000);
+        changed.Iptables![0].NeutronPorts[0].AllowedPairs.Add(new() { Address = "10.1.26.145/32", Mac = "FA:16:3E:C4:20:C7" });
+
+        var second = Build(changed, first);
+
+        Assert.Equal(3, Assert.Single(second.NeutronPorts).AllowedPairs.Count);
+        Assert.Equal(2, Assert.Single(first.NeutronPorts).AllowedPairs.Count);
+    }
+
+    /// <summary>Through JSON, as pushes arrive: every string a fresh instance, so sharing shows as the same reference.</summary>
+    private static HostSnapshot Build(AgentBatch batch, HostSnapshot? previous)
+    {
+        var pushed = JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(batch, DashboardJsonContext.Default.AgentBatch),
+            DashboardJsonContext.Default.AgentBatch)!;
+        return SnapshotBuilder.Build(new BatchRows(pushed), pushed.Ipvs is null ? "hypervisor" : "director", pushed.CollectedAt, previous);
+    }
+
+    private static Core.Ipvs.RealServerSample RealServer(HostSnapshot snapshot) => snapshot.Virtuals[0].RealServers[0];
+
+    private static RuleLive AntiSpoof(HostSnapshot snapshot) => snapshot.Rules.Single(r => r.Rule.DropKind == "anti-spoof");
+}
