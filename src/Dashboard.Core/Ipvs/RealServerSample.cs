@@ -22,13 +22,13 @@ public sealed record RealServerSample(
     /// <summary>Joins the service table with the connection summary; real servers missing from either side still appear.</summary>
     public static IReadOnlyList<RealServerSample> Join(IpvsServiceTable? services, IpvsConnectionSummary? connections)
     {
-        var byKey = new Dictionary<(string, string, string), IpvsDestinationStates>();
+        var byKey = new Dictionary<(string, string, string), IpvsDestinationStates>(connections?.Destinations.Count ?? 0);
         foreach (var d in connections?.Destinations ?? [])
         {
             byKey[(d.Protocol, d.Virtual, d.Destination)] = d;
         }
 
-        var result = new List<RealServerSample>();
+        var result = new List<RealServerSample>(byKey.Count);
         foreach (var service in services?.Services ?? [])
         {
             var virtualText = service.Virtual ?? $"FWM:{service.FirewallMark}";

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Dashboard.Core.Ipvs;
 
 namespace Dashboard.Server.Storage;
 
@@ -9,20 +11,30 @@ public static class DbValues
     /// <summary>PostgreSQL has no unsigned 64-bit type; counters past 2^63 (never seen in practice) saturate.</summary>
     public static long Saturate(ulong value) => value > long.MaxValue ? long.MaxValue : (long)value;
 
-    public static string JsonObject(IReadOnlyDictionary<string, long> values)
-    {
-        var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var (key, value) in values)
-            {
-                writer.WriteNumber(key, value);
-            }
+    // A director's push writes one of these per real server: the buffer and writer are kept per thread, not made each time.
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_json;
 
-            writer.WriteEndObject();
+    public static string JsonObject(StateCounts values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var (buffer, writer) = t_json ??= NewJsonWriter();
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        foreach (var (key, value) in values.Entries)
+        {
+            writer.WriteNumber(key, value);
         }
 
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        writer.WriteEndObject();
+        writer.Flush();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewJsonWriter()
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        return (buffer, new Utf8JsonWriter(buffer));
     }
 }
