@@ -42,6 +42,7 @@ public static class DashboardServerExtensions
         services.AddSingleton<DimensionIdCache>();
         services.AddSingleton<BatchWriter>();
         services.AddSingleton<SeriesRepository>();
+        services.AddSingleton<StreamingRollups>();
         services.AddSingleton<RollupBuilder>();
         services.AddHostedService<StorageMaintenanceService>();
 

@@ -19,6 +19,7 @@ public abstract record IngestOutcome
 public sealed class IngestService(
     BatchWriter writer,
     LiveStore live,
+    StreamingRollups rollups,
     IOptionsMonitor<DashboardOptions> options,
     TimeProvider clock,
     ILogger<IngestService> logger)
@@ -61,6 +62,7 @@ public sealed class IngestService(
         if (result.Status == WriteStatus.Stored)
         {
             live.Apply(rows, origin.Role, now);
+            rollups.Add(rows);
         }
 
         return new IngestOutcome.Accepted(result);

@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace Dashboard.Server.Live;
 
 /// <summary>Fixed-capacity history: the newest items, oldest overwritten. Not thread-safe; owners lock.</summary>
 public sealed class RingBuffer<T>(int capacity)
 {
-    private readonly T[] _items = new T[capacity];
+    // Rings live as long as the server: items without references go straight to the pinned heap, which young collections never copy.
+    private readonly T[] _items = RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? new T[capacity] : GC.AllocateArray<T>(capacity, pinned: true);
     private int _next;
 
     public int Count { get; private set; }

@@ -23,4 +23,10 @@ public sealed class BatchRows(AgentBatch batch)
 
     public IReadOnlyList<IptablesSampleWriter.FlatRule> Rules =>
         _rules ??= batch.Iptables is { Count: > 0 } dumps ? IptablesSampleWriter.Flatten(dumps) : [];
+
+    /// <summary>The stored id of each of <see cref="Rules"/>, in the same order, once the batch is written.</summary>
+    public IReadOnlyList<long> RuleIds { get; internal set; } = [];
+
+    /// <summary>The stored id of each NSX filter by name, once the batch is written.</summary>
+    public IReadOnlyDictionary<string, long> FilterIds { get; internal set; } = new Dictionary<string, long>();
 }

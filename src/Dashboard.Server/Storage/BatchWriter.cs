@@ -67,14 +67,16 @@ public sealed class BatchWriter(DashboardDatabase database, DimensionIdCache ids
 
         var resolved = new List<KeyValuePair<string, long>>();
         await IpvsSampleWriter.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Ipvs, derived.RealServers, ct);
-        await _iptables.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Iptables, derived.Rules, resolved, ct);
-        await _nsx.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Nsx, resolved, ct);
+        var ruleIds = await _iptables.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Iptables, derived.Rules, resolved, ct);
+        var filterIds = await _nsx.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Nsx, resolved, ct);
         await KeepalivedStateWriter.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Keepalived, ct);
         // Delivered to the other instances only if, and when, this transaction commits.
         await conn.ExecuteAsync(new CommandDefinition("select pg_notify(@channel, @payload)",
             new { channel = Live.ClusterSync.Channel, payload = Live.ClusterSync.Payload(instance, origin.Role, batch.Host, batch.CollectedAt) }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         ids.AddCommitted(resolved);
+        derived.RuleIds = ruleIds;
+        derived.FilterIds = filterIds;
         return new WriteResult(WriteStatus.Stored, sequence.Value, rows);
     }
 }

@@ -50,12 +50,13 @@ public sealed class IptablesSampleWriter(DimensionIdCache ids)
     }
 
     /// <param name="rules">The dumps' rules as <see cref="Flatten"/> gives them.</param>
-    public async Task<int> WriteAsync(NpgsqlConnection conn, string host, DateTimeOffset collectedAt, IReadOnlyList<IptablesDump>? dumps,
+    /// <returns>The stored id of each rule, in the order of <paramref name="rules"/>.</returns>
+    public async Task<long[]> WriteAsync(NpgsqlConnection conn, string host, DateTimeOffset collectedAt, IReadOnlyList<IptablesDump>? dumps,
         IReadOnlyList<FlatRule> rules, List<KeyValuePair<string, long>> resolvedIds, CancellationToken ct)
     {
         if (dumps is not { Count: > 0 })
         {
-            return 0;
+            return [];
         }
 
         var ruleIds = new long[rules.Count];
@@ -123,7 +124,7 @@ public sealed class IptablesSampleWriter(DimensionIdCache ids)
         }
 
         await WritePortsAsync(conn, host, collectedAt, dumps, resolvedIds, ct);
-        return rules.Count;
+        return ruleIds;
     }
 
     /// <summary>Ports change rarely: an unchanged set (same text as last committed) is not written again, a changed one in one statement.</summary>

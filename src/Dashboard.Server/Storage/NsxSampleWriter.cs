@@ -10,15 +10,16 @@ public sealed class NsxSampleWriter(DimensionIdCache ids)
 {
     public static int CountRows(NsxFirewallStats? nsx) => nsx is null ? 0 : nsx.Filters.Sum(f => f.Counters.Count) + nsx.Rules.Count;
 
-    public async Task<int> WriteAsync(NpgsqlConnection conn, string host, DateTimeOffset collectedAt, NsxFirewallStats? nsx,
+    /// <returns>The stored id of each filter by name.</returns>
+    public async Task<Dictionary<string, long>> WriteAsync(NpgsqlConnection conn, string host, DateTimeOffset collectedAt, NsxFirewallStats? nsx,
         List<KeyValuePair<string, long>> resolvedIds, CancellationToken ct)
     {
+        var filterIds = new Dictionary<string, long>(StringComparer.Ordinal);
         if (nsx is null)
         {
-            return 0;
+            return filterIds;
         }
 
-        var filterIds = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var filter in nsx.Filters.DistinctBy(f => f.Name))
         {
             var key = $"nsx\u001f{host}\u001f{filter.Name}";
@@ -45,7 +46,6 @@ public sealed class NsxSampleWriter(DimensionIdCache ids)
             filterIds[filter.Name] = id;
         }
 
-        var rows = 0;
         if (filterIds.Count > 0)
         {
             const string copy = "copy nsx_filter_samples (collected_at, filter_id, reason, value) from stdin (format binary)";
@@ -59,7 +59,6 @@ public sealed class NsxSampleWriter(DimensionIdCache ids)
                     await importer.WriteAsync(filterIds[filter.Name], NpgsqlDbType.Bigint, ct);
                     await importer.WriteAsync(reason, NpgsqlDbType.Text, ct);
                     await importer.WriteAsync(DbValues.Saturate(value), NpgsqlDbType.Bigint, ct);
-                    rows++;
                 }
             }
 
@@ -80,12 +79,11 @@ public sealed class NsxSampleWriter(DimensionIdCache ids)
                 await importer.WriteAsync(DbValues.Saturate(rule.Bytes), NpgsqlDbType.Bigint, ct);
                 await importer.WriteAsync(DbValues.Saturate(rule.Hits), NpgsqlDbType.Bigint, ct);
                 await importer.WriteAsync(DbValues.Saturate(rule.Sessions), NpgsqlDbType.Bigint, ct);
-                rows++;
             }
 
             await importer.CompleteAsync(ct);
         }
 
-        return rows;
+        return filterIds;
     }
 }

@@ -6,7 +6,12 @@ using Npgsql;
 
 namespace Dashboard.Server.Storage;
 
-/// <summary>Creates daily partitions ahead of time and drops whole partitions past retention.</summary>
+/// <summary>
+/// Creates daily partitions ahead of time and drops whole partitions past retention. Raw partitions are insert-only and
+/// dropped whole, so autovacuum is off on them: its insert-triggered passes over the day's growing partition competed
+/// with ingest for the cores and the disk. Their planner statistics are kept by <see cref="AnalyzeRawAsync"/> instead,
+/// and PostgreSQL still vacuums any table that nears transaction-id wraparound, whatever this setting says.
+/// </summary>
 public sealed class PartitionMaintenance(IOptionsMonitor<DashboardOptions> options, TimeProvider clock, ILogger<PartitionMaintenance> logger)
 {
     public async Task<PartitionChanges> RunAsync(NpgsqlDataSource dataSource, CancellationToken ct)
@@ -16,7 +21,7 @@ public sealed class PartitionMaintenance(IOptionsMonitor<DashboardOptions> optio
         var created = 0;
         var dropped = 0;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        foreach (var (tables, keepDays) in new[] { (PartitionedTables.Raw, retention.RawDays), (PartitionedTables.Rollups, retention.RollupDays) })
+        foreach (var (tables, keepDays, raw) in new[] { (PartitionedTables.Raw, retention.RawDays, true), (PartitionedTables.Rollups, retention.RollupDays, false) })
         {
             foreach (var table in tables)
             {
@@ -27,9 +32,14 @@ public sealed class PartitionMaintenance(IOptionsMonitor<DashboardOptions> optio
                     var name = PartitionedTables.PartitionName(table, day);
                     if (!existing.Contains(name))
                     {
-                        await CreatePartitionAsync(conn, table, name, day, ct);
+                        await CreatePartitionAsync(conn, table, name, day, raw, ct);
                         created++;
                     }
+                }
+
+                if (raw)
+                {
+                    await TurnOffAutovacuumAsync(conn, table, ct);
                 }
 
                 foreach (var name in existing)
@@ -70,13 +80,64 @@ public sealed class PartitionMaintenance(IOptionsMonitor<DashboardOptions> optio
         return (await conn.QueryAsync<string>(new CommandDefinition(sql, new { parent }, cancellationToken: ct))).AsList();
     }
 
-    private static async Task CreatePartitionAsync(NpgsqlConnection conn, string table, string name, DateOnly day, CancellationToken ct)
+    /// <summary>
+    /// Analyzes the raw partitions that changed by more than autovacuum's own analyze threshold (50 rows plus a tenth of
+    /// the table) since their last analyze, on a low-priority connection; returns the partitions analyzed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AnalyzeRawAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        const string due = """
+            select c.relname
+            from pg_inherits i
+            join pg_class c on c.oid = i.inhrelid
+            join pg_class p on p.oid = i.inhparent
+            join pg_stat_user_tables s on s.relid = c.oid
+            where p.relname = any(@tables)
+              and s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0)
+            order by c.relname
+            """;
+        await using var conn = await BackgroundConnection.OpenAsync(dataSource, ct);
+        var names = (await conn.QueryAsync<string>(new CommandDefinition(due, new { tables = PartitionedTables.Raw }, cancellationToken: ct))).AsList();
+        foreach (var name in names)
+        {
+            // The name comes from the catalog's list of our own partitions, never from input.
+            await conn.ExecuteAsync(new CommandDefinition($"analyze {name}", commandTimeout: 600, cancellationToken: ct));
+        }
+
+        if (names.Count > 0)
+        {
+            logger.LogDebug("Analyzed {Count} raw partitions: {Names}", names.Count, string.Join(", ", names));
+        }
+
+        return names;
+    }
+
+    private static async Task CreatePartitionAsync(NpgsqlConnection conn, string table, string name, DateOnly day, bool raw, CancellationToken ct)
     {
         var from = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var to = day.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         // Identifiers come from code-owned table names and a formatted date, never from input.
-        var sql = $"create table if not exists {name} partition of {table} for values from ('{from} 00:00:00+00') to ('{to} 00:00:00+00')";
+        var sql = $"create table if not exists {name} partition of {table} for values from ('{from} 00:00:00+00') to ('{to} 00:00:00+00')"
+            + (raw ? $" with ({NoAutovacuum})" : "");
         await conn.ExecuteAsync(new CommandDefinition(sql, cancellationToken: ct));
+    }
+
+    private const string NoAutovacuum = "autovacuum_enabled = false";
+
+    /// <summary>Raw partitions made before autovacuum was turned off on them (by an earlier version) get the setting too.</summary>
+    private static async Task TurnOffAutovacuumAsync(NpgsqlConnection conn, string table, CancellationToken ct)
+    {
+        const string sql = """
+            select c.relname
+            from pg_inherits i
+            join pg_class c on c.oid = i.inhrelid
+            join pg_class p on p.oid = i.inhparent
+            where p.relname = @table and not (coalesce(c.reloptions, '{}') @> array['autovacuum_enabled=false'])
+            """;
+        foreach (var name in await conn.QueryAsync<string>(new CommandDefinition(sql, new { table }, cancellationToken: ct)))
+        {
+            await conn.ExecuteAsync(new CommandDefinition($"alter table {name} set ({NoAutovacuum})", cancellationToken: ct));
+        }
     }
 
     private static bool TryParseDay(string table, string partition, out DateOnly day)

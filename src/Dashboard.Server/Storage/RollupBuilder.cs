@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dapper;
 using Npgsql;
 
@@ -10,8 +9,9 @@ namespace Dashboard.Server.Storage;
 /// pass reads each minute's raw rows once instead of re-reading a trailing window. Counter deltas use the same reset rule
 /// as live rates (a decrease means the counter restarted at zero); a counter's value before a range is the last value of
 /// the rollup of its last minute (up to two minutes back), so the raw rows before the range are not read again.
+/// Minutes that <see cref="StreamingRollups"/> folds at ingest are left to it, and not read again once it wrote them.
 /// </summary>
-public sealed class RollupBuilder(TimeProvider clock)
+public sealed class RollupBuilder(TimeProvider clock, StreamingRollups? streaming = null)
 {
     /// <summary>How long after a minute ends its batches are waited for before it is rolled (agents push every 5 s).</summary>
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(15);
@@ -25,12 +25,12 @@ public sealed class RollupBuilder(TimeProvider clock)
     /// <summary>Where a rollup without a watermark starts.</summary>
     public static readonly TimeSpan FirstRunBackfill = TimeSpan.FromHours(6);
 
-    /// <summary>Each rollup's statement; a rollup with a clearing statement is merged, and rolled in slices while keeping up.</summary>
-    private static readonly (string Name, string Sql, string? ClearSql)[] s_rollups =
+    /// <summary>Each rollup's statement over a [from, to) range; rolling a minute again replaces its rows.</summary>
+    private static readonly (string Name, string Sql)[] s_rollups =
     [
-        ("ipvs_rs_rollup_1m", IpvsSql, IpvsClearSql),
-        ("iptables_rule_rollup_1m", IptablesSql, null),
-        ("nsx_filter_rollup_1m", NsxSql, null),
+        ("ipvs_rs_rollup_1m", IpvsSql),
+        ("iptables_rule_rollup_1m", IptablesSql),
+        ("nsx_filter_rollup_1m", NsxSql),
     ];
 
     public async Task<RollupPass> RunAsync(NpgsqlDataSource dataSource, CancellationToken ct)
@@ -38,11 +38,11 @@ public sealed class RollupBuilder(TimeProvider clock)
         var now = clock.GetUtcNow();
         await using var conn = await BackgroundConnection.OpenAsync(dataSource, ct);
         var rows = 0;
-        foreach (var (name, sql, clearSql) in s_rollups)
+        foreach (var (name, sql) in s_rollups)
         {
             for (var pass = 0; pass < 50; pass++)
             {
-                var (written, more) = await RollOnceAsync(conn, name, sql, clearSql, now, ct);
+                var (written, more) = await RollOnceAsync(conn, name, sql, now, ct);
                 rows += written;
                 if (!more)
                 {
@@ -59,8 +59,8 @@ public sealed class RollupBuilder(TimeProvider clock)
 
     private static DateTimeOffset Minute(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
-    private static async Task<(int Rows, bool More)> RollOnceAsync(
-        NpgsqlConnection conn, string name, string sql, string? clearSql, DateTimeOffset now, CancellationToken ct)
+    private async Task<(int Rows, bool More)> RollOnceAsync(
+        NpgsqlConnection conn, string name, string sql, DateTimeOffset now, CancellationToken ct)
     {
         await using var tx = await conn.BeginTransactionAsync(ct);
         // One pass per rollup at a time, across server instances: two would deadlock on the same rows.
@@ -83,16 +83,18 @@ public sealed class RollupBuilder(TimeProvider clock)
         var minutes = fresh.Concat(carried.Select(b => new DateTimeOffset(DateTime.SpecifyKind(b, DateTimeKind.Utc))))
             .Select(Minute).Distinct().Order().ToList();
         var settledBefore = SettledBefore(now);
-        var settled = minutes.Where(m => m < settledBefore).ToList();
+        var settled = minutes.Where(m => m < settledBefore && streaming?.Owns(m) != true).ToList();
+        var written = await WrittenFromMemoryAsync(conn, tx, settled, ct);
+        settled.RemoveAll(written.Contains);
         var roll = settled.Take(MaxMinutesPerPass).ToList();
 
         var rows = 0;
         foreach (var (from, to) in Ranges(roll))
         {
-            rows += await RollRangeAsync(conn, tx, sql, clearSql, from, to, ct);
+            rows += await conn.ExecuteAsync(new CommandDefinition(sql, new { from, to }, tx, commandTimeout: 600, cancellationToken: ct));
         }
 
-        var later = minutes.Except(roll).Select(m => m.UtcDateTime).ToArray();
+        var later = minutes.Except(roll).Except(written).Select(m => m.UtcDateTime).ToArray();
         if (later.Length > 0)
         {
             const string keep = "insert into rollup_pending (name, bucket) select @name, unnest(@later) on conflict do nothing";
@@ -110,35 +112,17 @@ public sealed class RollupBuilder(TimeProvider clock)
         return (rows, settled.Count > roll.Count);
     }
 
-    /// <summary>
-    /// Counter rollups in one statement per range (their deltas need each counter's previous sample). IPVS rollups are
-    /// cleared and merged; a pass keeping up (a minute or two) goes slice by slice, each slice followed by a pause as long
-    /// as it took, so that ingest keeps a core while the rollup works.
-    /// </summary>
-    private static async Task<int> RollRangeAsync(
-        NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string? clearSql, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    /// <summary>Minutes written from memory whose journal still holds exactly the batches that went into them.</summary>
+    private async Task<HashSet<DateTimeOffset>> WrittenFromMemoryAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<DateTimeOffset> minutes, CancellationToken ct)
     {
-        if (clearSql is null)
+        var written = streaming?.Written(minutes) ?? new Dictionary<DateTimeOffset, int>();
+        if (written.Count == 0)
         {
-            return await conn.ExecuteAsync(new CommandDefinition(sql, new { from, to }, tx, commandTimeout: 600, cancellationToken: ct));
+            return [];
         }
 
-        await conn.ExecuteAsync(new CommandDefinition(clearSql, new { from, to }, tx, commandTimeout: 600, cancellationToken: ct));
-        if (to - from > TimeSpan.FromMinutes(2))
-        {
-            return await conn.ExecuteAsync(new CommandDefinition(sql, new { from, to }, tx, commandTimeout: 600, cancellationToken: ct));
-        }
-
-        var rows = 0;
-        for (var slice = from; slice < to; slice += IpvsSlice)
-        {
-            var started = Stopwatch.GetTimestamp();
-            var end = slice + IpvsSlice < to ? slice + IpvsSlice : to;
-            rows += await conn.ExecuteAsync(new CommandDefinition(sql, new { from = slice, to = end }, tx, commandTimeout: 600, cancellationToken: ct));
-            await Task.Delay(Stopwatch.GetElapsedTime(started), ct);
-        }
-
-        return rows;
+        var counts = await BatchJournal.BatchesPerMinuteAsync(conn, tx, written.Keys.Min(), written.Keys.Max().AddMinutes(1), ct);
+        return written.Where(w => counts.GetValueOrDefault(w.Key) == w.Value).Select(w => w.Key).ToHashSet();
     }
 
     /// <summary>The minutes of batches committed since the last pass's snapshot, read in the same statement as the new snapshot.</summary>
@@ -187,11 +171,6 @@ public sealed class RollupBuilder(TimeProvider clock)
         }
     }
 
-    /// <summary>IPVS rollups merge slices of a minute: one statement per 10 s keeps each pass's bursts of work short.</summary>
-    public static readonly TimeSpan IpvsSlice = TimeSpan.FromSeconds(10);
-
-    public const string IpvsClearSql = "delete from ipvs_rs_rollup_1m where bucket >= @from and bucket < @to";
-
     /// <summary>
     /// One process with its groups in memory: parallel workers would not inherit the pass's low priority and would take
     /// the cores ingest needs, and the default work_mem sends a minute's groups through an on-disk sort.
@@ -199,7 +178,7 @@ public sealed class RollupBuilder(TimeProvider clock)
     public const string PassSettingsSql = "set local max_parallel_workers_per_gather = 0; set local work_mem = '32MB'";
 
     public const string IpvsSql = """
-        insert into ipvs_rs_rollup_1m as r (bucket, director, protocol, virtual, destination, samples,
+        insert into ipvs_rs_rollup_1m (bucket, director, protocol, virtual, destination, samples,
             connections_avg, connections_max, syn_recv_avg, syn_recv_max)
         select date_trunc('minute', collected_at), director, protocol, virtual, destination, count(*),
                avg(connections), max(connections), avg(syn_recv), max(syn_recv)
@@ -207,11 +186,8 @@ public sealed class RollupBuilder(TimeProvider clock)
         where collected_at >= @from and collected_at < @to
         group by 1, 2, 3, 4, 5
         on conflict (director, virtual, destination, protocol, bucket) do update set
-            samples = r.samples + excluded.samples,
-            connections_avg = (r.connections_avg * r.samples + excluded.connections_avg * excluded.samples) / (r.samples + excluded.samples),
-            connections_max = greatest(r.connections_max, excluded.connections_max),
-            syn_recv_avg = (r.syn_recv_avg * r.samples + excluded.syn_recv_avg * excluded.samples) / (r.samples + excluded.samples),
-            syn_recv_max = greatest(r.syn_recv_max, excluded.syn_recv_max)
+            samples = excluded.samples, connections_avg = excluded.connections_avg, connections_max = excluded.connections_max,
+            syn_recv_avg = excluded.syn_recv_avg, syn_recv_max = excluded.syn_recv_max
         """;
 
     public const string IptablesSql = """

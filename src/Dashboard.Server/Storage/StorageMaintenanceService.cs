@@ -1,29 +1,50 @@
 namespace Dashboard.Server.Storage;
 
-/// <summary>Keeps rollups current (every 30 s) and partitions created ahead and dropped past retention (hourly).</summary>
+/// <summary>
+/// Keeps rollups current (minutes folded at ingest written as they settle, checked every 5 s; the rest read from raw
+/// rows every 30 s), the raw partitions' planner statistics fresh (checked every 5 minutes), and partitions created
+/// ahead and dropped past retention (hourly).
+/// </summary>
 public sealed class StorageMaintenanceService(
     DashboardDatabase database,
     PartitionMaintenance partitions,
+    StreamingRollups streaming,
     RollupBuilder rollups,
     TimeProvider clock,
     ILogger<StorageMaintenanceService> logger) : BackgroundService
 {
     public static readonly TimeSpan RollupInterval = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_tick = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_partitionInterval = TimeSpan.FromHours(1);
+    private static readonly TimeSpan s_analyzeInterval = TimeSpan.FromMinutes(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var lastPartitionRun = clock.GetUtcNow();
-        using var timer = new PeriodicTimer(RollupInterval, clock);
+        var lastAnalyze = clock.GetUtcNow();
+        var lastRollup = clock.GetUtcNow();
+        using var timer = new PeriodicTimer(s_tick, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                await rollups.RunAsync(database.DataSource, stoppingToken);
+                await streaming.FlushSettledAsync(database.DataSource, stoppingToken);
+                if (clock.GetUtcNow() - lastRollup >= RollupInterval)
+                {
+                    await rollups.RunAsync(database.DataSource, stoppingToken);
+                    lastRollup = clock.GetUtcNow();
+                }
+
                 if (clock.GetUtcNow() - lastPartitionRun >= s_partitionInterval)
                 {
                     await partitions.RunAsync(database.DataSource, stoppingToken);
                     lastPartitionRun = clock.GetUtcNow();
+                }
+
+                if (clock.GetUtcNow() - lastAnalyze >= s_analyzeInterval)
+                {
+                    await partitions.AnalyzeRawAsync(database.DataSource, stoppingToken);
+                    lastAnalyze = clock.GetUtcNow();
                 }
             }
             catch (Exception e) when (Ingest.IngestService.IsDatabaseUnavailable(e))

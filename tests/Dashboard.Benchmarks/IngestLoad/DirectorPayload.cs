@@ -7,7 +7,8 @@ namespace Dashboard.Benchmarks.IngestLoad;
 /// <summary>
 /// A busy LVS-DR director: VIPs each with real servers, their connection counts by state (healthy DR: mostly
 /// ESTABLISHED and FIN_WAIT, a trickle of SYN_RECV), weights, active/inactive counts, cumulative service stats, and
-/// the VRRP instance keepalived runs.
+/// the VRRP instance keepalived runs. One batch object per agent is updated in place, so the load generator's own garbage
+/// does not weigh on the garbage collector it shares with the server.
 /// </summary>
 public sealed class DirectorPayload : IPayloadSource
 {
@@ -17,6 +18,7 @@ public sealed class DirectorPayload : IPayloadSource
     private readonly Vip[] _vips;
     private readonly string _vrrpState;
     private readonly bool _withHealthChecks;
+    private AgentBatch? _batch;
 
     /// <param name="withHealthChecks">Also send keepalived's health-check state of every real server.</param>
     public DirectorPayload(int index, int vips, int realServers, bool withHealthChecks = false)
@@ -41,9 +43,12 @@ public sealed class DirectorPayload : IPayloadSource
 
     public AgentBatch Next(string host, long sequence, DateTimeOffset collectedAt)
     {
-        var table = new IpvsServiceTable { Version = "1.2.1", ConnectionTableSize = 4096 };
-        var summary = new IpvsConnectionSummary();
-        var health = _withHealthChecks ? new List<KeepalivedRealServer>() : null;
+        _batch ??= Build();
+        var summary = _batch.Ipvs!.Connections!;
+        summary.Connections = 0;
+        summary.Templates = 0;
+        summary.ByState = new StateCounts();
+        var rs = 0;
         foreach (var vip in _vips)
         {
             var fresh = (ulong)(vip.ConnectionsPerSecond * 5 * Jitter());
@@ -51,25 +56,20 @@ public sealed class DirectorPayload : IPayloadSource
             vip.InPackets += fresh * 14;
             vip.OutPackets += fresh * 3;
             vip.InBytes += fresh * 14 * 420;
-            var service = new IpvsService
-            {
-                Protocol = "TCP", Virtual = vip.Address, Scheduler = vip.Scheduler, PersistentSeconds = vip.Persistent,
-                Stats = new IpvsTrafficCounters { Connections = vip.Connections, InPackets = vip.InPackets, OutPackets = vip.OutPackets, InBytes = vip.InBytes },
-            };
+            var stats = vip.Service.Stats!;
+            (stats.Connections, stats.InPackets, stats.OutPackets, stats.InBytes) = (vip.Connections, vip.InPackets, vip.OutPackets, vip.InBytes);
             var perServer = vip.ConnectionsPerSecond / vip.RealServers.Length;
-            foreach (var rs in vip.RealServers)
+            for (var i = 0; i < vip.RealServers.Length; i++, rs++)
             {
-                var states = new StateCounts
-                {
-                    ["ESTABLISHED"] = Count(perServer * 30),
-                    ["FIN_WAIT"] = Count(perServer * 50),
-                    ["SYN_RECV"] = Count(perServer * 0.05),
-                    ["TIME_WAIT"] = Count(perServer * 0.2),
-                    ["CLOSE"] = Count(perServer * 0.5),
-                };
-                var templates = vip.Persistent is null ? 0 : Count(perServer * 20);
-                var dest = new IpvsDestinationStates { Protocol = "TCP", Virtual = vip.Address, Destination = rs.Address, ByState = states, Templates = templates };
-                summary.Destinations.Add(dest);
+                // Counters change in place: an agent sends one push at a time, and the batch is serialized before the next.
+                var dest = summary.Destinations[rs];
+                var states = dest.ByState;
+                states["ESTABLISHED"] = Count(perServer * 30);
+                states["FIN_WAIT"] = Count(perServer * 50);
+                states["SYN_RECV"] = Count(perServer * 0.05);
+                states["TIME_WAIT"] = Count(perServer * 0.2);
+                states["CLOSE"] = Count(perServer * 0.5);
+                dest.Templates = vip.Persistent is null ? 0 : Count(perServer * 20);
                 var total = 0L;
                 foreach (var (state, count) in states)
                 {
@@ -78,24 +78,43 @@ public sealed class DirectorPayload : IPayloadSource
                 }
 
                 summary.Connections += total;
-                summary.Templates += templates;
+                summary.Templates += dest.Templates;
                 var active = states["ESTABLISHED"] + states["SYN_RECV"];
-                service.Destinations.Add(new IpvsDestination
-                {
-                    Address = rs.Address, Forward = "Route", Weight = rs.Weight, ActiveConn = active, InActConn = total - active, PersistConn = templates,
-                });
+                var destination = vip.Service.Destinations[i];
+                (destination.ActiveConn, destination.InActConn, destination.PersistConn) = (active, total - active, dest.Templates);
+            }
+        }
+
+        summary.TopSynRecvSources[0].Connections = Count(3);
+        (_batch.Host, _batch.Sequence, _batch.CollectedAt) = (host, sequence, collectedAt);
+        return _batch;
+    }
+
+    /// <summary>The batch's shape, built once: services, real servers, their state names, VRRP and health checks.</summary>
+    private AgentBatch Build()
+    {
+        var table = new IpvsServiceTable { Version = "1.2.1", ConnectionTableSize = 4096 };
+        var summary = new IpvsConnectionSummary();
+        var health = _withHealthChecks ? new List<KeepalivedRealServer>() : null;
+        foreach (var vip in _vips)
+        {
+            vip.Service = new IpvsService
+            {
+                Protocol = "TCP", Virtual = vip.Address, Scheduler = vip.Scheduler, PersistentSeconds = vip.Persistent, Stats = new IpvsTrafficCounters(),
+            };
+            foreach (var rs in vip.RealServers)
+            {
+                summary.Destinations.Add(new IpvsDestinationStates { Protocol = "TCP", Virtual = vip.Address, Destination = rs.Address, ByState = new StateCounts() });
+                vip.Service.Destinations.Add(new IpvsDestination { Address = rs.Address, Forward = "Route", Weight = rs.Weight });
                 health?.Add(new KeepalivedRealServer { Virtual = vip.Address, Address = rs.Address, Protocol = "TCP", Up = true });
             }
 
-            table.Services.Add(service);
+            table.Services.Add(vip.Service);
         }
 
-        summary.TopSynRecvSources.Add(new IpvsSynRecvSource { Virtual = _vips[0].Address, Client = "10.0.19.92", Connections = Count(3) });
+        summary.TopSynRecvSources.Add(new IpvsSynRecvSource { Virtual = _vips[0].Address, Client = "10.0.19.92" });
         return new AgentBatch
         {
-            Host = host,
-            Sequence = sequence,
-            CollectedAt = collectedAt,
             AgentVersion = "loadgen",
             Ipvs = new IpvsSnapshot { Services = table, Connections = summary, Kernel = "5.14.0-427.el9.x86_64" },
             Keepalived = new KeepalivedState
@@ -118,5 +137,7 @@ public sealed class DirectorPayload : IPayloadSource
         public ulong InPackets { get; set; }
         public ulong OutPackets { get; set; }
         public ulong InBytes { get; set; }
+
+        public IpvsService Service { get; set; } = null!;
     }
 }

@@ -18,6 +18,9 @@ public sealed class HypervisorPayload : IPayloadSource
 
     private readonly IptablesDump _template;
     private readonly Dictionary<IptablesRule, (ulong Packets, ulong Size)> _rates = new(ReferenceEqualityComparer.Instance);
+    private readonly List<(IptablesRule Template, IptablesRule Copy)> _rules = [];
+    private readonly List<(IptablesChain Template, IptablesChain Copy)> _chains = [];
+    private AgentBatch? _batch;
 
     public HypervisorPayload(int index, int rules)
     {
@@ -44,7 +47,30 @@ public sealed class HypervisorPayload : IPayloadSource
     public AgentBatch Next(string host, long sequence, DateTimeOffset collectedAt)
     {
         var pushes = (ulong)sequence;
-        var dump = new IptablesDump { Namespace = _template.Namespace, Variant = _template.Variant, NeutronPorts = OmitNeutronPorts ? [] : _template.NeutronPorts };
+        _batch ??= Build();
+        // Counters change in place: an agent sends one push at a time, and the batch is serialized before the next.
+        foreach (var (rule, copy) in _rules)
+        {
+            var (perPush, size) = _rates[rule];
+            copy.Packets = rule.Packets + perPush * pushes;
+            copy.Bytes = rule.Bytes + perPush * pushes * size;
+        }
+
+        foreach (var (chain, copy) in _chains)
+        {
+            copy.Packets = chain.Packets + pushes * 40;
+            copy.Bytes = chain.Bytes + pushes * 40 * 600;
+        }
+
+        _batch.Iptables![0].NeutronPorts = OmitNeutronPorts ? [] : _template.NeutronPorts;
+        (_batch.Host, _batch.Sequence, _batch.CollectedAt) = (host, sequence, collectedAt);
+        return _batch;
+    }
+
+    /// <summary>The batch's shape, built once from the template: every rule and chain gets a copy whose counters move on.</summary>
+    private AgentBatch Build()
+    {
+        var dump = new IptablesDump { Namespace = _template.Namespace, Variant = _template.Variant };
         foreach (var table in _template.Tables)
         {
             var copy = new IptablesTable { Name = table.Name };
@@ -53,26 +79,23 @@ public sealed class HypervisorPayload : IPayloadSource
                 var rules = new List<IptablesRule>(chain.Rules.Count);
                 foreach (var rule in chain.Rules)
                 {
-                    var (perPush, size) = _rates[rule];
-                    var packets = rule.Packets + perPush * pushes;
-                    rules.Add(new IptablesRule
+                    var ruleCopy = new IptablesRule
                     {
-                        Index = rule.Index, Packets = packets, Bytes = rule.Bytes + perPush * pushes * size, Target = rule.Target, Goto = rule.Goto,
-                        TargetOptions = rule.TargetOptions, Comment = rule.Comment, Spec = rule.Spec, Neutron = rule.Neutron,
-                        DropKind = rule.DropKind, Identity = rule.Identity,
-                    });
+                        Index = rule.Index, Target = rule.Target, Goto = rule.Goto, TargetOptions = rule.TargetOptions, Comment = rule.Comment,
+                        Spec = rule.Spec, Neutron = rule.Neutron, DropKind = rule.DropKind, Identity = rule.Identity,
+                    };
+                    rules.Add(ruleCopy);
+                    _rules.Add((rule, ruleCopy));
                 }
 
-                copy.Chains.Add(new IptablesChain
-                {
-                    Name = chain.Name, Policy = chain.Policy, Packets = chain.Packets + pushes * 40, Bytes = chain.Bytes + pushes * 40 * 600,
-                    Neutron = chain.Neutron, Rules = rules,
-                });
+                var chainCopy = new IptablesChain { Name = chain.Name, Policy = chain.Policy, Neutron = chain.Neutron, Rules = rules };
+                copy.Chains.Add(chainCopy);
+                _chains.Add((chain, chainCopy));
             }
 
             dump.Tables.Add(copy);
         }
 
-        return new AgentBatch { Host = host, Sequence = sequence, CollectedAt = collectedAt, AgentVersion = "loadgen", Iptables = [dump] };
+        return new AgentBatch { AgentVersion = "loadgen", Iptables = [dump] };
     }
 }

@@ -8,5 +8,6 @@ public interface IPayloadSource
     /// <summary>Token role the agent pushes with (director, hypervisor, nsx).</summary>
     string Role { get; }
 
+    /// <summary>The next batch; it may be the same object as the last one, changed in place, so use it before asking for another.</summary>
     AgentBatch Next(string host, long sequence, DateTimeOffset collectedAt);
 }

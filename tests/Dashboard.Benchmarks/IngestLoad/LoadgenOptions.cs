@@ -14,6 +14,7 @@ public sealed class LoadgenOptions
           --nsx N                NSX host agents (20)           --rules N         iptables rules per hypervisor (2000)
           --interval S           seconds between pushes (5)     --filters N       NSX filters per host (200)
           --duration S           steady phase seconds (60)      --gzip            send bodies gzip-compressed
+          --warmup S             pushes at the steady rate before the steady phase is measured (60)
           --concurrency A,B,..   saturation pushers (2,4,8,16)  --saturation-duration S  seconds per step (15)
           --copy-rows N          rows of the psql COPY baseline (500000)
           --insert-rows N        rows of the row-by-row INSERT baseline (20000), at most --insert-seconds S (30)
@@ -35,6 +36,7 @@ public sealed class LoadgenOptions
     public int Filters { get; private init; } = 200;
     public TimeSpan Interval { get; private init; } = TimeSpan.FromSeconds(5);
     public TimeSpan Duration { get; private init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Warmup { get; private init; } = TimeSpan.FromSeconds(60);
     public IReadOnlyList<int> Concurrency { get; private init; } = [2, 4, 8, 16];
     public TimeSpan SaturationDuration { get; private init; } = TimeSpan.FromSeconds(15);
     public int CopyRows { get; private init; } = 500_000;
@@ -101,6 +103,7 @@ public sealed class LoadgenOptions
                 Filters = Int(values, "filters", defaults.Filters),
                 Interval = TimeSpan.FromSeconds(Int(values, "interval", 5)),
                 Duration = TimeSpan.FromSeconds(Int(values, "duration", 60)),
+                Warmup = TimeSpan.FromSeconds(Int(values, "warmup", 60)),
                 Concurrency = values.TryGetValue("concurrency", out var c)
                     ? c.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList()
                     : defaults.Concurrency,
@@ -123,7 +126,7 @@ public sealed class LoadgenOptions
 
     private static readonly string[] s_known =
     [
-        "connection", "directors", "hypervisors", "nsx", "vips", "real-servers", "rules", "filters", "interval", "duration", "concurrency",
+        "connection", "directors", "hypervisors", "nsx", "vips", "real-servers", "rules", "filters", "interval", "duration", "warmup", "concurrency",
         "saturation-duration", "copy-rows", "insert-rows", "insert-seconds", "query-runs", "phases", "output",
     ];
 

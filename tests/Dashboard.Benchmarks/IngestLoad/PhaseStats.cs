@@ -54,6 +54,20 @@ public sealed class PhaseStats(string name)
         return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
     }
 
+    /// <summary>p50 and p99 of the acknowledgement latency per pushing role, in milliseconds.</summary>
+    public IReadOnlyList<(string Role, int Pushes, double P50Ms, double P99Ms)> LatencyByRole()
+    {
+        lock (_lock)
+        {
+            return _results.Where(r => r.Stored).GroupBy(r => r.Role).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+            {
+                var sorted = g.Select(r => r.Latency.TotalMilliseconds).Order().ToArray();
+                double At(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+                return (g.Key, sorted.Length, At(0.5), At(0.99));
+            }).ToList();
+        }
+    }
+
     /// <summary>p99 of the pushes sent in each window of the phase: a periodic stall (a rollup pass, a GC) shows as a spike.</summary>
     public IReadOnlyList<(TimeSpan From, int Pushes, double P99Ms)> P99ByWindow(TimeSpan window)
     {

@@ -6,5 +6,8 @@ public readonly record struct PushResult(TimeSpan Latency, int Rows, long WireBy
     /// <summary>When the push was sent, from the start of its phase.</summary>
     public TimeSpan SentAt { get; init; }
 
+    /// <summary>The pushing agent's role (director, hypervisor, nsx).</summary>
+    public string Role { get; init; } = "";
+
     public bool Stored => Error is null;
 }

@@ -50,18 +50,18 @@ public sealed class SimulatedAgent(string host, string token, IPayloadSource pay
             var latency = Stopwatch.GetElapsedTime(start);
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                return new PushResult(latency, 0, body.Length, prepare, $"HTTP {(int)response.StatusCode}");
+                return new PushResult(latency, 0, body.Length, prepare, $"HTTP {(int)response.StatusCode}") { Role = payload.Role };
             }
 
             using var json = JsonDocument.Parse(answer);
             var status = json.RootElement.GetProperty("status").GetString();
-            return status == "stored"
+            return (status == "stored"
                 ? new PushResult(latency, json.RootElement.GetProperty("rows").GetInt32(), body.Length, prepare, null)
-                : new PushResult(latency, 0, body.Length, prepare, $"status {status}");
+                : new PushResult(latency, 0, body.Length, prepare, $"status {status}")) with { Role = payload.Role };
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
         {
-            return new PushResult(Stopwatch.GetElapsedTime(start), 0, body.Length, prepare, e.GetType().Name);
+            return new PushResult(Stopwatch.GetElapsedTime(start), 0, body.Length, prepare, e.GetType().Name) { Role = payload.Role };
         }
     }
 

@@ -5,9 +5,10 @@ namespace Dashboard.Benchmarks.IngestLoad;
 /// <summary>Every agent pushes once per interval from its own random offset, as a fleet of timers does; nothing waits for anyone else.</summary>
 public static class SteadyPhase
 {
-    public static async Task<PhaseStats> RunAsync(Fleet fleet, HttpClient client, TimeSpan interval, TimeSpan duration, bool gzip, CancellationToken ct)
+    public static async Task<PhaseStats> RunAsync(Fleet fleet, HttpClient client, TimeSpan interval, TimeSpan duration, bool gzip, CancellationToken ct,
+        string? name = null)
     {
-        var stats = new PhaseStats($"steady, {fleet.Agents.Count} agents");
+        var stats = new PhaseStats(name ?? $"steady, {fleet.Agents.Count} agents");
         var random = new Random(17);
         var offsets = fleet.Agents.Select(_ => interval * random.NextDouble()).ToArray();
         var late = 0;

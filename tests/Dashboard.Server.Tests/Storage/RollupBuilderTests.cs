@@ -162,7 +162,7 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
     }
 
     [Fact]
-    public async Task Run_IpvsMinuteRolledInSlicesThenAgainAfterALateBatch_EqualsTheRawRowsNotDoubled()
+    public async Task Run_IpvsMinuteRolledThenAgainAfterALateBatch_EqualsTheRawRowsNotDoubled()
     {
         // Arrange: a pass before the data sets the builder's snapshot, so the next passes follow committed batches.
         await using var conn = await database.DataSource.OpenConnectionAsync();
