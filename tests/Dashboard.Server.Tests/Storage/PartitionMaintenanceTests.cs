@@ -61,6 +61,65 @@ public sealed class PartitionMaintenanceTests(MigratedDatabaseFixture database) 
         Assert.Equal([2L], await conn.QueryAsync<long>("select sequence from ingest_batches where host = 'retention-host'"));
     }
 
+    [Fact]
+    public async Task Run_RawPartitionsIncludingOlderOnes_HaveAutovacuumOffWhileRollupPartitionsKeepIt()
+    {
+        // Arrange: today's raw partition exists already, made the way earlier versions made it.
+        var clock = new ManualClock(s_day0.AddDays(40));
+        await using var conn = await database.DataSource.OpenConnectionAsync();
+        await conn.ExecuteAsync("""
+            create table if not exists iptables_rule_samples_p20300419 partition of iptables_rule_samples
+            for values from ('2030-04-19 00:00:00+00') to ('2030-04-20 00:00:00+00')
+            """);
+        var maintenance = Create(clock, rawDays: 14, rollupDays: 90, ahead: 3);
+
+        // Act
+        await maintenance.RunAsync(database.DataSource, TestTimeout.Token());
+
+        // Assert
+        const string options = "select coalesce(array_to_string(reloptions, ','), '') from pg_class where relname = @name";
+        Assert.Equal("autovacuum_enabled=false", await conn.ExecuteScalarAsync<string>(options, new { name = "iptables_rule_samples_p20300419" }));
+        Assert.Equal("autovacuum_enabled=false", await conn.ExecuteScalarAsync<string>(options, new { name = "ipvs_rs_samples_p20300422" }));
+        Assert.Equal("", await conn.ExecuteScalarAsync<string>(options, new { name = "ipvs_rs_rollup_1m_p20300419" }));
+    }
+
+    [Fact]
+    public async Task AnalyzeRaw_PartitionThatGrew_AnalyzedOnceUntilItGrowsAgain()
+    {
+        // Arrange: rows in one raw partition, their count reported to the statistics before the pass looks.
+        var clock = new ManualClock(s_day0.AddDays(80));
+        var maintenance = Create(clock, rawDays: 14, rollupDays: 90, ahead: 3);
+        await maintenance.RunAsync(database.DataSource, TestTimeout.Token());
+        await using var conn = await database.DataSource.OpenConnectionAsync();
+        await conn.ExecuteAsync("""
+            insert into nsx_filter_samples (collected_at, filter_id, reason, value)
+            select '2030-05-29T10:00:00Z'::timestamptz + n * interval '1 second', n % 7, 'drop', n from generate_series(1, 5000) n
+            """);
+        await conn.ExecuteAsync("select pg_stat_force_next_flush()");
+        await conn.ExecuteAsync("select 1");
+        await WaitUntilAsync(conn, "select n_mod_since_analyze >= 5000 from pg_stat_user_tables where relname = 'nsx_filter_samples_p20300529'");
+
+        // Act
+        var first = await maintenance.AnalyzeRawAsync(database.DataSource, TestTimeout.Token());
+        await WaitUntilAsync(conn, "select n_mod_since_analyze = 0 from pg_stat_user_tables where relname = 'nsx_filter_samples_p20300529'");
+        var second = await maintenance.AnalyzeRawAsync(database.DataSource, TestTimeout.Token());
+
+        // Assert
+        Assert.Contains("nsx_filter_samples_p20300529", first);
+        Assert.DoesNotContain("nsx_filter_samples_p20300529", second);
+        Assert.Equal(5000, await conn.ExecuteScalarAsync<double>("select reltuples from pg_class where relname = 'nsx_filter_samples_p20300529'"));
+    }
+
+    /// <summary>Statistics reach the shared counters a moment after the statement that changed them.</summary>
+    private static async Task WaitUntilAsync(Npgsql.NpgsqlConnection conn, string condition)
+    {
+        var ct = TestTimeout.Token();
+        while (await conn.ExecuteScalarAsync<bool?>(condition) != true)
+        {
+            await Task.Delay(100, ct);
+        }
+    }
+
     private static PartitionMaintenance Create(TimeProvider clock, int rawDays, int rollupDays, int ahead)
     {
         var options = new DashboardOptions { Retention = new RetentionOptions { RawDays = rawDays, RollupDays = rollupDays, PartitionsAhead = ahead } };
