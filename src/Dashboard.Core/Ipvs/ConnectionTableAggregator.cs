@@ -263,37 +263,59 @@ internal sealed class ConnectionTableAggregator
     public IpvsConnectionSummary Build()
     {
         var summary = new IpvsConnectionSummary { NamesNotNumeric = NamesNotNumeric };
-        var rareByPair = _rareStateCounts.ToLookup(r => r.Key.Pair, r => (State: r.Key.State, Count: r.Value));
-        var ordered = Enumerable.Range(0, _pairs.Count)
-            .OrderBy(i => _protocols.NameOf(_pairs[i].Protocol), StringComparer.Ordinal)
-            .ThenBy(i => _pairs[i].Virtual)
-            .ThenBy(i => _pairs[i].Destination);
+        var rareByPair = _rareStateCounts.Count == 0 ? null : _rareStateCounts.ToLookup(r => r.Key.Pair, r => (State: r.Key.State, Count: r.Value));
+        // Keys are distinct, so this unstable sort gives the order of a stable one.
+        var ordered = new int[_pairs.Count];
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            ordered[i] = i;
+        }
+
+        Array.Sort(ordered, ComparePairs);
+        var commonByName = CommonStatesByName();
+        // One scratch list for every destination: each gets its counts as one exact array, already in name order.
+        var states = new List<KeyValuePair<string, long>>(CommonStates);
+        summary.Destinations.Capacity = ordered.Length;
         foreach (var index in ordered)
         {
-            var (protocol, virtualCode, destinationCode) = _pairs[index];
-            var states = Enumerable.Range(1, CommonStates - 1)
-                .Select(s => (State: s, Count: _counts[(index * CommonStates) + s]))
-                .Concat(rareByPair[index])
-                .Where(s => s.Count > 0)
-                .ToList();
+            states.Clear();
+            foreach (var state in commonByName)
+            {
+                var count = _counts[(index * CommonStates) + state];
+                if (count > 0)
+                {
+                    states.Add(new(_states.NameOf(state), count));
+                }
+            }
+
+            if (rareByPair is not null && rareByPair.Contains(index))
+            {
+                foreach (var (state, count) in rareByPair[index])
+                {
+                    states.Add(new(_states.NameOf(state), count));
+                }
+
+                states.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+            }
+
             if (states.Count == 0 && _counts[index * CommonStates] == 0)
             {
                 continue;
             }
 
+            var (protocol, virtualCode, destinationCode) = _pairs[index];
             var destination = new IpvsDestinationStates
             {
                 Protocol = _protocols.NameOf(protocol),
                 Virtual = _endpoints.TextOf(virtualCode),
                 Destination = _endpoints.TextOf(destinationCode),
                 Templates = _counts[index * CommonStates],
+                ByState = StateCounts.FromUnordered(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(states)),
             };
             summary.Destinations.Add(destination);
             summary.Templates += destination.Templates;
-            foreach (var (stateId, count) in states)
+            foreach (var (state, count) in destination.ByState.Entries)
             {
-                var state = _states.NameOf(stateId);
-                destination.ByState[state] = count;
                 summary.ByState.Increase(state, count);
                 summary.Connections += count;
             }
@@ -318,6 +340,27 @@ internal sealed class ConnectionTableAggregator
         }
 
         return summary;
+    }
+
+    /// <summary>Protocol name, then virtual and destination codes: the order the summary lists real servers in.</summary>
+    private int ComparePairs(int a, int b)
+    {
+        var (x, y) = (_pairs[a], _pairs[b]);
+        var order = x.Protocol == y.Protocol ? 0 : string.CompareOrdinal(_protocols.NameOf(x.Protocol), _protocols.NameOf(y.Protocol));
+        return order != 0 ? order : x.Virtual != y.Virtual ? x.Virtual.CompareTo(y.Virtual) : x.Destination.CompareTo(y.Destination);
+    }
+
+    /// <summary>The state ids with a counter in every row (the template slot left out), in ordinal order of their names.</summary>
+    private int[] CommonStatesByName()
+    {
+        var ids = new int[CommonStates - 1];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = i + 1;
+        }
+
+        Array.Sort(ids, (a, b) => string.CompareOrdinal(_states.NameOf(a), _states.NameOf(b)));
+        return ids;
     }
 
     private int AddPair((int Protocol, ulong Virtual, ulong Destination) pair)
