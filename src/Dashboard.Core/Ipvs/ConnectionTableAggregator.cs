@@ -34,14 +34,14 @@ internal sealed class ConnectionTableAggregator
     private readonly Dictionary<(int Protocol, ulong Virtual), int> _sketchIndex = [];
     private readonly List<SpaceSavingTopSources> _sketches = [];
     private readonly string _tooManyAggregates;
-    private readonly List<(int Pair, ClientAddress Client)>? _pendingSources;
+    private readonly PendingSources? _pendingSources;
     private long[] _counts = new long[64 * CommonStates];
     private int[] _sketchOfPair = new int[64];
     private bool _untrackedVirtualReported;
 
     public ConnectionTableAggregator(IpvsConnectionParseOptions options, CappedDiagnostics diagnostics, ConnectionColumns columns, bool speculative = false)
     {
-        _pendingSources = speculative ? [] : null;
+        _pendingSources = speculative ? new PendingSources() : null;
         _options = options;
         _diagnostics = diagnostics;
         _columns = columns;
@@ -100,7 +100,7 @@ internal sealed class ConnectionTableAggregator
         }
         else
         {
-            _pendingSources.Add((sourceTracker, client));
+            _pendingSources.Add(sourceTracker, client);
         }
     }
 
@@ -159,7 +159,7 @@ internal sealed class ConnectionTableAggregator
         if (counted == KnownConnectionStates.SynRecv && _pendingSources is not null)
         {
             OrderSensitive |= row.Client.Kind == EndpointKind.Name;
-            _pendingSources.Add((index, ClientAddress.From(row.Client, row.ClientText)));
+            _pendingSources.Add(index, ClientAddress.From(row.Client, row.ClientText));
         }
         else if (counted == KnownConnectionStates.SynRecv)
         {
@@ -223,8 +223,9 @@ internal sealed class ConnectionTableAggregator
             total += count;
         }
 
-        foreach (var (pair, client) in chunk._pendingSources)
+        for (var i = 0; i < chunk._pendingSources.Count; i++)
         {
+            var (pair, client) = chunk._pendingSources[i];
             var index = indexOf[pair];
             if (_sketchOfPair[index] == NoSketchYet && !_sketchIndex.ContainsKey((_pairs[index].Protocol, _pairs[index].Virtual)) && _sketchIndex.Count >= _options.MaxTrackedVirtuals)
             {
