@@ -9,6 +9,9 @@ namespace Dashboard.Core.Ipvs;
 /// </summary>
 public static class IpvsConnectionSummaryJsonWriter
 {
+    // Written out as it goes: a buffer grown to the whole output is fresh memory the process pays page faults for.
+    private const int FlushBytes = 32 * 1024;
+
     public static void Write(Utf8JsonWriter writer, IpvsConnectionSummary summary)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -61,6 +64,10 @@ public static class IpvsConnectionSummaryJsonWriter
             WriteStates(writer, destination.ByState);
             writer.WriteNumber("templates"u8, destination.Templates);
             writer.WriteEndObject();
+            if (writer.BytesPending > FlushBytes)
+            {
+                writer.Flush();
+            }
         }
 
         writer.WriteEndArray();
