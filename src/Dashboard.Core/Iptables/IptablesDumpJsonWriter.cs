@@ -5,12 +5,10 @@ namespace Dashboard.Core.Iptables;
 
 /// <summary>
 /// <see cref="IptablesDump"/> as JSON, byte for byte what <see cref="Batches.DashboardJsonContext"/> writes, without the
-/// serializer's per-property machinery: a 20,000-rule dump is 5 MB of JSON. Flushes as it goes, so memory stays small.
+/// serializer's per-property machinery: a 20,000-rule dump is 5 MB of JSON, passed on as it is written.
 /// </summary>
 public static class IptablesDumpJsonWriter
 {
-    private const int FlushBytes = 32 * 1024;
-
     public static void Write(Utf8JsonWriter writer, IptablesDump dump)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -18,54 +16,18 @@ public static class IptablesDumpJsonWriter
         writer.WriteStartObject();
         writer.WriteString("namespace"u8, dump.Namespace);
         writer.WriteString("variant"u8, dump.Variant);
-        if (dump.Tables is null)
-        {
-            writer.WriteNull("tables"u8);
-        }
-        else
-        {
-            WriteTables(writer, dump.Tables);
-        }
-
-        if (dump.NeutronPorts is null)
-        {
-            writer.WriteNull("neutronPorts"u8);
-        }
-        else
-        {
-            WritePorts(writer, dump.NeutronPorts);
-        }
-
+        JsonArrayWriter.Write(writer, "tables"u8, dump.Tables, WriteTable);
+        JsonArrayWriter.Write(writer, "neutronPorts"u8, dump.NeutronPorts, WritePort);
         ParseWarningJsonWriter.Write(writer, dump.Warnings);
         writer.WriteEndObject();
     }
 
-    private static void WriteTables(Utf8JsonWriter writer, List<IptablesTable> tables)
+    private static void WriteTable(Utf8JsonWriter writer, IptablesTable table)
     {
-        writer.WriteStartArray("tables"u8);
-        foreach (var table in tables)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("name"u8, table.Name);
-            if (table.Chains is null)
-            {
-                writer.WriteNull("chains"u8);
-            }
-            else
-            {
-                writer.WriteStartArray("chains"u8);
-                foreach (var chain in table.Chains)
-                {
-                    WriteChain(writer, chain);
-                }
-
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
+        writer.WriteStartObject();
+        writer.WriteString("name"u8, table.Name);
+        JsonArrayWriter.Write(writer, "chains"u8, table.Chains, WriteChain);
+        writer.WriteEndObject();
     }
 
     private static void WriteChain(Utf8JsonWriter writer, IptablesChain chain)
@@ -76,25 +38,7 @@ public static class IptablesDumpJsonWriter
         writer.WriteNumber("packets"u8, chain.Packets);
         writer.WriteNumber("bytes"u8, chain.Bytes);
         WriteNeutron(writer, chain.Neutron);
-        if (chain.Rules is null)
-        {
-            writer.WriteNull("rules"u8);
-        }
-        else
-        {
-            writer.WriteStartArray("rules"u8);
-            foreach (var rule in chain.Rules)
-            {
-                WriteRule(writer, rule);
-                if (writer.BytesPending > FlushBytes)
-                {
-                    writer.Flush();
-                }
-            }
-
-            writer.WriteEndArray();
-        }
-
+        JsonArrayWriter.Write(writer, "rules"u8, chain.Rules, WriteRule);
         writer.WriteEndObject();
     }
 
@@ -134,39 +78,20 @@ public static class IptablesDumpJsonWriter
         writer.WriteEndObject();
     }
 
-    private static void WritePorts(Utf8JsonWriter writer, List<NeutronPort> ports)
+    private static void WritePort(Utf8JsonWriter writer, NeutronPort port)
     {
-        writer.WriteStartArray("neutronPorts"u8);
-        foreach (var port in ports)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("port"u8, port.Port);
-            writer.WriteString("device"u8, port.Device);
-            if (port.AllowedPairs is null)
-            {
-                writer.WriteNull("allowedPairs"u8);
-            }
-            else
-            {
-                writer.WriteStartArray("allowedPairs"u8);
-                foreach (var pair in port.AllowedPairs)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("address"u8, pair.Address);
-                    writer.WriteString("mac"u8, pair.Mac);
-                    writer.WriteEndObject();
-                }
+        writer.WriteStartObject();
+        writer.WriteString("port"u8, port.Port);
+        writer.WriteString("device"u8, port.Device);
+        JsonArrayWriter.Write(writer, "allowedPairs"u8, port.AllowedPairs, WritePair);
+        writer.WriteEndObject();
+    }
 
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndObject();
-            if (writer.BytesPending > FlushBytes)
-            {
-                writer.Flush();
-            }
-        }
-
-        writer.WriteEndArray();
+    private static void WritePair(Utf8JsonWriter writer, NeutronAllowedPair pair)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("address"u8, pair.Address);
+        writer.WriteString("mac"u8, pair.Mac);
+        writer.WriteEndObject();
     }
 }

@@ -9,9 +9,6 @@ namespace Dashboard.Core.Ipvs;
 /// </summary>
 public static class IpvsConnectionSummaryJsonWriter
 {
-    // Written out as it goes: a buffer grown to the whole output is fresh memory the process pays page faults for.
-    private const int FlushBytes = 32 * 1024;
-
     public static void Write(Utf8JsonWriter writer, IpvsConnectionSummary summary)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -20,24 +17,8 @@ public static class IpvsConnectionSummaryJsonWriter
         writer.WriteNumber("connections"u8, summary.Connections);
         writer.WriteNumber("templates"u8, summary.Templates);
         WriteStates(writer, summary.ByState);
-        if (summary.Destinations is null)
-        {
-            writer.WriteNull("destinations"u8);
-        }
-        else
-        {
-            WriteDestinations(writer, summary.Destinations);
-        }
-
-        if (summary.TopSynRecvSources is null)
-        {
-            writer.WriteNull("topSynRecvSources"u8);
-        }
-        else
-        {
-            WriteSources(writer, summary.TopSynRecvSources);
-        }
-
+        JsonArrayWriter.Write(writer, "destinations"u8, summary.Destinations, WriteDestination);
+        JsonArrayWriter.Write(writer, "topSynRecvSources"u8, summary.TopSynRecvSources, WriteSource);
         writer.WriteBoolean("namesNotNumeric"u8, summary.NamesNotNumeric);
         if (summary.SyncedEntries is { } synced)
         {
@@ -52,42 +33,26 @@ public static class IpvsConnectionSummaryJsonWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteDestinations(Utf8JsonWriter writer, List<IpvsDestinationStates> destinations)
+    private static void WriteDestination(Utf8JsonWriter writer, IpvsDestinationStates destination)
     {
-        writer.WriteStartArray("destinations"u8);
-        foreach (var destination in destinations)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("protocol"u8, destination.Protocol);
-            writer.WriteString("virtual"u8, destination.Virtual);
-            writer.WriteString("destination"u8, destination.Destination);
-            WriteStates(writer, destination.ByState);
-            writer.WriteNumber("templates"u8, destination.Templates);
-            writer.WriteEndObject();
-            if (writer.BytesPending > FlushBytes)
-            {
-                writer.Flush();
-            }
-        }
-
-        writer.WriteEndArray();
+        writer.WriteStartObject();
+        writer.WriteString("protocol"u8, destination.Protocol);
+        writer.WriteString("virtual"u8, destination.Virtual);
+        writer.WriteString("destination"u8, destination.Destination);
+        WriteStates(writer, destination.ByState);
+        writer.WriteNumber("templates"u8, destination.Templates);
+        writer.WriteEndObject();
     }
 
-    private static void WriteSources(Utf8JsonWriter writer, List<IpvsSynRecvSource> sources)
+    private static void WriteSource(Utf8JsonWriter writer, IpvsSynRecvSource source)
     {
-        writer.WriteStartArray("topSynRecvSources"u8);
-        foreach (var source in sources)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("protocol"u8, source.Protocol);
-            writer.WriteString("virtual"u8, source.Virtual);
-            writer.WriteString("client"u8, source.Client);
-            writer.WriteNumber("connections"u8, source.Connections);
-            writer.WriteNumber("overcount"u8, source.Overcount);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
+        writer.WriteStartObject();
+        writer.WriteString("protocol"u8, source.Protocol);
+        writer.WriteString("virtual"u8, source.Virtual);
+        writer.WriteString("client"u8, source.Client);
+        writer.WriteNumber("connections"u8, source.Connections);
+        writer.WriteNumber("overcount"u8, source.Overcount);
+        writer.WriteEndObject();
     }
 
     // As StateCountsJsonConverter writes them; a null collection as null, as the serializer does.

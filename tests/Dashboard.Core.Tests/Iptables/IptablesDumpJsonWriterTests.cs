@@ -22,7 +22,7 @@ public sealed class IptablesDumpJsonWriterTests
     public void Write_MutatedSamples_SameBytesAsTheSerializer(string sample)
     {
         // Arrange
-        var bytes = sample == "seed" ? Encoding.UTF8.GetBytes(NeutronSeedDump.Text) : TestText.FixtureBytes(sample);
+        var bytes = IptablesFuzzTests.Sample(sample);
         Func<Stream, ParseOutcome<IptablesDump>> parse = sample.Contains("iptables-L", StringComparison.Ordinal) ? IptablesListParser.Parse : IptablesSaveParser.Parse;
 
         foreach (var (name, mutated) in MutatedInputs.Of(bytes, seed: 9, randomRounds: 20))

@@ -4,20 +4,11 @@ using Dashboard.Core.Batches;
 using Dashboard.Core.Ipvs;
 using Dashboard.Core.Parsing;
 using Dashboard.Core.Tests.Fuzzing;
-using static Dashboard.Core.Tests.Ipvs.TestInput;
 
 namespace Dashboard.Core.Tests.Ipvs;
 
 public sealed class IpvsConnectionSummaryJsonWriterTests
 {
-    private static readonly string s_ipvsadm = IpvsadmConnTitle
-        + IpvsadmConnRow("TCP", "01:57", "SYN_RECV", "10.0.19.92:37358", "10.1.26.252:10051", "10.1.26.139:10051")
-        + IpvsadmConnRow("TCP", "01:57", "SYN_REVV", "10.0.19.92:37359", "10.1.26.252:10051", "10.1.26.139:10051")
-        + IpvsadmConnRow("TCP", "14:59", "ESTABLISHED", "[2001:db8::10]:50000", "[2001:db8::1]:80", "[2001:db8::2]:80")
-        + IpvsadmConnRow("TCP", "00:58", "NONE", "169.46.57.9:0", "169.46.7.238:0", "169.48.180.190:0")
-        + IpvsadmConnRow("UDP", "1440:00", "UDP", "10.0.0.5:53", "10.1.26.253:53", "10.1.26.141:53")
-        + IpvsadmConnRow("TCP", "01:57", "SYN_RECV", "client.example:37358", "10.1.26.252:zabbix-trapper", "10.1.26.139:zabbix-trapper");
-
     private static readonly string s_procSync = "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires PEName PEData\n"
         + "TCP 0A00135C 91EE 0A011AFC 2743 0A011A8B 2743 SYN_RECV    LOCAL       57\n"
         + "TCP 0A00135D 91EF 0A011AFC 2743 0A011A8B 2743 ESTABLISHED SYNC       899\n"
@@ -31,7 +22,7 @@ public sealed class IpvsConnectionSummaryJsonWriterTests
     {
         // Arrange
         var (text, parse) = sample == "ipvsadm"
-            ? (s_ipvsadm, (Func<Stream, ParseOutcome<IpvsConnectionSummary>>)IpvsadmConnectionParser.Parse)
+            ? (IpvsadmConnectionParserFuzzTests.Sample, (Func<Stream, ParseOutcome<IpvsConnectionSummary>>)IpvsadmConnectionParser.Parse)
             : (s_procSync, ProcIpVsConnParser.Parse);
 
         foreach (var (name, bytes) in MutatedInputs.Of(Encoding.UTF8.GetBytes(text), seed: 8))
