@@ -245,7 +245,11 @@ internal sealed class ConnectionTableAggregator
         return true;
     }
 
-    /// <summary>Empties a speculative aggregator whose counts were merged, keeping its memory for the next chunk.</summary>
+    /// <summary>
+    /// Empties the counts of a speculative aggregator whose counts were merged, for its next chunk. It keeps the pairs it
+    /// knows, and the bytes that name them: rows of later chunks are counted at once instead of parsed again, and every
+    /// pair kept is already in the aggregator it was merged into, so a merge adds no pair that reading in order would not.
+    /// </summary>
     public void ResetMerged()
     {
         if (_pendingSources is null || OrderSensitive)
@@ -254,10 +258,7 @@ internal sealed class ConnectionTableAggregator
         }
 
         Array.Clear(_counts, 0, _pairs.Count * CommonStates);
-        _pairIndex.Clear();
-        _pairs.Clear();
         _rareStateCounts.Clear();
-        _seenPairs.Clear();
         _pendingSources.Clear();
     }
 
