@@ -1,13 +1,18 @@
 using System.Text;
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Dashboard.Core.Iptables;
 
 namespace Dashboard.Benchmarks;
 
-/// <summary>iptables-save -c of a busy Neutron compute node (~20,000 rules): floor, naive line splitting, the real parser.</summary>
+/// <summary>
+/// iptables-save -c of a busy Neutron compute node (~20,000 rules): floor, naive line splitting, the real parser, and the
+/// contract JSON `parse` prints (written alone from a parsed dump, and parse plus JSON together).
+/// </summary>
 public class IptablesSaveParsing
 {
     private byte[] _input = [];
+    private IptablesDump _parsed = new();
 
     [Params(20_000)]
     public int Lines { get; set; }
@@ -18,6 +23,7 @@ public class IptablesSaveParsing
         using var text = new StringWriter { NewLine = "\n" };
         new IptablesSaveGenerator().Write(text, Lines, seed: 42);
         _input = Encoding.UTF8.GetBytes(text.ToString());
+        _parsed = IptablesSaveParser.Parse(new MemoryStream(_input, writable: false)).Value;
     }
 
     /// <summary>Floor: read the bytes in chunks and count line ends.</summary>
@@ -63,5 +69,23 @@ public class IptablesSaveParsing
     {
         using var stream = new MemoryStream(_input, writable: false);
         return IptablesSaveParser.Parse(stream).Value.Tables[0].Chains.Count;
+    }
+
+    [Benchmark]
+    public long WriteJsonOnly() => WriteJson(_parsed);
+
+    [Benchmark]
+    public long StreamingParserAndJson()
+    {
+        using var stream = new MemoryStream(_input, writable: false);
+        return WriteJson(IptablesSaveParser.Parse(stream).Value);
+    }
+
+    private static long WriteJson(IptablesDump dump)
+    {
+        using var writer = new Utf8JsonWriter(Stream.Null);
+        IptablesDumpJsonWriter.Write(writer, dump);
+        writer.Flush();
+        return writer.BytesCommitted;
     }
 }

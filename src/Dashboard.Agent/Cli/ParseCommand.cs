@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dashboard.Core.Parsing;
 
 namespace Dashboard.Agent.Cli;
@@ -54,7 +53,7 @@ public static class ParseCommand
             return ExitCodes.Usage;
         }
 
-        JsonSerializer.Serialize(console.Output, parsed.Value, parsed.TypeInfo);
+        parsed.WriteJson(console.Output);
         console.Output.Write("\n"u8);
         console.Output.Flush();
         return ExitCodes.Success;

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Dashboard.Core.Iptables;
 
 /// <summary>
@@ -14,9 +16,10 @@ internal sealed class RuleIdentityHasher
     private readonly Utf8Builder _input = new();
     private readonly List<TextRange> _items = [];
     private readonly List<TextRange> _moduleOptions = [];
-    private readonly TextRangeComparer _comparer;
+    // One delegate for every sort: List.Sort(IComparer) makes a new one per call, two per rule.
+    private readonly Comparison<TextRange> _compare;
 
-    public RuleIdentityHasher() => _comparer = new TextRangeComparer(_clauseText);
+    public RuleIdentityHasher() => _compare = new TextRangeComparer(_clauseText).Compare;
 
     public string Compute(string table, string chain, string? comment, string? target, bool isGoto, string? targetOptions, string spec)
     {
@@ -113,7 +116,7 @@ internal sealed class RuleIdentityHasher
         }
 
         FlushModule(module);
-        _items.Sort(_comparer);
+        CollectionsMarshal.AsSpan(_items).Sort(_compare);
         for (var k = 0; k < _items.Count; k++)
         {
             if (k > 0)
@@ -132,7 +135,7 @@ internal sealed class RuleIdentityHasher
             return;
         }
 
-        _moduleOptions.Sort(_comparer);
+        CollectionsMarshal.AsSpan(_moduleOptions).Sort(_compare);
         var start = _clauseText.Length;
         _clauseText.Append(_clauseText.Slice(header.Start, header.Length));
         foreach (var option in _moduleOptions)

@@ -34,14 +34,14 @@ internal sealed class ConnectionTableAggregator
     private readonly Dictionary<(int Protocol, ulong Virtual), int> _sketchIndex = [];
     private readonly List<SpaceSavingTopSources> _sketches = [];
     private readonly string _tooManyAggregates;
-    private readonly List<(int Pair, ClientAddress Client)>? _pendingSources;
+    private readonly PendingSources? _pendingSources;
     private long[] _counts = new long[64 * CommonStates];
     private int[] _sketchOfPair = new int[64];
     private bool _untrackedVirtualReported;
 
     public ConnectionTableAggregator(IpvsConnectionParseOptions options, CappedDiagnostics diagnostics, ConnectionColumns columns, bool speculative = false)
     {
-        _pendingSources = speculative ? [] : null;
+        _pendingSources = speculative ? new PendingSources() : null;
         _options = options;
         _diagnostics = diagnostics;
         _columns = columns;
@@ -100,7 +100,7 @@ internal sealed class ConnectionTableAggregator
         }
         else
         {
-            _pendingSources.Add((sourceTracker, client));
+            _pendingSources.Add(sourceTracker, client);
         }
     }
 
@@ -159,7 +159,7 @@ internal sealed class ConnectionTableAggregator
         if (counted == KnownConnectionStates.SynRecv && _pendingSources is not null)
         {
             OrderSensitive |= row.Client.Kind == EndpointKind.Name;
-            _pendingSources.Add((index, ClientAddress.From(row.Client, row.ClientText)));
+            _pendingSources.Add(index, ClientAddress.From(row.Client, row.ClientText));
         }
         else if (counted == KnownConnectionStates.SynRecv)
         {
@@ -223,8 +223,9 @@ internal sealed class ConnectionTableAggregator
             total += count;
         }
 
-        foreach (var (pair, client) in chunk._pendingSources)
+        for (var i = 0; i < chunk._pendingSources.Count; i++)
         {
+            var (pair, client) = chunk._pendingSources[i];
             var index = indexOf[pair];
             if (_sketchOfPair[index] == NoSketchYet && !_sketchIndex.ContainsKey((_pairs[index].Protocol, _pairs[index].Virtual)) && _sketchIndex.Count >= _options.MaxTrackedVirtuals)
             {
@@ -244,7 +245,11 @@ internal sealed class ConnectionTableAggregator
         return true;
     }
 
-    /// <summary>Empties a speculative aggregator whose counts were merged, keeping its memory for the next chunk.</summary>
+    /// <summary>
+    /// Empties the counts of a speculative aggregator whose counts were merged, for its next chunk. It keeps the pairs it
+    /// knows, and the bytes that name them: rows of later chunks are counted at once instead of parsed again, and every
+    /// pair kept is already in the aggregator it was merged into, so a merge adds no pair that reading in order would not.
+    /// </summary>
     public void ResetMerged()
     {
         if (_pendingSources is null || OrderSensitive)
@@ -253,47 +258,66 @@ internal sealed class ConnectionTableAggregator
         }
 
         Array.Clear(_counts, 0, _pairs.Count * CommonStates);
-        _pairIndex.Clear();
-        _pairs.Clear();
         _rareStateCounts.Clear();
-        _seenPairs.Clear();
         _pendingSources.Clear();
     }
 
     public IpvsConnectionSummary Build()
     {
         var summary = new IpvsConnectionSummary { NamesNotNumeric = NamesNotNumeric };
-        var rareByPair = _rareStateCounts.ToLookup(r => r.Key.Pair, r => (State: r.Key.State, Count: r.Value));
-        var ordered = Enumerable.Range(0, _pairs.Count)
-            .OrderBy(i => _protocols.NameOf(_pairs[i].Protocol), StringComparer.Ordinal)
-            .ThenBy(i => _pairs[i].Virtual)
-            .ThenBy(i => _pairs[i].Destination);
+        var rareByPair = _rareStateCounts.Count == 0 ? null : _rareStateCounts.ToLookup(r => r.Key.Pair, r => (State: r.Key.State, Count: r.Value));
+        // Keys are distinct, so this unstable sort gives the order of a stable one.
+        var ordered = new int[_pairs.Count];
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            ordered[i] = i;
+        }
+
+        Array.Sort(ordered, ComparePairs);
+        var commonByName = CommonStatesByName();
+        // One scratch list for every destination: each gets its counts as one exact array, already in name order.
+        var states = new List<KeyValuePair<string, long>>(CommonStates);
+        summary.Destinations.Capacity = ordered.Length;
         foreach (var index in ordered)
         {
-            var (protocol, virtualCode, destinationCode) = _pairs[index];
-            var states = Enumerable.Range(1, CommonStates - 1)
-                .Select(s => (State: s, Count: _counts[(index * CommonStates) + s]))
-                .Concat(rareByPair[index])
-                .Where(s => s.Count > 0)
-                .ToList();
+            states.Clear();
+            foreach (var state in commonByName)
+            {
+                var count = _counts[(index * CommonStates) + state];
+                if (count > 0)
+                {
+                    states.Add(new(_states.NameOf(state), count));
+                }
+            }
+
+            if (rareByPair is not null && rareByPair.Contains(index))
+            {
+                foreach (var (state, count) in rareByPair[index])
+                {
+                    states.Add(new(_states.NameOf(state), count));
+                }
+
+                states.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+            }
+
             if (states.Count == 0 && _counts[index * CommonStates] == 0)
             {
                 continue;
             }
 
+            var (protocol, virtualCode, destinationCode) = _pairs[index];
             var destination = new IpvsDestinationStates
             {
                 Protocol = _protocols.NameOf(protocol),
                 Virtual = _endpoints.TextOf(virtualCode),
                 Destination = _endpoints.TextOf(destinationCode),
                 Templates = _counts[index * CommonStates],
+                ByState = StateCounts.FromUnordered(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(states)),
             };
             summary.Destinations.Add(destination);
             summary.Templates += destination.Templates;
-            foreach (var (stateId, count) in states)
+            foreach (var (state, count) in destination.ByState.Entries)
             {
-                var state = _states.NameOf(stateId);
-                destination.ByState[state] = count;
                 summary.ByState.Increase(state, count);
                 summary.Connections += count;
             }
@@ -318,6 +342,27 @@ internal sealed class ConnectionTableAggregator
         }
 
         return summary;
+    }
+
+    /// <summary>Protocol name, then virtual and destination codes: the order the summary lists real servers in.</summary>
+    private int ComparePairs(int a, int b)
+    {
+        var (x, y) = (_pairs[a], _pairs[b]);
+        var order = x.Protocol == y.Protocol ? 0 : string.CompareOrdinal(_protocols.NameOf(x.Protocol), _protocols.NameOf(y.Protocol));
+        return order != 0 ? order : x.Virtual != y.Virtual ? x.Virtual.CompareTo(y.Virtual) : x.Destination.CompareTo(y.Destination);
+    }
+
+    /// <summary>The state ids with a counter in every row (the template slot left out), in ordinal order of their names.</summary>
+    private int[] CommonStatesByName()
+    {
+        var ids = new int[CommonStates - 1];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = i + 1;
+        }
+
+        Array.Sort(ids, (a, b) => string.CompareOrdinal(_states.NameOf(a), _states.NameOf(b)));
+        return ids;
     }
 
     private int AddPair((int Protocol, ulong Virtual, ulong Destination) pair)

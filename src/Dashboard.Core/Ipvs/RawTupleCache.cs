@@ -61,8 +61,8 @@ internal sealed class RawTupleCache
             return;
         }
 
-        // At most a quarter full: probes rarely collide, and only the used slots are ever touched.
-        if ((_count + 1) * 4 > _slots.Length)
+        // At most half full: a miss probes the next slot, the adjacent cache line, and the table is half the memory of a quarter-full one.
+        if ((_count + 1) * 2 > _slots.Length)
         {
             Grow();
         }

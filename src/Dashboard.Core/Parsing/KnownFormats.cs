@@ -17,14 +17,14 @@ public static class KnownFormats
         // Type infos are looked up when a format is parsed: building all of them up front cost the CLI a few ms per run.
         var json = DashboardJsonContext.Default;
         Register("ipvsadm", static (input, _) => IpvsadmListParser.Parse(input), () => json.IpvsServiceTable, static (b, v) => IpvsOf(b).Services = v);
-        Register("ipvsadm-conn", static (input, threads) => IpvsadmConnectionParser.Parse(input, ConnectionOptions(threads)), () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v);
+        Register("ipvsadm-conn", static (input, threads) => IpvsadmConnectionParser.Parse(input, ConnectionOptions(threads)), () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v, IpvsConnectionSummaryJsonWriter.Write);
         Register("proc-ip-vs", static (input, _) => ProcIpVsParser.Parse(input), () => json.IpvsServiceTable, static (b, v) => IpvsOf(b).Services = v);
-        Register("proc-ip-vs-conn", static (input, threads) => ProcIpVsConnParser.Parse(input, ConnectionOptions(threads)), () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v);
-        Register("proc-ip-vs-conn-sync", static (input, threads) => ProcIpVsConnParser.Parse(input, ConnectionOptions(threads)), () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v);
+        Register("proc-ip-vs-conn", static (input, threads) => ProcIpVsConnParser.Parse(input, ConnectionOptions(threads)), () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v, IpvsConnectionSummaryJsonWriter.Write);
+        Register("proc-ip-vs-conn-sync", static (input, threads) => ProcIpVsConnParser.Parse(input, ConnectionOptions(threads)), () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v, IpvsConnectionSummaryJsonWriter.Write);
         Register("proc-ip-vs-stats", static (input, _) => ProcIpVsStatsParser.Parse(input), () => json.IpvsGlobalStats, static (b, v) => IpvsOf(b).Stats = v);
         Register("proc-ip-vs-stats-percpu", static (input, _) => ProcIpVsStatsParser.Parse(input), () => json.IpvsGlobalStats, static (b, v) => IpvsOf(b).Stats = v);
-        Register("iptables-save", static (input, _) => IptablesSaveParser.Parse(input), () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v));
-        Register("iptables-list", static (input, _) => IptablesListParser.Parse(input), () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v));
+        Register("iptables-save", static (input, _) => IptablesSaveParser.Parse(input), () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v), IptablesDumpJsonWriter.Write);
+        Register("iptables-list", static (input, _) => IptablesListParser.Parse(input), () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v), IptablesDumpJsonWriter.Write);
         Register("nsx-filterstat", static (input, _) => NsxFilterStatParser.Parse(input), () => json.NsxFirewallStats, MergeNsx);
         Register("nsx-dvfilter", static (input, _) => NsxDvfilterParser.Parse(input), () => json.NsxFirewallStats, MergeNsx);
         Register("nsx-api", static (input, _) => NsxApiStatsParser.Parse(input), () => json.NsxFirewallStats, MergeNsx);
@@ -54,13 +54,15 @@ public static class KnownFormats
     private static IpvsConnectionParseOptions ConnectionOptions(int maxParallelism) =>
         maxParallelism <= 1 ? IpvsConnectionParseOptions.Default : new IpvsConnectionParseOptions { MaxParallelism = maxParallelism };
 
-    private static void Register<T>(string name, Func<Stream, int, ParseOutcome<T>> parse, Func<JsonTypeInfo<T>> typeInfo, Action<AgentBatch, T> addTo)
+    /// <param name="writeJson">Writes the same JSON as the serializer with <paramref name="typeInfo"/>, faster; null to use the serializer.</param>
+    private static void Register<T>(string name, Func<Stream, int, ParseOutcome<T>> parse, Func<JsonTypeInfo<T>> typeInfo, Action<AgentBatch, T> addTo,
+        Action<System.Text.Json.Utf8JsonWriter, T>? writeJson = null)
         where T : class =>
         s_parsers[name] = (input, maxParallelism) =>
         {
             var outcome = parse(input, maxParallelism);
-            return new ParsedInput(name, outcome.Value, typeInfo(), outcome.Diagnostics, outcome.LinesRead, outcome.HasUsableData,
-                batch => addTo(batch, outcome.Value));
+            return new ParsedInput(name, outcome.Value, typeInfo, writeJson is null ? null : writer => writeJson(writer, outcome.Value),
+                outcome.Diagnostics, outcome.LinesRead, outcome.HasUsableData, batch => addTo(batch, outcome.Value));
         };
 
     internal static IpvsSnapshot IpvsOf(AgentBatch batch) => batch.Ipvs ??= new IpvsSnapshot();

@@ -12,7 +12,7 @@ public sealed class IptablesFuzzTests
         "seed",
     };
 
-    private static byte[] Sample(string name) =>
+    internal static byte[] Sample(string name) =>
         name == "seed" ? Encoding.UTF8.GetBytes(NeutronSeedDump.Text) : TestText.FixtureBytes(name);
 
     [Theory]

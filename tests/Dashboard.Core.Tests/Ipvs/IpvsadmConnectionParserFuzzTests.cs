@@ -6,7 +6,8 @@ namespace Dashboard.Core.Tests.Ipvs;
 
 public sealed class IpvsadmConnectionParserFuzzTests
 {
-    private static readonly string s_sample = IpvsadmConnTitle
+    /// <summary>Seed rows of every shape the parser meets: IPv4, IPv6, names, templates, an unknown state.</summary>
+    internal static readonly string Sample = IpvsadmConnTitle
         + IpvsadmConnRow("TCP", "01:57", "SYN_RECV", "10.0.19.92:37358", "10.1.26.252:10051", "10.1.26.139:10051")
         + IpvsadmConnRow("TCP", "01:57", "SYN_REVV", "10.0.19.92:37359", "10.1.26.252:10051", "10.1.26.139:10051")
         + IpvsadmConnRow("TCP", "14:59", "ESTABLISHED", "[2001:db8::10]:50000", "[2001:db8::1]:80", "[2001:db8::2]:80")
@@ -18,7 +19,7 @@ public sealed class IpvsadmConnectionParserFuzzTests
     [Fact]
     public void Parse_MutatedSeedAndDocumentedLayoutSamples_NeverThrowAndDiagnosticsCarryLines()
     {
-        ParserFuzzing.MutatedSamplesNeverThrow(IpvsadmConnectionParser.Parse, [Encoding.UTF8.GetBytes(s_sample)], seed: 1);
+        ParserFuzzing.MutatedSamplesNeverThrow(IpvsadmConnectionParser.Parse, [Encoding.UTF8.GetBytes(Sample)], seed: 1);
     }
 
     [Fact]
@@ -30,7 +31,7 @@ public sealed class IpvsadmConnectionParserFuzzTests
     [Fact]
     public void Parse_GarbageBetweenSeedAndDocumentedLayoutLines_EveryGoodLineCounted()
     {
-        var mixed = new InputMutator(3).Interleave(s_sample, 200);
+        var mixed = new InputMutator(3).Interleave(Sample, 200);
 
         var options = new IpvsConnectionParseOptions { MaxDiagnosticsPerKind = 1000 };
 
@@ -44,7 +45,7 @@ public sealed class IpvsadmConnectionParserFuzzTests
     [Fact]
     public void Parse_TenMegabyteLineAmongSeedAndDocumentedLayoutLines_SkippedAndRestCounted()
     {
-        var outcome = ParserFuzzing.WithTenMegabyteLine(IpvsadmConnectionParser.Parse, s_sample);
+        var outcome = ParserFuzzing.WithTenMegabyteLine(IpvsadmConnectionParser.Parse, Sample);
 
         Assert.Equal((5L, 2L), (outcome.Value.Connections, outcome.Value.Templates));
     }
