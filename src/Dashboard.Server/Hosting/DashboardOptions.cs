@@ -9,6 +9,9 @@ public sealed class DashboardOptions
     /// <summary>Serve with simulated directors and hypervisors replaying the seed incidents.</summary>
     public bool Demo { get; set; }
 
+    /// <summary>postgresql.conf settings for the embedded PostgreSQL (name → value), over the launcher's own; ignored with a connection string.</summary>
+    public Dictionary<string, string> EmbeddedPostgresSettings { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Base address used in links sent to chat (defaults to the first listening address).</summary>
     public string? PublicUrl { get; set; }
 

@@ -100,7 +100,8 @@ public sealed class DashboardDatabase(
         }
 
         var dataDir = options.Value.DataDir is { Length: > 0 } dir ? Path.Combine(Path.GetFullPath(dir), "pgdata") : EmbeddedPostgresOptions.DefaultDataDirectory();
-        _embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = dataDir }, loggerFactory.CreateLogger<EmbeddedPostgres>(), ct);
+        _embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = dataDir, ServerSettings = options.Value.EmbeddedPostgresSettings },
+            loggerFactory.CreateLogger<EmbeddedPostgres>(), ct);
         Description = $"embedded PostgreSQL in {dataDir}";
         _logger.LogInformation("Using {Database}", Description);
         return _embedded.ConnectionString;
