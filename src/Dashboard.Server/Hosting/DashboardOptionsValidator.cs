@@ -45,6 +45,15 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
             errors.Add("Dashboard:Live:MinRefreshMilliseconds: must be between 0 and 10000.");
         }
 
+        foreach (var (setting, value) in options.EmbeddedPostgresSettings)
+        {
+            // Written into postgresql.conf as name = 'value': a name is one identifier, a value one line.
+            if (!IsSettingName(setting) || value.AsSpan().ContainsAny('\n', '\r', '\0'))
+            {
+                errors.Add($"Dashboard:EmbeddedPostgresSettings:{setting}: not a PostgreSQL setting name (letters, digits, '_' and '.') with a one-line value.");
+            }
+        }
+
         if (options.PublicUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
         {
             errors.Add($"Dashboard:PublicUrl: '{url}' is not an absolute URL.");
@@ -52,4 +61,7 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static bool IsSettingName(string name) =>
+        name.Length is > 0 and <= 63 && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.');
 }

@@ -1,0 +1,40 @@
+using Dashboard.Server.Hosting;
+
+namespace Dashboard.Server.Tests.Hosting;
+
+public sealed class DashboardOptionsValidatorTests
+{
+    [Fact]
+    public void Validate_EmbeddedPostgresSettingsThatCouldNotBreakOutOfTheirLine_Accepted()
+    {
+        // Arrange
+        var options = new DashboardOptions();
+        options.EmbeddedPostgresSettings["max_wal_size"] = "4GB";
+        options.EmbeddedPostgresSettings["auto_explain.log_min_duration"] = "'5s' it's quoted by the writer";
+
+        // Act
+        var result = new DashboardOptionsValidator().Validate(null, options);
+
+        // Assert
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData("max_wal_size\nfsync", "4GB")]
+    [InlineData("Max_Wal_Size", "4GB")]
+    [InlineData("max_wal_size = '1GB'; fsync", "off")]
+    [InlineData("wal_compression", "lz4\nfsync = off")]
+    public void Validate_EmbeddedPostgresSettingWithAnotherLineInIt_RefusedNamingTheKey(string setting, string value)
+    {
+        // Arrange
+        var options = new DashboardOptions();
+        options.EmbeddedPostgresSettings[setting] = value;
+
+        // Act
+        var result = new DashboardOptionsValidator().Validate(null, options);
+
+        // Assert
+        Assert.True(result.Failed);
+        Assert.Contains($"Dashboard:EmbeddedPostgresSettings:{setting}:", result.FailureMessage);
+    }
+}
