@@ -40,7 +40,7 @@ public static class ReadApi
         var rules = host.Rules
             .Where(r => all || r.Rule.DropKind is not null || r.Rule.Target is "DROP" or "REJECT")
             .Select(r => new RuleDropView(r.Rule.Namespace, r.Rule.Table, r.Rule.Chain, r.Rule.Position, r.Rule.Target, r.Rule.Comment,
-                r.Rule.DropKind, r.Rule.NeutronPort, r.Rule.NeutronDirection, r.Rule.Identity, r.Rule.Packets, r.Rule.Bytes,
+                r.Rule.DropKind, r.Rule.NeutronPort, r.Rule.NeutronDirection, r.Rule.Identity, r.Packets, r.Bytes,
                 Math.Round(r.PacketsPerSecond, 3), Math.Round(r.BytesPerSecond, 3), r.Reset))
             .OrderByDescending(r => r.PacketsPerSecond)
             .ToList();

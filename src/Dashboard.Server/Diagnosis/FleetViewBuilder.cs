@@ -29,8 +29,9 @@ public static class FleetViewBuilder
     private static HypervisorView ToHypervisor(HostSnapshot h) => new(
         h.Name,
         h.CollectedAt,
-        h.Rules.Select(r => new RuleRate(r.Rule.Table, r.Rule.Chain, r.Rule.Position, r.Rule.Target, r.Rule.Comment, r.Rule.DropKind,
-            r.Rule.NeutronPort, r.Rule.NeutronDirection, r.Rule.Packets, r.PacketsPerSecond)).ToList(),
+        // The rules diagnosis reads are those known to drop: the rest of a compute node's thousands are not converted.
+        h.Rules.Where(r => r.Rule.DropKind is not null).Select(r => new RuleRate(r.Rule.Table, r.Rule.Chain, r.Rule.Position, r.Rule.Target, r.Rule.Comment, r.Rule.DropKind,
+            r.Rule.NeutronPort, r.Rule.NeutronDirection, r.Packets, r.PacketsPerSecond)).ToList(),
         h.NeutronPorts,
         h.NsxFilters.Select(f => new NsxFilterRate(f.Filter.Name, f.Filter.VmName, f.Filter.VnicIndex, f.Filter.Counters, f.RatePerReason)).ToList());
 }

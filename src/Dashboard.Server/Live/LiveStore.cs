@@ -18,7 +18,8 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
     public const int MaxHosts = 5000;
 
     private readonly ConcurrentDictionary<string, HostSnapshot> _hosts = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<SeriesKey, RingBuffer<SeriesPoint>> _history = new();
+    private readonly ConcurrentDictionary<SeriesKey, RingBuffer<HistoryPoint>> _history = new();
+    private readonly ConcurrentDictionary<string, HostSeries> _seriesOfHost = new(StringComparer.Ordinal);
     private readonly ChangeNotifier _changes = new(clock);
     private long _version;
 
@@ -73,25 +74,70 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
 
     public int SubscriberCount => _changes.Count;
 
+    /// <summary>
+    /// Appends a point to the ring of every virtual service and real server of the snapshot. A host's series are the same
+    /// from push to push, so the rings found for its previous snapshot are taken by position, without a lookup each.
+    /// </summary>
     private void RecordHistory(HostSnapshot snapshot)
     {
+        var count = 0;
         foreach (var vs in snapshot.Virtuals)
         {
-            Append(new SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, null), new SeriesPoint(snapshot.CollectedAt, vs.Connections, vs.SynRecv));
+            count += 1 + vs.RealServers.Count;
+        }
+
+        var known = _seriesOfHost.GetValueOrDefault(snapshot.Name);
+        var keys = known?.Keys.Length == count ? known.Keys : null;
+        var rings = keys is null ? new RingBuffer<HistoryPoint>[count] : known!.Rings;
+        var at = snapshot.CollectedAt.UtcTicks;
+        var i = 0;
+        foreach (var vs in snapshot.Virtuals)
+        {
+            Append(new SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, null), new HistoryPoint(at, vs.Connections, vs.SynRecv));
             foreach (var rs in vs.RealServers)
             {
-                Append(new SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, rs.Destination), new SeriesPoint(snapshot.CollectedAt, rs.Connections, rs.SynRecv));
+                Append(new SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, rs.Destination), new HistoryPoint(at, rs.Connections, rs.SynRecv));
             }
+        }
+
+        if (keys is null)
+        {
+            _seriesOfHost[snapshot.Name] = new HostSeries(BuildKeys(snapshot, count), rings);
+        }
+
+        void Append(SeriesKey key, HistoryPoint point)
+        {
+            if (keys is not null && !keys[i].Equals(key))
+            {
+                // The host's services changed: from here on its rings are looked up, and a new list is kept for next time.
+                rings = rings.ToArray();
+                keys = null;
+            }
+
+            var ring = keys is not null ? rings[i] : rings[i] = _history.GetOrAdd(key, static _ => new RingBuffer<HistoryPoint>(HistoryPoints));
+            lock (ring)
+            {
+                ring.Add(point);
+            }
+
+            i++;
         }
     }
 
-    private void Append(SeriesKey key, SeriesPoint point)
+    private static SeriesKey[] BuildKeys(HostSnapshot snapshot, int count)
     {
-        var ring = _history.GetOrAdd(key, static _ => new RingBuffer<SeriesPoint>(HistoryPoints));
-        lock (ring)
+        var keys = new SeriesKey[count];
+        var i = 0;
+        foreach (var vs in snapshot.Virtuals)
         {
-            ring.Add(point);
+            keys[i++] = new SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, null);
+            foreach (var rs in vs.RealServers)
+            {
+                keys[i++] = new SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, rs.Destination);
+            }
         }
+
+        return keys;
     }
 
     private SeriesPoint[] ReadHistory(SeriesKey key)
@@ -101,11 +147,17 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
             return [];
         }
 
+        HistoryPoint[] points;
         lock (ring)
         {
-            return ring.ToArray();
+            points = ring.ToArray();
         }
+
+        return Array.ConvertAll(points, static p => p.ToSeriesPoint());
     }
+
+    /// <summary>The series of one host in the order its last snapshot listed them, and their rings.</summary>
+    private sealed record HostSeries(SeriesKey[] Keys, RingBuffer<HistoryPoint>[] Rings);
 
     /// <summary>A virtual service (no destination) or one of its real servers; a struct, so recording a push allocates no keys.</summary>
     private readonly record struct SeriesKey(string Director, string Protocol, string Virtual, string? Destination);

@@ -98,20 +98,21 @@ public static class SnapshotBuilder
             return [];
         }
 
-        var before = previous?.Rules.ToDictionary(r => (r.Rule.Namespace, r.Rule.Identity), r => r.Rule);
-        var result = new List<RuleLive>();
+        var before = previous?.Rules.ToDictionary(r => (r.Rule.Namespace, r.Rule.Identity));
+        var result = new List<RuleLive>(rules.Count);
         foreach (var rule in rules)
         {
             double packetsRate = 0, bytesRate = 0;
             var wasReset = false;
-            if (before?.GetValueOrDefault((rule.Namespace, rule.Identity)) is { } then && elapsed > TimeSpan.Zero)
+            var then = before?.GetValueOrDefault((rule.Namespace, rule.Identity));
+            if (then is not null && elapsed > TimeSpan.Zero)
             {
                 packetsRate = CounterMath.Rate(then.Packets, rule.Packets, elapsed, out wasReset);
                 bytesRate = CounterMath.Rate(then.Bytes, rule.Bytes, elapsed, out _);
             }
 
             reset |= wasReset;
-            result.Add(new RuleLive(SnapshotReuse.Rule(rule, before?.GetValueOrDefault((rule.Namespace, rule.Identity))), packetsRate, bytesRate, wasReset));
+            result.Add(new RuleLive(SnapshotReuse.Rule(rule, then?.Rule), rule.Packets, rule.Bytes, packetsRate, bytesRate, wasReset));
         }
 
         return result;

@@ -31,28 +31,9 @@ public static class SnapshotReuse
         };
     }
 
-    /// <summary>The previous rule with the new counters when nothing but the counters changed.</summary>
-    public static IptablesSampleWriter.FlatRule Rule(IptablesSampleWriter.FlatRule fresh, IptablesSampleWriter.FlatRule? previous)
-    {
-        if (previous is null || fresh.Position != previous.Position
-            || !string.Equals(fresh.Namespace, previous.Namespace, StringComparison.Ordinal)
-            || !string.Equals(fresh.Identity, previous.Identity, StringComparison.Ordinal)
-            || !string.Equals(fresh.Table, previous.Table, StringComparison.Ordinal)
-            || !string.Equals(fresh.Chain, previous.Chain, StringComparison.Ordinal)
-            || !string.Equals(fresh.Target, previous.Target, StringComparison.Ordinal)
-            || !string.Equals(fresh.Comment, previous.Comment, StringComparison.Ordinal)
-            || !string.Equals(fresh.Spec, previous.Spec, StringComparison.Ordinal)
-            || !string.Equals(fresh.DropKind, previous.DropKind, StringComparison.Ordinal)
-            || !string.Equals(fresh.NeutronPort, previous.NeutronPort, StringComparison.Ordinal)
-            || !string.Equals(fresh.NeutronDirection, previous.NeutronDirection, StringComparison.Ordinal))
-        {
-            return fresh;
-        }
-
-        return fresh.Packets == previous.Packets && fresh.Bytes == previous.Bytes
-            ? previous
-            : previous with { Packets = fresh.Packets, Bytes = fresh.Bytes };
-    }
+    /// <summary>The previous push's text of the rule when Neutron rendered it the same, else the text just read.</summary>
+    public static RuleText Rule(IptablesSampleWriter.FlatRule fresh, RuleText? previous) =>
+        previous is not null && previous.Matches(fresh) ? previous : RuleText.Of(fresh);
 
     /// <summary>The ports, each replaced by the previous port of the same id when device and allowed pairs are the same.</summary>
     public static List<NeutronPort> Ports(IEnumerable<NeutronPort> fresh, IReadOnlyList<NeutronPort> previous)

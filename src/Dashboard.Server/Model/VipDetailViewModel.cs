@@ -44,7 +44,7 @@ public sealed class VipDetailViewModel
         var counters = ports.SelectMany(p => (live.Host(p.Port.Hypervisor)?.Rules ?? [])
                 .Where(r => r.Rule.NeutronPort == p.Port.Port && (r.Rule.DropKind is not null || r.PacketsPerSecond > 0))
                 .Select(r => new PortCounterRow(p.Role, p.Port.Hypervisor, p.Port.Port, r.Rule.Chain, r.Rule.Position, r.Rule.Comment ?? r.Rule.Target ?? "",
-                    r.Rule.DropKind, r.PacketsPerSecond, r.Rule.Packets)))
+                    r.Rule.DropKind, r.PacketsPerSecond, r.Packets)))
             .OrderByDescending(r => r.DropKind is not null).ThenByDescending(r => r.PacketsPerSecond)
             .ToList();
 

@@ -36,7 +36,8 @@ public sealed class SnapshotBuilderTests
         var (before, after) = (AntiSpoof(first), AntiSpoof(second));
         Assert.Same(before.Rule.Spec, after.Rule.Spec);
         Assert.Same(before.Rule.Comment, after.Rule.Comment);
-        Assert.Equal((1_500UL, 90_000UL, 100.0), (after.Rule.Packets, after.Rule.Bytes, after.PacketsPerSecond));
+        Assert.Same(before.Rule, after.Rule);
+        Assert.Equal((1_500UL, 90_000UL, 100.0), (after.Packets, after.Bytes, after.PacketsPerSecond));
         Assert.Same(first.NeutronPorts[0], second.NeutronPorts[0]);
         var unchanged = second.Rules.Single(r => r.Rule.Identity == "allow-144");
         Assert.Same(first.Rules.Single(r => r.Rule.Identity == "allow-144").Rule, unchanged.Rule);

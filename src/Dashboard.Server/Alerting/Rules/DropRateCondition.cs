@@ -49,7 +49,7 @@ public sealed class DropRateCondition : IAlertCondition
             ],
             AlertAnnotations.Of(
                 $"{Rate(r.PacketsPerSecond)} dropped by {where} (threshold {Rate(rule.Threshold)})",
-                $"{where}: {f.Target} \"{f.Comment ?? f.Spec}\", {Rate(r.PacketsPerSecond)}, {f.Packets} packets so far"),
+                $"{where}: {f.Target} \"{f.Comment ?? f.Spec}\", {Rate(r.PacketsPerSecond)}, {r.Packets} packets so far"),
             r.PacketsPerSecond);
     }
 
