@@ -32,10 +32,6 @@ public sealed class TokenValidator(DashboardDatabase database, TimeProvider cloc
             }
 
             _recent[key] = (identity, now);
-            if (identity is not null)
-            {
-                await repository.TouchAsync(identity.Name, ct);
-            }
 
             return new TokenCheck(identity, DatabaseDown: false);
         }

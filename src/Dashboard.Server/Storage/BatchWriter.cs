@@ -27,11 +27,25 @@ public sealed class BatchWriter(DashboardDatabase database, DimensionIdCache ids
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
+        // One round trip for the journal entry, the host row and the notice to other instances: on this path every round trip
+        // waits for a busy core twice. The notice is delivered only if, and when, the transaction commits.
         const string journal = """
-            insert into ingest_batches (host, source, sequence, collected_at, token_name, row_count)
-            values (@host, @source, coalesce(@sequence, nextval('raw_upload_sequence')), @collectedAt, @token, @rows)
-            on conflict (host, source, sequence) do nothing
-            returning sequence
+            with journal as (
+                insert into ingest_batches (host, source, sequence, collected_at, token_name, row_count)
+                values (@host, @source, coalesce(@sequence, nextval('raw_upload_sequence')), @collectedAt, @token, @rows)
+                on conflict (host, source, sequence) do nothing
+                returning sequence
+            ), seen as (
+                insert into hosts (name, role, last_seen, last_collected, agent_version, dropped_batches)
+                select @host, @role, now(), @collectedAt, @version, @dropped
+                where exists (select 1 from journal)
+                on conflict (name) do update set
+                    role = excluded.role, last_seen = now(),
+                    last_collected = greatest(hosts.last_collected, excluded.last_collected),
+                    agent_version = coalesce(excluded.agent_version, hosts.agent_version),
+                    dropped_batches = hosts.dropped_batches + excluded.dropped_batches
+            )
+            select sequence, pg_notify(@channel, @payload) from journal
             """;
         var sequence = await conn.ExecuteScalarAsync<long?>(new CommandDefinition(journal, new
         {
@@ -41,38 +55,22 @@ public sealed class BatchWriter(DashboardDatabase database, DimensionIdCache ids
             collectedAt = batch.CollectedAt,
             token = origin.TokenName,
             rows,
+            role = origin.Role,
+            version = batch.AgentVersion,
+            dropped = batch.DroppedBatches,
+            channel = Live.ClusterSync.Channel,
+            payload = Live.ClusterSync.Payload(instance, origin.Role, batch.Host, batch.CollectedAt),
         }, tx, cancellationToken: ct));
         if (sequence is null)
         {
             return new WriteResult(WriteStatus.Duplicate, batch.Sequence, 0);
         }
 
-        const string host = """
-            insert into hosts (name, role, last_seen, last_collected, agent_version, dropped_batches)
-            values (@name, @role, now(), @collectedAt, @version, @dropped)
-            on conflict (name) do update set
-                role = excluded.role, last_seen = now(),
-                last_collected = greatest(hosts.last_collected, excluded.last_collected),
-                agent_version = coalesce(excluded.agent_version, hosts.agent_version),
-                dropped_batches = hosts.dropped_batches + excluded.dropped_batches
-            """;
-        await conn.ExecuteAsync(new CommandDefinition(host, new
-        {
-            name = batch.Host,
-            role = origin.Role,
-            collectedAt = batch.CollectedAt,
-            version = batch.AgentVersion,
-            dropped = batch.DroppedBatches,
-        }, tx, cancellationToken: ct));
-
         var resolved = new List<KeyValuePair<string, long>>();
         await IpvsSampleWriter.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Ipvs, derived.RealServers, ct);
         var ruleIds = await _iptables.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Iptables, derived.Rules, resolved, ct);
         var filterIds = await _nsx.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Nsx, resolved, ct);
         await KeepalivedStateWriter.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Keepalived, ct);
-        // Delivered to the other instances only if, and when, this transaction commits.
-        await conn.ExecuteAsync(new CommandDefinition("select pg_notify(@channel, @payload)",
-            new { channel = Live.ClusterSync.Channel, payload = Live.ClusterSync.Payload(instance, origin.Role, batch.Host, batch.CollectedAt) }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         ids.AddCommitted(resolved);
         derived.RuleIds = ruleIds;

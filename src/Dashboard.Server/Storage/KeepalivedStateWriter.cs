@@ -16,23 +16,34 @@ public static class KeepalivedStateWriter
             return 0;
         }
 
-        foreach (var instance in state.Instances.DistinctBy(i => i.Name))
+        // All instances in one statement; the transition reads the state as it was before the upsert (same snapshot).
+        var instances = state.Instances.DistinctBy(i => i.Name).ToList();
+        if (instances.Count > 0)
         {
-            const string transition = """
-                insert into keepalived_transitions (host, name, from_state, to_state, at)
-                select @host, @name, (select state from keepalived_instances where host = @host and name = @name), @state, @at
-                where not exists (select 1 from keepalived_instances where host = @host and name = @name and state = @state)
-                """;
             const string upsert = """
+                with incoming as (
+                    select * from unnest(@names, @states, @priorities, @masters) as i(name, state, priority, master_router)
+                ), transitions as (
+                    insert into keepalived_transitions (host, name, from_state, to_state, at)
+                    select @host, i.name, k.state, i.state, @at
+                    from incoming i left join keepalived_instances k on k.host = @host and k.name = i.name
+                    where k.state is distinct from i.state
+                )
                 insert into keepalived_instances (host, name, state, priority, master_router, changed_at, updated_at)
-                values (@host, @name, @state, @priority, @master, @at, @at)
+                select @host, i.name, i.state, i.priority, i.master_router, @at, @at from incoming i
                 on conflict (host, name) do update set
                     changed_at = case when keepalived_instances.state <> excluded.state then excluded.changed_at else keepalived_instances.changed_at end,
                     state = excluded.state, priority = excluded.priority, master_router = excluded.master_router, updated_at = excluded.updated_at
                 """;
-            var args = new { host, name = instance.Name, state = instance.State, priority = instance.Priority, master = instance.MasterRouter, at };
-            await conn.ExecuteAsync(new CommandDefinition(transition, args, cancellationToken: ct));
-            await conn.ExecuteAsync(new CommandDefinition(upsert, args, cancellationToken: ct));
+            await conn.ExecuteAsync(new CommandDefinition(upsert, new
+            {
+                host,
+                names = instances.Select(i => i.Name).ToArray(),
+                states = instances.Select(i => i.State).ToArray(),
+                priorities = instances.Select(i => i.Priority).ToArray(),
+                masters = instances.Select(i => i.MasterRouter).ToArray(),
+                at,
+            }, cancellationToken: ct));
         }
 
         // One statement for all real servers: a director checks a thousand of them.

@@ -56,14 +56,22 @@ public sealed class TokenRepository(NpgsqlDataSource dataSource)
         return await conn.ExecuteAsync(new CommandDefinition(sql, new { name }, cancellationToken: ct)) > 0;
     }
 
-    /// <summary>The live token with this secret, or null. The final comparison runs in constant time.</summary>
+    /// <summary>
+    /// The live token with this secret, or null; its last use is noted (at most once a minute) in the same round trip.
+    /// The final comparison runs in constant time.
+    /// </summary>
     public async Task<ApiTokenIdentity?> FindActiveAsync(string token, CancellationToken ct)
     {
         var hash = TokenSecrets.Hash(token);
         const string sql = """
-            select name, role, token_hash
-            from api_tokens
-            where token_hash = @hash and revoked_at is null
+            with found as (
+                select name, role, token_hash from api_tokens where token_hash = @hash and revoked_at is null
+            ), touched as (
+                update api_tokens t set last_used_at = now()
+                from found
+                where t.name = found.name and (t.last_used_at is null or t.last_used_at < now() - interval '1 minute')
+            )
+            select name, role, token_hash from found
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var row = await conn.QuerySingleOrDefaultAsync<(string Name, string Role, byte[] TokenHash)>(
@@ -78,15 +86,5 @@ public sealed class TokenRepository(NpgsqlDataSource dataSource)
         const string sql = "select exists (select 1 from api_tokens where name = @name and revoked_at is null)";
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { name }, cancellationToken: ct));
-    }
-
-    public async Task TouchAsync(string name, CancellationToken ct)
-    {
-        const string sql = """
-            update api_tokens set last_used_at = now()
-            where name = @name and (last_used_at is null or last_used_at < now() - interval '1 minute')
-            """;
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { name }, cancellationToken: ct));
     }
 }

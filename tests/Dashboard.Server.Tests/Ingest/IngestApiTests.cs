@@ -77,6 +77,56 @@ public sealed class IngestApiTests(DashboardFixture fixture) : IClassFixture<Das
     }
 
     [Fact]
+    public async Task Ingest_VrrpInstancesPushedThreeTimes_KeepOneTransitionPerChangeAndTheLatestState()
+    {
+        // Arrange: two instances come up, then VI_2 hands over to its peer, then nothing changes.
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Director));
+        var now = DateTimeOffset.UtcNow;
+        var t0 = now.AddMinutes(-1).AddTicks(-(now.UtcTicks % TimeSpan.TicksPerSecond));
+        AgentBatch Vrrp(long sequence, DateTimeOffset at, string second, int? secondPriority) => new()
+        {
+            Host = "vrrp-director",
+            Sequence = sequence,
+            CollectedAt = at,
+            AgentVersion = "1.4.0",
+            Keepalived = new KeepalivedState
+            {
+                Instances =
+                [
+                    new() { Name = "VI_1", State = "MASTER", Priority = 150, MasterRouter = "10.1.26.41" },
+                    new() { Name = "VI_2", State = second, Priority = secondPriority },
+                ],
+            },
+        };
+
+        // Act
+        await RunningDashboard.PushAsync(agent, Vrrp(1, t0, "MASTER", 100));
+        await RunningDashboard.PushAsync(agent, Vrrp(2, t0.AddSeconds(5), "BACKUP", null));
+        var last = await RunningDashboard.PushAsync(agent, Vrrp(3, t0.AddSeconds(10), "BACKUP", null));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, last.StatusCode);
+        await using var conn = await Server.Services.GetRequiredService<DashboardDatabase>().DataSource.OpenConnectionAsync();
+        var transitions = (await conn.QueryAsync<(string Name, string? From, string To, DateTime At)>("""
+            select name, from_state, to_state, at from keepalived_transitions where host = 'vrrp-director' order by at, name
+            """)).ToList();
+        Assert.Equal([("VI_1", null, "MASTER"), ("VI_2", null, "MASTER"), ("VI_2", "MASTER", "BACKUP")],
+            transitions.Select(t => (t.Name, t.From, t.To)));
+        Assert.Equal(t0.AddSeconds(5).UtcDateTime, transitions[2].At, TimeSpan.FromMilliseconds(1));
+        var instances = (await conn.QueryAsync<(string Name, string State, int? Priority, string? Master, DateTime Changed, DateTime Updated)>("""
+            select name, state, priority, master_router, changed_at, updated_at from keepalived_instances where host = 'vrrp-director' order by name
+            """)).ToList();
+        Assert.Equal([("VI_1", "MASTER", (int?)150, (string?)"10.1.26.41"), ("VI_2", "BACKUP", null, null)],
+            instances.Select(i => (i.Name, i.State, i.Priority, i.Master)));
+        Assert.Equal((t0.UtcDateTime, t0.AddSeconds(5).UtcDateTime), (instances[0].Changed, instances[1].Changed));
+        Assert.All(instances, i => Assert.Equal(t0.AddSeconds(10).UtcDateTime, i.Updated, TimeSpan.FromMilliseconds(1)));
+        var host = await conn.QuerySingleAsync<(string Role, string Version, DateTime LastCollected)>(
+            "select role, agent_version, last_collected from hosts where name = 'vrrp-director'");
+        Assert.Equal((KnownRoles.Director, "1.4.0"), (host.Role, host.Version));
+        Assert.Equal(t0.AddSeconds(10).UtcDateTime, host.LastCollected, TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
     public async Task Vips_AfterDirectorBatch_ShowCountsByStateAndRatio()
     {
         // Arrange
@@ -213,6 +263,25 @@ public sealed class IngestApiTests(DashboardFixture fixture) : IClassFixture<Das
 
         // Assert
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ingest_TokenUsed_ListedWithItsLastUseAndAnUnusedOneAsNever()
+    {
+        // Arrange
+        var (used, unused) = ($"used-{Guid.NewGuid():N}", $"unused-{Guid.NewGuid():N}");
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(KnownRoles.Director, used));
+        await Server.CreateTokenAsync(KnownRoles.Director, unused);
+        var before = DateTime.UtcNow.AddSeconds(-1);
+
+        // Act
+        var response = await RunningDashboard.PushAsync(agent, TestBatches.Director("last-used", 1, DateTimeOffset.UtcNow, 0, 1));
+        var tokens = await new TokenRepository(Server.Services.GetRequiredService<DashboardDatabase>().DataSource).ListAsync(TestTimeout.Token());
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.InRange(tokens.Single(t => t.Name == used).LastUsedAt!.Value, before, DateTime.UtcNow.AddSeconds(1));
+        Assert.Null(tokens.Single(t => t.Name == unused).LastUsedAt);
     }
 
     [Fact]
