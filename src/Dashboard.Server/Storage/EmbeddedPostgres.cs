@@ -120,6 +120,13 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             throw Failure("pg_ctl stop", result, DataDirectory, _runner.Account);
         }
 
+        // pg_ctl returns once the pid file is gone, which the postmaster removes a moment before it exits.
+        var deadline = DateTime.UtcNow + _stopTimeout;
+        while (!PostgresProcessTable.HasExited(ProcessId) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+
         if (SocketDirectory is not null && SocketDirectory != DataDirectory && !Directory.EnumerateFileSystemEntries(SocketDirectory).Any())
         {
             Directory.Delete(SocketDirectory);
