@@ -57,15 +57,20 @@ public sealed class RollupBuilder(TimeProvider clock, StreamingRollups? streamin
     /// <summary>Minutes that started before this instant have settled.</summary>
     public static DateTimeOffset SettledBefore(DateTimeOffset now) => Minute(now - Settle);
 
-    private static DateTimeOffset Minute(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+    /// <summary>The one-minute bucket (UTC) holding <paramref name="t"/>.</summary>
+    internal static DateTimeOffset Minute(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+
+    /// <summary>Takes the pass locks of these rollup tables for the transaction; false when a pass elsewhere holds any of them.</summary>
+    internal static Task<bool> TryLockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<string> tables, CancellationToken ct) =>
+        conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select bool_and(pg_try_advisory_xact_lock(hashtext(t))) from unnest(@tables) t", new { tables }, tx, cancellationToken: ct));
 
     private async Task<(int Rows, bool More)> RollOnceAsync(
         NpgsqlConnection conn, string name, string sql, DateTimeOffset now, CancellationToken ct)
     {
         await using var tx = await conn.BeginTransactionAsync(ct);
         // One pass per rollup at a time, across server instances: two would deadlock on the same rows.
-        var locked = await conn.ExecuteScalarAsync<bool>(new CommandDefinition("select pg_try_advisory_xact_lock(hashtext(@name))", new { name }, tx, cancellationToken: ct));
-        if (!locked)
+        if (!await TryLockAsync(conn, tx, [name], ct))
         {
             return (0, false);
         }

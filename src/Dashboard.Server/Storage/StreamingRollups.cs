@@ -34,7 +34,7 @@ public sealed class StreamingRollups(TimeProvider clock, ILogger<StreamingRollup
     public void Add(BatchRows rows)
     {
         var batch = rows.Batch;
-        var bucket = Minute(batch.CollectedAt);
+        var bucket = RollupBuilder.Minute(batch.CollectedAt);
         lock (_lock)
         {
             if (_closed.Contains(bucket)
@@ -126,12 +126,7 @@ public sealed class StreamingRollups(TimeProvider clock, ILogger<StreamingRollup
     private async Task<bool?> TryWriteAsync(NpgsqlConnection conn, DateTimeOffset bucket, TimeSpan spread, CancellationToken ct)
     {
         await using var tx = await conn.BeginTransactionAsync(ct);
-        const string locks = """
-            select pg_try_advisory_xact_lock(hashtext('ipvs_rs_rollup_1m'))
-               and pg_try_advisory_xact_lock(hashtext('iptables_rule_rollup_1m'))
-               and pg_try_advisory_xact_lock(hashtext('nsx_filter_rollup_1m'))
-            """;
-        if (!await conn.ExecuteScalarAsync<bool>(new CommandDefinition(locks, transaction: tx, cancellationToken: ct)))
+        if (!await RollupBuilder.TryLockAsync(conn, tx, PartitionedTables.Rollups, ct))
         {
             return null;
         }
@@ -350,8 +345,6 @@ public sealed class StreamingRollups(TimeProvider clock, ILogger<StreamingRollup
             }
         }
     }
-
-    private static DateTimeOffset Minute(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
     /// <summary>A counter's last sample: its minute and value (two values for rules: packets and bytes).</summary>
     private readonly record struct CounterTrail(DateTimeOffset Bucket, long Value, long SecondValue);

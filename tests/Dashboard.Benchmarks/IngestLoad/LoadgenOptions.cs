@@ -20,7 +20,7 @@ public sealed class LoadgenOptions
           --insert-rows N        rows of the row-by-row INSERT baseline (20000), at most --insert-seconds S (30)
           --query-runs N         requests per series range (50)
           --phases A,B,..        steady,saturation,rollups,baselines,probe,query (all; querybench: query)
-          --output FILE          results file (BenchmarkDotNet.Artifacts/loadgen-results.md)
+          --output FILE          results file (loadgen-results.md in the build output's BenchmarkDotNet.Artifacts)
         """;
 
     public static readonly string[] AllPhases = ["steady", "saturation", "rollups", "baselines", "probe", "query"];
@@ -44,7 +44,7 @@ public sealed class LoadgenOptions
     public TimeSpan InsertLimit { get; private init; } = TimeSpan.FromSeconds(30);
     public int QueryRuns { get; private init; } = 50;
     public bool Gzip { get; private init; }
-    public string Output { get; private init; } = Path.Combine("BenchmarkDotNet.Artifacts", "loadgen-results.md");
+    public string Output { get; private init; } = Path.Combine(BenchmarkConfig.ArtifactsPath, "loadgen-results.md");
 
     public int Agents => Directors + Hypervisors + NsxHosts;
 

@@ -47,21 +47,12 @@ public sealed class StreamingRollupsTests(PostgresDatabaseFixture fixture) : ICl
         // minutes (its next delta starts over), and an ESXi host whose state-mismatch counter appears in minute 1.
         var t0 = NextHour();
         var streaming = new StreamingRollups(_clock, NullLogger<StreamingRollups>.Instance, TimeSpan.Zero);
-        var written = new List<DateTimeOffset>();
-        for (var minute = 0; minute < 5; minute++)
+        var written = await PlayFiveMinutesAsync(streaming, t0, async (minute, i, at, n) =>
         {
-            for (var i = 0; i < 12; i++)
-            {
-                var at = t0.AddMinutes(minute).AddSeconds(5 * i);
-                var n = (minute * 12) + i;
-                await CommitAsync(streaming, TestBatches.Director("stream-lvs", n + 1, at, synRecv: n % 7, established: 100 + (n * 3 % 11)));
-                await CommitAsync(streaming, Hypervisor("stream-cn", n + 1, at, drops: minute == 2 && i == 6 ? 3UL : (ulong)(n * 40), probe: minute is 0 or 4 ? (ulong)(1000 + n) : null));
-                await CommitAsync(streaming, Esxi("stream-esxi", n + 1, at, mismatch: minute == 0 ? null : (ulong)(n * n)));
-            }
-
-            _clock.Set(t0.AddMinutes(minute + 1) + RollupBuilder.Settle);
-            written.AddRange(await streaming.FlushSettledAsync(_database.DataSource, TestTimeout.Token()));
-        }
+            await CommitAsync(streaming, TestBatches.Director("stream-lvs", n + 1, at, synRecv: n % 7, established: 100 + (n * 3 % 11)));
+            await CommitAsync(streaming, Hypervisor("stream-cn", n + 1, at, drops: minute == 2 && i == 6 ? 3UL : (ulong)(n * 40), probe: minute is 0 or 4 ? (ulong)(1000 + n) : null));
+            await CommitAsync(streaming, Esxi("stream-esxi", n + 1, at, mismatch: minute == 0 ? null : (ulong)(n * n)));
+        });
 
         // Assert
         Assert.Equal(Enumerable.Range(0, 5).Select(m => t0.AddMinutes(m)), written);
@@ -88,20 +79,9 @@ public sealed class StreamingRollupsTests(PostgresDatabaseFixture fixture) : ICl
         // Arrange: minute 1 holds one batch another instance committed.
         var t0 = NextHour();
         var streaming = new StreamingRollups(_clock, NullLogger<StreamingRollups>.Instance, TimeSpan.Zero);
-        var written = new List<DateTimeOffset>();
-        for (var minute = 0; minute < 5; minute++)
-        {
-            for (var i = 0; i < 12; i++)
-            {
-                var at = t0.AddMinutes(minute).AddSeconds(5 * i);
-                var n = (minute * 12) + i;
-                await CommitAsync(streaming, Hypervisor("elsewhere-cn", n + 1, at, drops: (ulong)(n * 10), probe: null), fold: !(minute == 1 && i == 4));
-            }
-
-            _clock.Set(t0.AddMinutes(minute + 1) + RollupBuilder.Settle);
-            written.AddRange(await streaming.FlushSettledAsync(_database.DataSource, TestTimeout.Token()));
-            Assert.False(streaming.Owns(t0.AddMinutes(minute)));
-        }
+        var written = await PlayFiveMinutesAsync(streaming, t0,
+            (minute, i, at, n) => CommitAsync(streaming, Hypervisor("elsewhere-cn", n + 1, at, drops: (ulong)(n * 10), probe: null), fold: !(minute == 1 && i == 4)),
+            flushed: minute => Assert.False(streaming.Owns(t0.AddMinutes(minute))));
 
         // Act: the raw-reading pass rolls what was left to it.
         await new RollupBuilder(_clock, streaming).RunAsync(_database.DataSource, TestTimeout.Token());
@@ -179,6 +159,26 @@ public sealed class StreamingRollupsTests(PostgresDatabaseFixture fixture) : ICl
     }
 
     private static int s_hours = 1;
+
+    /// <summary>Five minutes of batches every 5 s (<paramref name="push"/> gets minute, index in it, time, running count), each minute flushed once settled.</summary>
+    private async Task<List<DateTimeOffset>> PlayFiveMinutesAsync(StreamingRollups streaming, DateTimeOffset t0,
+        Func<int, int, DateTimeOffset, int, Task> push, Action<int>? flushed = null)
+    {
+        var written = new List<DateTimeOffset>();
+        for (var minute = 0; minute < 5; minute++)
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                await push(minute, i, t0.AddMinutes(minute).AddSeconds(5 * i), (minute * 12) + i);
+            }
+
+            _clock.Set(t0.AddMinutes(minute + 1) + RollupBuilder.Settle);
+            written.AddRange(await streaming.FlushSettledAsync(_database.DataSource, TestTimeout.Token()));
+            flushed?.Invoke(minute);
+        }
+
+        return written;
+    }
 
     private async Task CommitAsync(StreamingRollups streaming, AgentBatch batch, bool fold = true)
     {
