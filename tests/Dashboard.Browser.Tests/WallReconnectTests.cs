@@ -45,7 +45,8 @@ public sealed class WallReconnectTests(ChromiumBrowser chromium) : IClassFixture
             server = await server.StartAgainAsync();
             using (var agent = server.CreateClient(directorToken))
             {
-                await RunningDashboard.PushAsync(agent, TestBatches.Director("lvs-c", 2, DateTimeOffset.UtcNow, synRecv: 30, established: 70));
+                var pushed = await RunningDashboard.PushAsync(agent, TestBatches.Director("lvs-c", 2, DateTimeOffset.UtcNow, synRecv: 30, established: 70));
+                Assert.Equal(System.Net.HttpStatusCode.OK, pushed.StatusCode);
             }
 
             // Assert: no human touched the page, and it shows the new numbers with the same wall sign-in.

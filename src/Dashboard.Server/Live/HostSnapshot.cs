@@ -50,23 +50,7 @@ public sealed record VirtualServiceLive(string Protocol, string Virtual, string?
 }
 
 /// <summary>A rule's counters and rates in one push; its text is shared with earlier pushes for as long as Neutron renders it the same.</summary>
-public sealed record RuleLive(RuleText Rule, ulong Packets, ulong Bytes, double PacketsPerSecond, double BytesPerSecond, bool Reset);
-
-/// <summary>What identifies and describes a rule (or a built-in chain's policy), without its counters.</summary>
-public sealed record RuleText(string Namespace, string Table, string Chain, string Identity, int Position, string? Target,
-    string? Comment, string Spec, string? DropKind, string? NeutronPort, string? NeutronDirection)
-{
-    public static RuleText Of(IptablesSampleWriter.FlatRule rule) => new(rule.Namespace, rule.Table, rule.Chain, rule.Identity, rule.Position,
-        rule.Target, rule.Comment, rule.Spec, rule.DropKind, rule.NeutronPort, rule.NeutronDirection);
-
-    /// <summary>True when <paramref name="rule"/> reads exactly like this one.</summary>
-    public bool Matches(IptablesSampleWriter.FlatRule rule) => Position == rule.Position
-        && string.Equals(Namespace, rule.Namespace, StringComparison.Ordinal) && string.Equals(Identity, rule.Identity, StringComparison.Ordinal)
-        && string.Equals(Table, rule.Table, StringComparison.Ordinal) && string.Equals(Chain, rule.Chain, StringComparison.Ordinal)
-        && string.Equals(Target, rule.Target, StringComparison.Ordinal) && string.Equals(Comment, rule.Comment, StringComparison.Ordinal)
-        && string.Equals(Spec, rule.Spec, StringComparison.Ordinal) && string.Equals(DropKind, rule.DropKind, StringComparison.Ordinal)
-        && string.Equals(NeutronPort, rule.NeutronPort, StringComparison.Ordinal) && string.Equals(NeutronDirection, rule.NeutronDirection, StringComparison.Ordinal);
-}
+public sealed record RuleLive(IptablesSampleWriter.RuleText Rule, ulong Packets, ulong Bytes, double PacketsPerSecond, double BytesPerSecond, bool Reset);
 
 public sealed record NsxFilterLive(NsxFilter Filter, IReadOnlyDictionary<string, double> RatePerReason, bool Reset)
 {

@@ -104,7 +104,7 @@ public static class SnapshotBuilder
         {
             double packetsRate = 0, bytesRate = 0;
             var wasReset = false;
-            var then = before?.GetValueOrDefault((rule.Namespace, rule.Identity));
+            var then = before?.GetValueOrDefault((rule.Text.Namespace, rule.Text.Identity));
             if (then is not null && elapsed > TimeSpan.Zero)
             {
                 packetsRate = CounterMath.Rate(then.Packets, rule.Packets, elapsed, out wasReset);

@@ -32,8 +32,8 @@ public static class SnapshotReuse
     }
 
     /// <summary>The previous push's text of the rule when Neutron rendered it the same, else the text just read.</summary>
-    public static RuleText Rule(IptablesSampleWriter.FlatRule fresh, RuleText? previous) =>
-        previous is not null && previous.Matches(fresh) ? previous : RuleText.Of(fresh);
+    public static IptablesSampleWriter.RuleText Rule(IptablesSampleWriter.FlatRule fresh, IptablesSampleWriter.RuleText? previous) =>
+        previous is not null && previous == fresh.Text ? previous : fresh.Text;
 
     /// <summary>The ports, each replaced by the previous port of the same id when device and allowed pairs are the same.</summary>
     public static List<NeutronPort> Ports(IEnumerable<NeutronPort> fresh, IReadOnlyList<NeutronPort> previous)

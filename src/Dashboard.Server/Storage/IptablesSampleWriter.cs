@@ -8,9 +8,12 @@ namespace Dashboard.Server.Storage;
 /// <summary>iptables counters: rules resolved to stable ids by identity (re-rendered text keeps its id), samples through COPY.</summary>
 public sealed class IptablesSampleWriter(DimensionIdCache ids)
 {
-    /// <summary>One counter row: a rule, or a built-in chain's policy (identity "policy:TABLE:CHAIN").</summary>
-    public sealed record FlatRule(string Namespace, string Table, string Chain, string Identity, int Position, string? Target,
-        string? Comment, string Spec, string? DropKind, string? NeutronPort, string? NeutronDirection, ulong Packets, ulong Bytes);
+    /// <summary>What identifies and describes a rule, or a built-in chain's policy (identity "policy:TABLE:CHAIN"), without its counters.</summary>
+    public sealed record RuleText(string Namespace, string Table, string Chain, string Identity, int Position, string? Target,
+        string? Comment, string Spec, string? DropKind, string? NeutronPort, string? NeutronDirection);
+
+    /// <summary>One counter row: a rule or policy and its counters in this dump.</summary>
+    public sealed record FlatRule(RuleText Text, ulong Packets, ulong Bytes);
 
     public static List<FlatRule> Flatten(IEnumerable<IptablesDump> dumps)
     {
@@ -25,8 +28,8 @@ public sealed class IptablesSampleWriter(DimensionIdCache ids)
                 {
                     if (chain.Policy is { Length: > 0 } policy && policy != "-")
                     {
-                        result.Add(new FlatRule(ns, table.Name, chain.Name, $"policy:{table.Name}:{chain.Name}", 0, policy, null, "",
-                            null, chain.Neutron?.Port, chain.Neutron?.Direction, chain.Packets, chain.Bytes));
+                        result.Add(new FlatRule(new RuleText(ns, table.Name, chain.Name, $"policy:{table.Name}:{chain.Name}", 0, policy, null, "",
+                            null, chain.Neutron?.Port, chain.Neutron?.Direction), chain.Packets, chain.Bytes));
                     }
 
                     foreach (var rule in chain.Rules)
@@ -39,8 +42,8 @@ public sealed class IptablesSampleWriter(DimensionIdCache ids)
                             identity = $"{identity}#{occurrence}";
                         }
 
-                        result.Add(new FlatRule(ns, table.Name, chain.Name, identity, rule.Index, rule.Target, rule.Comment, rule.Spec,
-                            rule.DropKind, rule.Neutron?.Port, rule.Neutron?.Direction, rule.Packets, rule.Bytes));
+                        result.Add(new FlatRule(new RuleText(ns, table.Name, chain.Name, identity, rule.Index, rule.Target, rule.Comment, rule.Spec,
+                            rule.DropKind, rule.Neutron?.Port, rule.Neutron?.Direction), rule.Packets, rule.Bytes));
                     }
                 }
             }
@@ -82,7 +85,7 @@ public sealed class IptablesSampleWriter(DimensionIdCache ids)
                     drop_kind = excluded.drop_kind, last_seen = excluded.last_seen
                 returning id, namespace, identity
                 """;
-            var rows = missing.Select(i => rules[i]).ToList();
+            var rows = missing.Select(i => rules[i].Text).ToList();
             var returned = await conn.QueryAsync<(long Id, string Namespace, string Identity)>(new CommandDefinition(upsert, new
             {
                 host,
@@ -165,7 +168,7 @@ public sealed class IptablesSampleWriter(DimensionIdCache ids)
     public static int CountRows(IReadOnlyList<IptablesDump>? dumps) =>
         dumps?.Sum(d => d.Tables.Sum(t => t.Chains.Sum(c => c.Rules.Count + (c.Policy is { Length: > 0 } p && p != "-" ? 1 : 0)))) ?? 0;
 
-    private static string Key(string host, FlatRule rule) => Key(host, rule.Namespace, rule.Identity);
+    private static string Key(string host, FlatRule rule) => Key(host, rule.Text.Namespace, rule.Text.Identity);
 
     private static string Key(string host, string ns, string identity) => $"ipt\u001f{host}\u001f{ns}\u001f{identity}";
 }

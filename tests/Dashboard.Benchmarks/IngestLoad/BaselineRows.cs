@@ -76,7 +76,7 @@ public sealed class BaselineRows
                         yield break;
                     }
 
-                    yield return (at, ids[rule.Namespace + "\u001f" + rule.Identity], DbValues.Saturate(rule.Packets), DbValues.Saturate(rule.Bytes));
+                    yield return (at, ids[rule.Text.Namespace + "\u001f" + rule.Text.Identity], DbValues.Saturate(rule.Packets), DbValues.Saturate(rule.Bytes));
                 }
             }
         }
