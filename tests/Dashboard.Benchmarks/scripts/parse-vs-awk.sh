@@ -9,9 +9,13 @@ rules="${2:-20000}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
-command -v mawk >/dev/null || apt-get install -y -qq mawk >/dev/null
-[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
+missing=()
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+command -v mawk >/dev/null || missing+=(mawk)
+[ -x /usr/bin/time ] || missing+=(time)
+if ((${#missing[@]})); then
+  apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; }
+fi
 
 echo "== publishing the agent with NativeAOT"
 dotnet publish src/Dashboard.Agent -c Release -nologo -v quiet -clp:ErrorsOnly -o "$work/agent"
