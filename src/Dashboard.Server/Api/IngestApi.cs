@@ -37,6 +37,13 @@ public static class IngestApi
             return ApiProblems.UnsupportedEncoding(error!);
         }
 
+        using var slot = await ingest.EnterAsync(ct);
+        if (slot is null)
+        {
+            body!.Dispose();
+            return ApiProblems.Unavailable(context, limits.RetryAfterSeconds, IngestService.SaturatedReason);
+        }
+
         AgentBatch? batch;
         try
         {
@@ -59,7 +66,7 @@ public static class IngestApi
         }
 
         var origin = new BatchOrigin(context.User.Identity?.Name ?? "", context.User.FindFirstValue(ClaimTypes.Role) ?? "", BatchOrigin.AgentSource);
-        return await IngestSummary.FromAsync(context, ingest.IngestAsync(batch, origin, ct), options.CurrentValue.Ingest.RetryAfterSeconds, batch.Host);
+        return await IngestSummary.FromAsync(context, ingest.IngestAsync(batch, origin, slot, ct), limits.RetryAfterSeconds, batch.Host);
     }
 
     private static string FirstSentence(string message)

@@ -48,13 +48,19 @@ public static class RawIngest
             return status == BodyReadStatus.TooLarge ? ApiProblems.TooLarge(error!) : ApiProblems.UnsupportedEncoding(error!);
         }
 
+        using var slot = await ingest.EnterAsync(ct);
+        if (slot is null)
+        {
+            body!.Dispose();
+            return ApiProblems.Unavailable(context, options.CurrentValue.Ingest.RetryAfterSeconds, IngestService.SaturatedReason);
+        }
+
         ParsedInput? parsed;
         using (body)
         await using (var stream = body!.AsStream())
         {
             KnownFormats.TryParse(format, stream, out parsed);
         }
-
 
         var diagnostics = parsed!.Diagnostics.Take(MaxWarnings).Select(d => new IngestError(d.Line, d.Field, d.Reason)).ToList();
         if (!parsed.HasUsableData)
@@ -70,6 +76,6 @@ public static class RawIngest
         var batch = new AgentBatch { Host = host!, CollectedAt = at };
         parsed.AddTo(batch);
         var origin = new BatchOrigin(context.User.Identity?.Name ?? "", context.User.FindFirstValue(ClaimTypes.Role) ?? "", $"raw:{format}");
-        return await IngestSummary.FromAsync(context, ingest.IngestAsync(batch, origin, ct), options.CurrentValue.Ingest.RetryAfterSeconds, host, diagnostics);
+        return await IngestSummary.FromAsync(context, ingest.IngestAsync(batch, origin, slot, ct), options.CurrentValue.Ingest.RetryAfterSeconds, host, diagnostics);
     }
 }

@@ -29,18 +29,23 @@ public sealed class IngestService(
     // Throughput falls when more writers than cores fight over PostgreSQL: the rest wait here, not in the connection pool.
     private readonly SemaphoreSlim _writeSlots = new(options.CurrentValue.Ingest.MaxConcurrentWrites);
 
-    public async Task<IngestOutcome> IngestAsync(AgentBatch batch, BatchOrigin origin, CancellationToken ct)
+    /// <summary>
+    /// A turn to decode and store one push, taken before its body is decoded: pushes waiting for a turn hold only their
+    /// bytes, not a decoded batch that every collection during the wait would have to copy. Null when none came in time.
+    /// </summary>
+    public async Task<WriteSlot?> EnterAsync(CancellationToken ct) =>
+        await _writeSlots.WaitAsync(s_slotWait, ct) ? new WriteSlot(_writeSlots) : null;
+
+    public const string SaturatedReason = "the server is saturated with writes; nothing was stored, retry later";
+
+    public async Task<IngestOutcome> IngestAsync(AgentBatch batch, BatchOrigin origin, WriteSlot slot, CancellationToken ct)
     {
+        ObjectDisposedException.ThrowIf(slot.IsReleased, slot);
         var now = clock.GetUtcNow();
         var errors = BatchValidator.Validate(batch, origin, now, options.CurrentValue.Retention.RawDays);
         if (errors.Count > 0)
         {
             return new IngestOutcome.Rejected(errors);
-        }
-
-        if (!await _writeSlots.WaitAsync(s_slotWait, ct))
-        {
-            return new IngestOutcome.Unavailable("the server is saturated with writes; nothing was stored, retry later");
         }
 
         var rows = new BatchRows(batch);
@@ -56,7 +61,7 @@ public sealed class IngestService(
         }
         finally
         {
-            _writeSlots.Release();
+            slot.Dispose();
         }
 
         if (result.Status == WriteStatus.Stored)
@@ -78,4 +83,20 @@ public sealed class IngestService(
         InvalidOperationException { Message: "The database has not been started." } => true,
         _ => false,
     };
+}
+
+/// <summary>One of the ingest write turns; released once its batch is written (or by disposing it, on every other path).</summary>
+public sealed class WriteSlot(SemaphoreSlim slots) : IDisposable
+{
+    private int _released;
+
+    public bool IsReleased => Volatile.Read(ref _released) != 0;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            slots.Release();
+        }
+    }
 }

@@ -66,7 +66,7 @@ public sealed class BatchWriter(DashboardDatabase database, DimensionIdCache ids
             return new WriteResult(WriteStatus.Duplicate, batch.Sequence, 0);
         }
 
-        var resolved = new List<KeyValuePair<string, long>>();
+        var resolved = new List<KeyValuePair<DimensionKey, long>>();
         await IpvsSampleWriter.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Ipvs, derived.RealServers, ct);
         var ruleIds = await _iptables.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Iptables, derived.Rules, resolved, ct);
         var filterIds = await _nsx.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Nsx, resolved, ct);

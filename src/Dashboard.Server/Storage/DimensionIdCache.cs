@@ -9,9 +9,9 @@ namespace Dashboard.Server.Storage;
 public sealed class DimensionIdCache(TimeProvider clock)
 {
     private static readonly TimeSpan s_refreshAfter = TimeSpan.FromMinutes(10);
-    private readonly ConcurrentDictionary<string, (long Id, DateTimeOffset RefreshedAt)> _ids = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<DimensionKey, (long Id, DateTimeOffset RefreshedAt)> _ids = new();
 
-    public bool TryGetFresh(string key, out long id)
+    public bool TryGetFresh(DimensionKey key, out long id)
     {
         if (_ids.TryGetValue(key, out var entry) && clock.GetUtcNow() - entry.RefreshedAt < s_refreshAfter)
         {
@@ -23,7 +23,7 @@ public sealed class DimensionIdCache(TimeProvider clock)
         return false;
     }
 
-    public void AddCommitted(IEnumerable<KeyValuePair<string, long>> ids)
+    public void AddCommitted(IEnumerable<KeyValuePair<DimensionKey, long>> ids)
     {
         var now = clock.GetUtcNow();
         foreach (var (key, id) in ids)
@@ -34,3 +34,6 @@ public sealed class DimensionIdCache(TimeProvider clock)
 
     public int Count => _ids.Count;
 }
+
+/// <summary>A dimension row's natural key, compared field by field: looking one up builds no string.</summary>
+public readonly record struct DimensionKey(string Kind, string Host, string Namespace, string Name);

@@ -55,7 +55,7 @@ public sealed class IptablesSampleWriter(DimensionIdCache ids)
     /// <param name="rules">The dumps' rules as <see cref="Flatten"/> gives them.</param>
     /// <returns>The stored id of each rule, in the order of <paramref name="rules"/>.</returns>
     public async Task<long[]> WriteAsync(NpgsqlConnection conn, string host, DateTimeOffset collectedAt, IReadOnlyList<IptablesDump>? dumps,
-        IReadOnlyList<FlatRule> rules, List<KeyValuePair<string, long>> resolvedIds, CancellationToken ct)
+        IReadOnlyList<FlatRule> rules, List<KeyValuePair<DimensionKey, long>> resolvedIds, CancellationToken ct)
     {
         if (dumps is not { Count: > 0 })
         {
@@ -102,11 +102,11 @@ public sealed class IptablesSampleWriter(DimensionIdCache ids)
                 ports = rows.Select(r => r.NeutronPort).ToArray(),
                 dirs = rows.Select(r => r.NeutronDirection).ToArray(),
             }, cancellationToken: ct));
-            var byKey = returned.ToDictionary(r => Key(host, r.Namespace, r.Identity), r => r.Id, StringComparer.Ordinal);
+            var byKey = returned.ToDictionary(r => (r.Namespace, r.Identity), r => r.Id);
             foreach (var i in missing)
             {
                 var key = Key(host, rules[i]);
-                ruleIds[i] = byKey[key];
+                ruleIds[i] = byKey[(key.Namespace, key.Name)];
                 resolvedIds.Add(new(key, ruleIds[i]));
             }
         }
@@ -132,14 +132,14 @@ public sealed class IptablesSampleWriter(DimensionIdCache ids)
 
     /// <summary>Ports change rarely: an unchanged set (same text as last committed) is not written again, a changed one in one statement.</summary>
     private async Task WritePortsAsync(NpgsqlConnection conn, string host, DateTimeOffset at, IReadOnlyList<IptablesDump> dumps,
-        List<KeyValuePair<string, long>> resolvedIds, CancellationToken ct)
+        List<KeyValuePair<DimensionKey, long>> resolvedIds, CancellationToken ct)
     {
         foreach (var dump in dumps.Where(d => d.NeutronPorts.Count > 0))
         {
             var ns = dump.Namespace ?? "";
             var pairs = dump.NeutronPorts.Select(p => System.Text.Json.JsonSerializer.Serialize(p.AllowedPairs, Dashboard.Core.Batches.DashboardJsonContext.Default.ListNeutronAllowedPair)).ToArray();
             var fingerprint = StringComparer.Ordinal.GetHashCode(string.Join('\n', dump.NeutronPorts.Select((p, i) => $"{p.Port} {p.Device} {pairs[i]}")));
-            var key = $"ports\u001f{host}\u001f{ns}";
+            var key = new DimensionKey("ports", host, ns, "");
             if (ids.TryGetFresh(key, out var known) && known == fingerprint)
             {
                 continue;
@@ -168,7 +168,5 @@ public sealed class IptablesSampleWriter(DimensionIdCache ids)
     public static int CountRows(IReadOnlyList<IptablesDump>? dumps) =>
         dumps?.Sum(d => d.Tables.Sum(t => t.Chains.Sum(c => c.Rules.Count + (c.Policy is { Length: > 0 } p && p != "-" ? 1 : 0)))) ?? 0;
 
-    private static string Key(string host, FlatRule rule) => Key(host, rule.Text.Namespace, rule.Text.Identity);
-
-    private static string Key(string host, string ns, string identity) => $"ipt\u001f{host}\u001f{ns}\u001f{identity}";
+    private static DimensionKey Key(string host, FlatRule rule) => new("ipt", host, rule.Text.Namespace, rule.Text.Identity);
 }

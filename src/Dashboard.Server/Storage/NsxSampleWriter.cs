@@ -12,7 +12,7 @@ public sealed class NsxSampleWriter(DimensionIdCache ids)
 
     /// <returns>The stored id of each filter by name.</returns>
     public async Task<Dictionary<string, long>> WriteAsync(NpgsqlConnection conn, string host, DateTimeOffset collectedAt, NsxFirewallStats? nsx,
-        List<KeyValuePair<string, long>> resolvedIds, CancellationToken ct)
+        List<KeyValuePair<DimensionKey, long>> resolvedIds, CancellationToken ct)
     {
         var filterIds = new Dictionary<string, long>(StringComparer.Ordinal);
         if (nsx is null)
@@ -22,7 +22,7 @@ public sealed class NsxSampleWriter(DimensionIdCache ids)
 
         foreach (var filter in nsx.Filters.DistinctBy(f => f.Name))
         {
-            var key = $"nsx\u001f{host}\u001f{filter.Name}";
+            var key = new DimensionKey("nsx", host, "", filter.Name);
             if (!ids.TryGetFresh(key, out var id))
             {
                 const string upsert = """

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using Dashboard.Server.Ingest;
 using Dashboard.Server.Security;
 using Dashboard.Server.Storage;
 using Dashboard.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Server.Tests.Ingest;
 
@@ -99,6 +101,32 @@ public sealed class IngestLimitsTests
         Assert.NotNull(during.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"ingest resumed only after {stopwatch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Ingest_EveryWriteTurnTaken_503WithRetryAfterThenStoredOnceFree()
+    {
+        // Arrange: one write turn, held by the test, so a push waits its 5 s for a turn and gives up.
+        await using var server = await RunningDashboard.StartAsync(["--Dashboard:Ingest:MaxConcurrentWrites=1"]);
+        using var agent = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director));
+        var ingest = server.Services.GetRequiredService<IngestService>();
+        var held = await ingest.EnterAsync(TestTimeout.Token());
+        Assert.NotNull(held);
+        var at = DateTimeOffset.UtcNow;
+
+        // Act
+        var during = await RunningDashboard.PushAsync(agent, TestBatches.Director("turns", 1, at, 0, 1));
+        held.Dispose();
+        var after = await RunningDashboard.PushAsync(agent, TestBatches.Director("turns", 1, at, 0, 1));
+
+        // Assert: refused while saturated and nothing stored, so the same sequence is stored afterwards, not a duplicate.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+        Assert.NotNull(during.Headers.RetryAfter);
+        Assert.Contains("saturated", await during.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Contains("\"stored\"", await after.Content.ReadAsStringAsync());
+        using var free = await ingest.EnterAsync(TestTimeout.Token());
+        Assert.NotNull(free);
     }
 
     private static int FreePort()
