@@ -29,6 +29,7 @@ public sealed class StreamingRollups(TimeProvider clock, ILogger<StreamingRollup
     private readonly Dictionary<string, DateTimeOffset> _lastOfHost = new(StringComparer.Ordinal);
     private readonly Dictionary<long, CounterTrail> _ruleTrails = [];
     private readonly Dictionary<(long Filter, string Reason), CounterTrail> _nsxTrails = [];
+    private MinuteRollup.Sizes _lastSize;
 
     /// <summary>Folds a committed batch into its minute; a batch older than one already folded for its host is left out.</summary>
     public void Add(BatchRows rows)
@@ -47,7 +48,7 @@ public sealed class StreamingRollups(TimeProvider clock, ILogger<StreamingRollup
             _lastOfHost[batch.Host] = batch.CollectedAt;
             if (!_open.TryGetValue(bucket, out var minute))
             {
-                _open[bucket] = minute = new MinuteRollup(bucket);
+                _open[bucket] = minute = new MinuteRollup(bucket, _open.Count > 0 ? _open.Values.Last().Size : _lastSize);
             }
 
             minute.Batches++;
@@ -137,6 +138,7 @@ public sealed class StreamingRollups(TimeProvider clock, ILogger<StreamingRollup
         {
             // From here on, batches of this minute are left to the raw-reading rollup.
             _open.Remove(bucket, out minute!);
+            _lastSize = minute.Size;
             _closed.Add(bucket);
             folded = Enumerable.Range(0, 3).Select(i => bucket.AddMinutes(-i)).ToDictionary(b => b, b => _folded.GetValueOrDefault(b));
         }
@@ -150,9 +152,10 @@ public sealed class StreamingRollups(TimeProvider clock, ILogger<StreamingRollup
         }
 
         var pace = new RowPace(minute.Ipvs.Count + minute.Rules.Count + minute.NsxCounters.Count, spread);
-        await WriteChunksAsync(conn, tx, minute.Ipvs.ToArray(), IpvsSql, IpvsParameters(minute.Bucket), pace, ct);
-        await WriteChunksAsync(conn, tx, minute.Rules.ToArray(), RulesSql, RuleParameters(minute.Bucket), pace, ct);
-        await WriteChunksAsync(conn, tx, minute.NsxCounters.ToArray(), NsxSql, NsxParameters(minute.Bucket), pace, ct);
+        // The minute is closed: nothing adds to its tables any more, so they are read without the lock.
+        await WriteChunksAsync(conn, tx, minute.Ipvs, IpvsSql, IpvsParameters(minute.Bucket), pace, ct);
+        await WriteChunksAsync(conn, tx, minute.Rules, RulesSql, RuleParameters(minute.Bucket), pace, ct);
+        await WriteChunksAsync(conn, tx, minute.NsxCounters, NsxSql, NsxParameters(minute.Bucket), pace, ct);
         await tx.CommitAsync(ct);
         logger.LogDebug("Rollup of {Bucket:u} written from {Batches} batches in memory: {Rows} rows in {Elapsed:F0} ms", bucket, minute.Batches,
             pace.Rows, pace.Elapsed.TotalMilliseconds);
@@ -170,12 +173,29 @@ public sealed class StreamingRollups(TimeProvider clock, ILogger<StreamingRollup
     /// <summary>Spread over half a minute, a minute's rows add to the WAL at a tenth of ingest's rate instead of in a burst.</summary>
     private static readonly TimeSpan DefaultWriteSpread = TimeSpan.FromSeconds(30);
 
-    private static async Task WriteChunksAsync<T>(NpgsqlConnection conn, NpgsqlTransaction tx, T[] rows, string sql,
+    private static async Task WriteChunksAsync<T>(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyCollection<T> rows, string sql,
         Func<ArraySegment<T>, object> parameters, RowPace pace, CancellationToken ct)
     {
-        for (var start = 0; start < rows.Length; start += ChunkRows)
+        // One chunk-sized buffer refilled from the table, not a copy of the whole minute (megabytes on the large-object heap).
+        var buffer = new T[Math.Min(ChunkRows, rows.Count)];
+        var filled = 0;
+        foreach (var row in rows)
         {
-            var chunk = new ArraySegment<T>(rows, start, Math.Min(ChunkRows, rows.Length - start));
+            buffer[filled++] = row;
+            if (filled == buffer.Length)
+            {
+                await WriteChunkAsync(new ArraySegment<T>(buffer));
+                filled = 0;
+            }
+        }
+
+        if (filled > 0)
+        {
+            await WriteChunkAsync(new ArraySegment<T>(buffer, 0, filled));
+        }
+
+        async Task WriteChunkAsync(ArraySegment<T> chunk)
+        {
             await conn.ExecuteAsync(new CommandDefinition(sql, parameters(chunk), tx, commandTimeout: 600, cancellationToken: ct));
             await pace.WroteAsync(chunk.Count, ct);
         }

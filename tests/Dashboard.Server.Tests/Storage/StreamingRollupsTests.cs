@@ -150,6 +150,36 @@ public sealed class StreamingRollupsTests(PostgresDatabaseFixture fixture) : ICl
         Assert.Equal([2], await conn.QueryAsync<int>("select distinct samples from ipvs_rs_rollup_1m where director = 'stepped-lvs'"));
     }
 
+    [Fact]
+    public async Task FlushSettled_MinutesLargerThanOneStatement_WriteEveryRowOnce()
+    {
+        // Arrange: 4,500 real servers, more than one insert statement takes, so each minute ends with a part-filled one;
+        // the second minute is sized from the first.
+        var t0 = NextHour();
+        var streaming = new StreamingRollups(_clock, NullLogger<StreamingRollups>.Instance, TimeSpan.Zero);
+        var servers = Enumerable.Range(0, 4500).Select(i => $"10.9.{i / 250}.{i % 250 + 1}:10051").ToArray();
+        var written = new List<DateTimeOffset>();
+
+        // Act
+        for (var minute = 0; minute < 2; minute++)
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var n = (minute * 2) + i;
+                await CommitAsync(streaming, TestBatches.Director("wide-lvs", n + 1, t0.AddMinutes(minute).AddSeconds(20 * i), synRecv: n, established: 10 + (3 * n), realServers: servers));
+            }
+
+            _clock.Set(t0.AddMinutes(minute + 1) + RollupBuilder.Settle);
+            written.AddRange(await streaming.FlushSettledAsync(_database.DataSource, TestTimeout.Token()));
+        }
+
+        // Assert
+        Assert.Equal([t0, t0.AddMinutes(1)], written);
+        await using var conn = await _database.DataSource.OpenConnectionAsync();
+        Assert.Equal(2 * 4500, await conn.ExecuteScalarAsync<long>("select count(*) from ipvs_rs_rollup_1m where director = 'wide-lvs'"));
+        Assert.Empty(await conn.QueryAsync<string>(IpvsMismatches, new { director = "wide-lvs" }));
+    }
+
     /// <summary>Each test rolls its own hour: the journal is shared by the class, and counts of another test's minutes must not mix in.</summary>
     private DateTimeOffset NextHour()
     {
