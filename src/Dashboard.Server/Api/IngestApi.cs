@@ -37,10 +37,11 @@ public static class IngestApi
             return ApiProblems.UnsupportedEncoding(error!);
         }
 
+        // Back to the pool on every path, a cancelled wait for a turn included; decoding gives it back as soon as it is read.
+        using var bodyOnEveryPath = body!;
         using var slot = await ingest.EnterAsync(ct);
         if (slot is null)
         {
-            body!.Dispose();
             return ApiProblems.Unavailable(context, limits.RetryAfterSeconds, IngestService.SaturatedReason);
         }
 

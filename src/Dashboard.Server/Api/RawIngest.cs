@@ -48,10 +48,11 @@ public static class RawIngest
             return status == BodyReadStatus.TooLarge ? ApiProblems.TooLarge(error!) : ApiProblems.UnsupportedEncoding(error!);
         }
 
+        // Back to the pool on every path, a cancelled wait for a turn included; parsing gives it back as soon as it is read.
+        using var bodyOnEveryPath = body!;
         using var slot = await ingest.EnterAsync(ct);
         if (slot is null)
         {
-            body!.Dispose();
             return ApiProblems.Unavailable(context, options.CurrentValue.Ingest.RetryAfterSeconds, IngestService.SaturatedReason);
         }
 
