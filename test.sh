@@ -31,18 +31,19 @@ test -f "${TMPDIR:-/tmp}/lvs-dashboard-publish/wwwroot/dashboard.css"
 echo "== native agent"
 # The agent ships as a NativeAOT binary (with its start-up C helper): it must build and print what the managed build prints.
 agent="${TMPDIR:-/tmp}/lvs-dashboard-agent"
+managed=(dotnet src/Dashboard.Agent/bin/Release/net9.0/*/dashboard-agent.dll)
 dotnet publish src/Dashboard.Agent -c Release -nologo -v quiet -clp:ErrorsOnly -o "$agent"
 "$agent/dashboard-agent" version
 for input in "ipvsadm tests/Dashboard.Core.Tests/fixtures/python-diamond-Diamond__ipvsadm-L-n--stats--exact.txt" \
              "iptables-save tests/Dashboard.Core.Tests/fixtures/openstack-neutron__test_iptables_firewall_RAW_TABLE_OUTPUT_iptables-save.txt" \
              "proc-ip-vs tests/Dashboard.Core.Tests/fixtures/prometheus-procfs__proc_net_ip_vs.txt"; do
   set -- $input
-  cmp <("$agent/dashboard-agent" parse "$1" "$2") <(dotnet src/Dashboard.Agent/bin/Release/net9.0/*/dashboard-agent.dll parse "$1" "$2")
+  cmp <("$agent/dashboard-agent" parse "$1" "$2") <("${managed[@]}" parse "$1" "$2")
 done
 # A generated 16 MB connection table: read in chunks on every core by the native agent, in one pass by the managed one.
 dotnet tests/Dashboard.Benchmarks/bin/Release/net9.0/*/Dashboard.Benchmarks.dll generate ipvsadm-conn 200000 "$agent/ipvsadm-conn.txt"
 cmp <("$agent/dashboard-agent" parse ipvsadm-conn "$agent/ipvsadm-conn.txt") \
-    <(dotnet src/Dashboard.Agent/bin/Release/net9.0/*/dashboard-agent.dll parse ipvsadm-conn "$agent/ipvsadm-conn.txt" --threads 1)
+    <("${managed[@]}" parse ipvsadm-conn "$agent/ipvsadm-conn.txt" --threads 1)
 rm "$agent/ipvsadm-conn.txt"
 
 results=$(mktemp -d)

@@ -40,7 +40,6 @@ public sealed class IngestService(
 
     public async Task<IngestOutcome> IngestAsync(AgentBatch batch, BatchOrigin origin, WriteSlot slot, CancellationToken ct)
     {
-        ObjectDisposedException.ThrowIf(slot.IsReleased, slot);
         var now = clock.GetUtcNow();
         var errors = BatchValidator.Validate(batch, origin, now, options.CurrentValue.Retention.RawDays);
         if (errors.Count > 0)
@@ -89,8 +88,6 @@ public sealed class IngestService(
 public sealed class WriteSlot(SemaphoreSlim slots) : IDisposable
 {
     private int _released;
-
-    public bool IsReleased => Volatile.Read(ref _released) != 0;
 
     public void Dispose()
     {
