@@ -141,8 +141,8 @@ public static class LoadgenCommand
                 + string.Join(", ", windows.Select(w => Number(w.P99Ms, 0))) + $". Rollup passes run every {StorageMaintenanceService.RollupInterval.TotalSeconds:F0} s.");
             var happened = timeline!.ByWindow(TimeSpan.FromSeconds(10));
             report.Line("In the same windows: GC pause ms (collections of gen 0/1/2; the most a young collection kept alive), a letter per second a rollup statement was running"
-                + " (I IPVS, T iptables, N NSX; V autovacuum), WAL MiB written and a ✓ per checkpoint: " + string.Join(", ", happened.Select(w =>
-                    $"{Number(w.GcPauseMs, 0)} ({w.Gen0}/{w.Gen1}/{w.Gen2}; {Number(w.PromotedMiB, 0)} MiB) {w.Background} {Number(w.WalMiB, 0)} MiB{new string('✓', (int)w.Checkpoints)}")) + ".");
+                + " (I IPVS, T iptables, N NSX; V autovacuum), WAL MiB written (thousands of full-page images in it) and a ✓ per checkpoint: " + string.Join(", ", happened.Select(w =>
+                    $"{Number(w.GcPauseMs, 0)} ({w.Gen0}/{w.Gen1}/{w.Gen2}; {Number(w.PromotedMiB, 0)} MiB) {w.Background} {Number(w.WalMiB, 0)} MiB ({Number(w.FullPageImages / 1000.0, 0)}k){new string('✓', (int)w.Checkpoints)}")) + ".");
             report.Line("What this process allocated most (sampled by the runtime every ~100 KB): "
                 + string.Join(", ", allocationsTop.Select(a => $"{a.Type} {a.Share:P0}")) + ".");
         }

@@ -22,10 +22,12 @@ public sealed class PhaseTimeline : IAsyncDisposable
 
     public static PhaseTimeline Start(NpgsqlDataSource dataSource) => new(dataSource);
 
-    private sealed record Tick(TimeSpan At, TimeSpan GcPause, int Gen0, int Gen1, int Gen2, double PromotedMiB, string Background, long Wal, long Checkpoints);
+    private sealed record Tick(TimeSpan At, TimeSpan GcPause, int Gen0, int Gen1, int Gen2, double PromotedMiB, string Background, long Wal, long FullPageImages, long Checkpoints);
 
     /// <param name="PromotedMiB">The most a young collection seen in the window kept alive (what its pause had to copy).</param>
-    public sealed record Window(double GcPauseMs, int Gen0, int Gen1, int Gen2, double PromotedMiB, string Background, double WalMiB, long Checkpoints);
+    /// <param name="FullPageImages">Whole pages written to WAL because it was their first change since a checkpoint.</param>
+    public sealed record Window(double GcPauseMs, int Gen0, int Gen1, int Gen2, double PromotedMiB, string Background, double WalMiB, long FullPageImages,
+        long Checkpoints);
 
     private async Task RunAsync(NpgsqlDataSource dataSource)
     {
@@ -34,26 +36,27 @@ public sealed class PhaseTimeline : IAsyncDisposable
                              where application_name = @name and state = 'active' limit 1), '')
                    || case when exists (select 1 from pg_stat_activity where backend_type = 'autovacuum worker') then ' vacuum' else '' end,
                    (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint,
+                   (select wal_fpi from pg_stat_wal),
                    (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter)
             """;
         using var timer = new PeriodicTimer(s_tick);
         do
         {
-            (string Background, long Wal, long Checkpoints) db;
+            (string Background, long Wal, long FullPageImages, long Checkpoints) db;
             try
             {
                 await using var conn = await dataSource.OpenConnectionAsync(_stop.Token);
-                db = await conn.QuerySingleAsync<(string, long, long)>(new CommandDefinition(sql, new { name = BackgroundConnection.ApplicationName }, cancellationToken: _stop.Token));
+                db = await conn.QuerySingleAsync<(string, long, long, long)>(new CommandDefinition(sql, new { name = BackgroundConnection.ApplicationName }, cancellationToken: _stop.Token));
             }
             catch (Exception e) when (e is NpgsqlException or OperationCanceledException)
             {
-                db = _ticks.Count > 0 ? ("", _ticks[^1].Wal, _ticks[^1].Checkpoints) : ("", 0, 0);
+                db = _ticks.Count > 0 ? ("", _ticks[^1].Wal, _ticks[^1].FullPageImages, _ticks[^1].Checkpoints) : ("", 0, 0, 0);
             }
 
             lock (_ticks)
             {
                 _ticks.Add(new Tick(Stopwatch.GetElapsedTime(_started), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1),
-                    GC.CollectionCount(2), GC.GetGCMemoryInfo(GCKind.Ephemeral).PromotedBytes / 1048576.0, db.Background, db.Wal, db.Checkpoints));
+                    GC.CollectionCount(2), GC.GetGCMemoryInfo(GCKind.Ephemeral).PromotedBytes / 1048576.0, db.Background, db.Wal, db.FullPageImages, db.Checkpoints));
             }
         }
         while (await WaitAsync(timer));
@@ -82,7 +85,7 @@ public sealed class PhaseTimeline : IAsyncDisposable
                 var slot = (int)(_ticks[i].At / window);
                 while (result.Count <= slot)
                 {
-                    result.Add(new Window(0, 0, 0, 0, 0, "", 0, 0));
+                    result.Add(new Window(0, 0, 0, 0, 0, "", 0, 0, 0));
                 }
 
                 var (now, then, sum) = (_ticks[i], _ticks[i - 1], result[slot]);
@@ -90,6 +93,7 @@ public sealed class PhaseTimeline : IAsyncDisposable
                     sum.Gen0 + now.Gen0 - then.Gen0, sum.Gen1 + now.Gen1 - then.Gen1, sum.Gen2 + now.Gen2 - then.Gen2,
                     Math.Max(sum.PromotedMiB, now.PromotedMiB),
                     sum.Background + Initial(now.Background), sum.WalMiB + (now.Wal - then.Wal) / 1048576.0,
+                    sum.FullPageImages + now.FullPageImages - then.FullPageImages,
                     sum.Checkpoints + now.Checkpoints - then.Checkpoints);
             }
 
