@@ -20,6 +20,9 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_leftoverExitTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>The launcher's max_wal_size; <see cref="EmbeddedPostgresOptions.ServerSettings"/> may set another.</summary>
+    public const string DefaultMaxWalSize = "4GB";
+
     private readonly PostgresCommandRunner _runner;
     private readonly PostgresBinaries? _binaries;
     private readonly TimeSpan _stopTimeout;
@@ -392,6 +395,9 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             ["log_truncate_on_rotation"] = "on",
             ["log_rotation_age"] = "1d",
             ["log_rotation_size"] = "0",
+            // A fleet at peak writes 10-15 MB of WAL a second: the 1 GB default forced a checkpoint every 30 s, each followed by
+            // full-page images of every index page touched again. 4 GB lets the 5-minute timeout pace them.
+            ["max_wal_size"] = DefaultMaxWalSize,
         };
         foreach (var (name, value) in options.ServerSettings)
         {

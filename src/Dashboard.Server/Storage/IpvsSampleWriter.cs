@@ -27,6 +27,8 @@ public static class IpvsSampleWriter
                     active_conn, inact_conn, connections, syn_recv, templates, by_state) from stdin (format binary)
                 """;
             await using var importer = await conn.BeginBinaryImportAsync(copy, ct);
+            // UTF-8 straight into the COPY: no string per row to encode again.
+            using var byState = new StateCountsJson();
             foreach (var rs in realServers)
             {
                 await importer.StartRowAsync(ct);
@@ -42,7 +44,7 @@ public static class IpvsSampleWriter
                 await importer.WriteAsync(rs.Connections, NpgsqlDbType.Bigint, ct);
                 await importer.WriteAsync(rs.SynRecv, NpgsqlDbType.Bigint, ct);
                 await importer.WriteAsync(rs.Templates, NpgsqlDbType.Bigint, ct);
-                await importer.WriteAsync(DbValues.JsonObject(rs.ByState), NpgsqlDbType.Jsonb, ct);
+                await importer.WriteAsync(byState.Encode(rs.ByState), NpgsqlDbType.Jsonb, ct);
             }
 
             await importer.CompleteAsync(ct);

@@ -79,6 +79,7 @@ public static class ServerCostProbe
                 """;
             await using (var importer = await conn.BeginBinaryImportAsync(copy, ct))
             {
+                using var byState = new StateCountsJson();
                 foreach (var rs in realServers)
                 {
                     importer.StartRow();
@@ -94,7 +95,7 @@ public static class ServerCostProbe
                     importer.Write(rs.Connections, NpgsqlDbType.Bigint);
                     importer.Write(rs.SynRecv, NpgsqlDbType.Bigint);
                     importer.Write(rs.Templates, NpgsqlDbType.Bigint);
-                    importer.Write(DbValues.JsonObject(rs.ByState), NpgsqlDbType.Jsonb);
+                    importer.Write(byState.Encode(rs.ByState), NpgsqlDbType.Jsonb);
                 }
 
                 await importer.CompleteAsync(ct);

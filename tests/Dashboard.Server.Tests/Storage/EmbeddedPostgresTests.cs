@@ -44,6 +44,7 @@ public sealed class EmbeddedPostgresTests : IDisposable
             Assert.Equal("dashboard", await ScalarAsync<string>(server.ConnectionString, "SELECT current_database()", ct));
             Assert.Equal("", await ScalarAsync<string>(server.ConnectionString, "SHOW listen_addresses", ct));
             Assert.Equal("UTF8", await ScalarAsync<string>(server.ConnectionString, "SHOW server_encoding", ct));
+            Assert.Equal(EmbeddedPostgres.DefaultMaxWalSize, await ScalarAsync<string>(server.ConnectionString, "SHOW max_wal_size", ct));
         }
 
         Assert.False(File.Exists(Path.Combine(DataDirectory, "postmaster.pid")));
@@ -131,6 +132,25 @@ public sealed class EmbeddedPostgresTests : IDisposable
         await user.DisposeAsync();
         await owner.DisposeAsync();
         Assert.False(IsRunning(owner.ProcessId));
+    }
+
+    [Fact]
+    public async Task StartAsync_SettingGivenOverALauncherDefault_TheGivenValueWins()
+    {
+        // Arrange
+        var ct = TestTimeout.Token();
+        var options = new EmbeddedPostgresOptions
+        {
+            DataDirectory = DataDirectory,
+            ServerSettings = new Dictionary<string, string> { ["max_wal_size"] = "2GB", ["checkpoint_timeout"] = "10min" },
+        };
+
+        // Act
+        await using var server = await EmbeddedPostgres.StartAsync(options, ct);
+
+        // Assert
+        Assert.Equal("2GB", await ScalarAsync<string>(server.ConnectionString, "SHOW max_wal_size", ct));
+        Assert.Equal("10min", await ScalarAsync<string>(server.ConnectionString, "SHOW checkpoint_timeout", ct));
     }
 
     [Fact]
