@@ -31,6 +31,26 @@ public sealed class PartitionMaintenanceTests(MigratedDatabaseFixture database) 
     }
 
     [Fact]
+    public async Task Run_FreshDatabase_RuleAndFilterSamplePartitionsAreIndexedByInstantFirst()
+    {
+        // Arrange
+        var maintenance = Create(new ManualClock(s_day0), rawDays: 14, rollupDays: 90, ahead: 3);
+
+        // Act
+        await maintenance.RunAsync(database.DataSource, TestTimeout.Token());
+
+        // Assert: a fleet's thousands of rules per push then land side by side at the index's end, not one place per rule.
+        await using var conn = await database.DataSource.OpenConnectionAsync();
+        const string sql = "select indexdef from pg_indexes where tablename = @partition and indexdef like '%USING btree%'";
+        foreach (var (partition, key) in new[] { ("iptables_rule_samples_p20300313", "rule_id"), ("nsx_filter_samples_p20300313", "filter_id") })
+        {
+            var btrees = (await conn.QueryAsync<string>(sql, new { partition })).ToList();
+            var only = Assert.Single(btrees);
+            Assert.EndsWith($"USING btree (collected_at, {key})", only);
+        }
+    }
+
+    [Fact]
     public async Task Run_DaysLater_DropsWholePartitionsPastRetentionWithTheirRows()
     {
         // Arrange
