@@ -65,18 +65,23 @@ public sealed class DashboardDatabase(
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "lvs-dashboard";
         // Npgsql's default of 100 plus the LISTEN connection exceeds PostgreSQL's default 100 connections; writes are bounded anyway.
-        if (!connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("poolsize", StringComparison.OrdinalIgnoreCase))
+        if (!Names("pool size"))
         {
             builder.ConnectionStringBuilder.MaxPoolSize = 40;
         }
 
         // A director's COPY is ~200 KB: Npgsql's 8 KB default sends it in 25 writes, each waking the backend on these cores.
-        if (!connectionString.Contains("write buffer", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("writebuffer", StringComparison.OrdinalIgnoreCase))
+        if (!Names("write buffer"))
         {
             builder.ConnectionStringBuilder.WriteBufferSize = WriteBufferSize;
         }
 
         return builder.Build();
+
+        // A keyword given in the connection string, spelled with spaces ("Write Buffer Size") or without ("WriteBufferSize").
+        bool Names(string keyword) =>
+            connectionString.Contains(keyword, StringComparison.OrdinalIgnoreCase)
+            || connectionString.Contains(keyword.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>A fresh server (docker-compose, a new cluster) may lack the database: create it rather than fail.</summary>
