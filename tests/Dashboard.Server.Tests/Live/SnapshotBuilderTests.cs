@@ -66,6 +66,38 @@ public sealed class SnapshotBuilderTests
         Assert.Equal(2, Assert.Single(first.NeutronPorts).AllowedPairs.Count);
     }
 
+    [Fact]
+    public void Build_RuleNotInThePreviousPush_StartsWithoutARateWhileTheOthersKeepTheirs()
+    {
+        var first = Build(TestBatches.Hypervisor("compute-07", 1, Start, antiSpoofPackets: 1_000), null);
+        var grown = TestBatches.Hypervisor("compute-07", 2, Start.AddSeconds(5), antiSpoofPackets: 1_500);
+        grown.Iptables![0].Tables[0].Chains[1].Rules.Add(new Core.Iptables.IptablesRule
+        {
+            Index = 3, Packets = 5_000, Bytes = 300_000, Target = "RETURN", Spec = "-s 10.1.26.145/32", Identity = "allow-145",
+        });
+
+        var second = Build(grown, first);
+
+        var added = second.Rules.Single(r => r.Rule.Identity == "allow-145");
+        Assert.Equal((5_000UL, 0.0, 0.0, false), (added.Packets, added.PacketsPerSecond, added.BytesPerSecond, added.Reset));
+        Assert.Equal(100.0, AntiSpoof(second).PacketsPerSecond);
+        Assert.False(second.CounterReset);
+    }
+
+    [Fact]
+    public void Build_RealServerAddedBetweenKnownOnes_TakesItsOwnCountsAndTheOthersKeepTheirText()
+    {
+        var first = Build(TestBatches.Director("lvs-01", 1, Start, synRecv: 5, established: 100, realServers: ["10.1.26.139:10051", "10.1.26.141:10051"]), null);
+        var second = Build(TestBatches.Director("lvs-01", 2, Start.AddSeconds(5), synRecv: 7, established: 90,
+            realServers: ["10.1.26.139:10051", "10.1.26.140:10051", "10.1.26.141:10051"]), first);
+
+        var servers = second.Virtuals[0].RealServers;
+        Assert.Equal(["10.1.26.139:10051", "10.1.26.140:10051", "10.1.26.141:10051"], servers.Select(r => r.Destination));
+        Assert.All(servers, r => Assert.Equal((7L, 97L), (r.SynRecv, r.Connections)));
+        Assert.Same(first.Virtuals[0].RealServers[1].Destination, servers[2].Destination);
+        Assert.Same(first.Virtuals[0].RealServers[0].Destination, servers[0].Destination);
+    }
+
     /// <summary>Through JSON, as pushes arrive: every string a fresh instance, so sharing shows as the same reference.</summary>
     private static HostSnapshot Build(AgentBatch batch, HostSnapshot? previous)
     {
