@@ -55,7 +55,7 @@ public static class IpvsConnectionSummaryJsonWriter
         writer.WriteEndObject();
     }
 
-    // As StateCountsJsonConverter writes them; a null collection as null, as the serializer does.
+    // A null collection as null, as the serializer does.
     private static void WriteStates(Utf8JsonWriter writer, StateCounts? states)
     {
         if (states is null)
@@ -64,12 +64,7 @@ public static class IpvsConnectionSummaryJsonWriter
             return;
         }
 
-        writer.WriteStartObject("byState"u8);
-        foreach (var (state, count) in states.Entries)
-        {
-            writer.WriteNumber(state, count);
-        }
-
-        writer.WriteEndObject();
+        writer.WritePropertyName("byState"u8);
+        StateCountsJsonConverter.WriteObject(writer, states);
     }
 }

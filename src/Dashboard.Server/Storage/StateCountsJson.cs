@@ -18,13 +18,7 @@ public sealed class StateCountsJson : IDisposable
         ArgumentNullException.ThrowIfNull(values);
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
-        _writer.WriteStartObject();
-        foreach (var (key, value) in values.Entries)
-        {
-            _writer.WriteNumber(key, value);
-        }
-
-        _writer.WriteEndObject();
+        StateCountsJsonConverter.WriteObject(_writer, values);
         _writer.Flush();
         return _buffer.WrittenMemory;
     }
