@@ -26,5 +26,5 @@ public sealed class DiagnosisSettings
 
     public TimeSpan SilentAfter { get; set; } = TimeSpan.FromSeconds(30);
 
-    public bool IsPileUp(Ipvs.RealServerSample rs) => rs.SynRecv >= PileUpMinimum && rs.SynRecvRatio >= PileUpRatio;
+    public bool IsPileUp(Ipvs.RealServerRow rs) => rs.SynRecv >= PileUpMinimum && rs.SynRecvRatio >= PileUpRatio;
 }

@@ -10,7 +10,7 @@ public sealed class DirectorWideSynRecvRule : IFindingRule
         foreach (var director in fleet.Directors.Where(d => d.Vips.Count > 0 && !fleet.RecentlyExplained.Contains(d.Host)))
         {
             var allPiled = director.Vips.All(v =>
-                v.RealServers.Count > 0 && v.RealServers.Count(settings.IsPileUp) >= Math.Ceiling(settings.AcrossShare * v.RealServers.Count));
+                v.RealServers.Count > 0 && v.RealServers.CountRows(settings.IsPileUp) >= Math.Ceiling(settings.AcrossShare * v.RealServers.Count));
             if (!allPiled || AnyRelatedDrops(director, topology, settings, out var looked))
             {
                 continue;

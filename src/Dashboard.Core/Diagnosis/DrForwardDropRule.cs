@@ -14,7 +14,7 @@ public sealed class DrForwardDropRule : IFindingRule
         {
             foreach (var vip in director.Vips)
             {
-                var piled = vip.RealServers.Where(settings.IsPileUp).ToList();
+                var piled = vip.RealServers.SamplesWhere(settings.IsPileUp).ToList();
                 if (vip.RealServers.Count == 0 || piled.Count < Math.Max(1, Math.Ceiling(settings.AcrossShare * vip.RealServers.Count)))
                 {
                     continue;

@@ -19,10 +19,10 @@ public sealed record FleetView(
 
 public sealed record DirectorView(string Host, DateTimeOffset CollectedAt, IReadOnlyList<VipView> Vips, IReadOnlyList<IpvsSynRecvSource> TopSynRecvSources);
 
-public sealed record VipView(string Protocol, string Virtual, IReadOnlyList<RealServerSample> RealServers)
+public sealed record VipView(string Protocol, string Virtual, RealServerTable RealServers)
 {
-    public long SynRecv => RealServers.Sum(r => r.SynRecv);
-    public long Connections => RealServers.Sum(r => r.Connections);
+    public long SynRecv => RealServers.SynRecv;
+    public long Connections => RealServers.Connections;
     public double SynRecvRatio => Connections > 0 ? (double)SynRecv / Connections : 0;
 
     /// <summary>The VIP's address without the port (IPv6 without brackets).</summary>

@@ -14,7 +14,7 @@ public sealed class RsIngressDropRule : IFindingRule
         {
             foreach (var vip in director.Vips)
             {
-                foreach (var rs in vip.RealServers.Where(settings.IsPileUp))
+                foreach (var rs in vip.RealServers.SamplesWhere(settings.IsPileUp))
                 {
                     if (topology.RealServerPort(rs.Destination) is not { } port || topology.Hypervisor(port.Hypervisor) is not { } hypervisor)
                     {
@@ -33,7 +33,7 @@ public sealed class RsIngressDropRule : IFindingRule
                     var evidence = new List<Evidence> { EvidenceText.RealServer(rs) };
                     evidence.AddRange(drops.Select(r => EvidenceText.Rule(r, hypervisor.Host)));
                     evidence.Add(new Evidence("Real server port", port.Why));
-                    var healthy = vip.RealServers.Count(r => !settings.IsPileUp(r));
+                    var healthy = vip.RealServers.CountRows(r => !settings.IsPileUp(r));
                     evidence.Add(new Evidence("Other real servers of the VIP", $"{healthy} of {vip.RealServers.Count} without a pile-up"));
                     yield return new FindingCandidate(
                         Kind,

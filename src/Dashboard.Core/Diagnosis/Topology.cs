@@ -48,7 +48,12 @@ public sealed class Topology
             return null;
         }
 
-        var realServerAddresses = vip.RealServers.Select(r => Endpoints.HostOf(r.Destination)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var realServerAddresses = new HashSet<string>(vip.RealServers.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (ref readonly var rs in vip.RealServers.Rows)
+        {
+            realServerAddresses.Add(Endpoints.HostOf(rs.Destination));
+        }
+
         var own = candidates.Where(p => !PortCarriesAny(p, realServerAddresses)).Take(2).ToList();
         return own.Count == 1 ? Explained(own[0], vip.Address) : null;
     }

@@ -12,7 +12,11 @@ namespace Dashboard.Core.Ipvs;
 public sealed class StateCounts : IReadOnlyDictionary<string, long>
 {
     private KeyValuePair<string, long>[] _entries;
+    private int _offset;
     private int _count;
+
+    /// <summary>The entries are a slice of an array other counts read too: the first change copies them out.</summary>
+    private bool _shared;
 
     public StateCounts()
     {
@@ -24,6 +28,19 @@ public sealed class StateCounts : IReadOnlyDictionary<string, long>
     {
         _entries = sorted;
         _count = sorted.Length;
+    }
+
+    /// <summary>
+    /// Counts that read <paramref name="count"/> entries of <paramref name="sorted"/> from <paramref name="offset"/> without
+    /// copying them: the live state keeps the counts of all real servers of a VIP in one array, and each real server's
+    /// counts are a view of its part. A change makes the view its own copy first, so the array is never written through it.
+    /// </summary>
+    public static StateCounts Slice(KeyValuePair<string, long>[] sorted, int offset, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, sorted.Length - count);
+        return new StateCounts(sorted) { _offset = offset, _count = count, _shared = true };
     }
 
     public int Count => _count;
@@ -40,7 +57,7 @@ public sealed class StateCounts : IReadOnlyDictionary<string, long>
         {
             for (var i = 0; i < _count; i++)
             {
-                yield return _entries[i].Key;
+                yield return _entries[_offset + i].Key;
             }
         }
     }
@@ -51,13 +68,13 @@ public sealed class StateCounts : IReadOnlyDictionary<string, long>
         {
             for (var i = 0; i < _count; i++)
             {
-                yield return _entries[i].Value;
+                yield return _entries[_offset + i].Value;
             }
         }
     }
 
     /// <summary>The counts in name order, without an enumerator object.</summary>
-    public ReadOnlySpan<KeyValuePair<string, long>> Entries => _entries.AsSpan(0, _count);
+    public ReadOnlySpan<KeyValuePair<string, long>> Entries => _entries.AsSpan(_offset, _count);
 
     /// <summary>Adds <paramref name="by"/> to the state's count, starting from 0 for a state not seen yet.</summary>
     public void Increase(string state, long by) => Set(state, by, add: true);
@@ -78,7 +95,7 @@ public sealed class StateCounts : IReadOnlyDictionary<string, long>
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out long value)
     {
         var index = IndexOf(key);
-        value = index >= 0 ? _entries[index].Value : 0;
+        value = index >= 0 ? _entries[_offset + index].Value : 0;
         return index >= 0;
     }
 
@@ -88,7 +105,7 @@ public sealed class StateCounts : IReadOnlyDictionary<string, long>
     {
         for (var i = 0; i < _count; i++)
         {
-            yield return _entries[i];
+            yield return _entries[_offset + i];
         }
     }
 
@@ -169,7 +186,7 @@ public sealed class StateCounts : IReadOnlyDictionary<string, long>
         while (low <= high)
         {
             var middle = (low + high) >>> 1;
-            var order = string.CompareOrdinal(_entries[middle].Key, key);
+            var order = string.CompareOrdinal(_entries[_offset + middle].Key, key);
             if (order == 0)
             {
                 return middle;
@@ -190,6 +207,12 @@ public sealed class StateCounts : IReadOnlyDictionary<string, long>
 
     private void Set(string key, long value, bool add)
     {
+        if (_shared)
+        {
+            _entries = Entries.ToArray();
+            (_offset, _shared) = (0, false);
+        }
+
         var index = IndexOf(key);
         if (index >= 0)
         {
@@ -212,7 +235,7 @@ public sealed class StateCounts : IReadOnlyDictionary<string, long>
     {
         private int _index = -1;
 
-        public readonly KeyValuePair<string, long> Current => counts._entries[_index];
+        public readonly KeyValuePair<string, long> Current => counts._entries[counts._offset + _index];
 
         public bool MoveNext() => ++_index < counts._count;
     }

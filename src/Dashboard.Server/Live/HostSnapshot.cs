@@ -39,14 +39,14 @@ public sealed record SectionTimes(DateTimeOffset? Ipvs, DateTimeOffset? Iptables
 }
 
 public sealed record VirtualServiceLive(string Protocol, string Virtual, string? Scheduler, double? ConnectionsPerSecond,
-    ulong? ConnectionsCounter, IReadOnlyList<RealServerSample> RealServers)
+    ulong? ConnectionsCounter, RealServerTable RealServers)
 {
-    public long Connections => RealServers.Sum(r => r.Connections);
-    public long SynRecv => RealServers.Sum(r => r.SynRecv);
+    public long Connections => RealServers.Connections;
+    public long SynRecv => RealServers.SynRecv;
     public double SynRecvRatio => Connections > 0 ? (double)SynRecv / Connections : 0;
-    public long ActiveConn => RealServers.Sum(r => r.ActiveConn ?? 0);
-    public long InActConn => RealServers.Sum(r => r.InActConn ?? 0);
-    public int RealServersUp => RealServers.Count(r => r.Weight is null or > 0);
+    public long ActiveConn => RealServers.ActiveConn;
+    public long InActConn => RealServers.InActConn;
+    public int RealServersUp => RealServers.Up;
 }
 
 /// <summary>A rule's counters and rates in one push; its text is shared with earlier pushes for as long as Neutron renders it the same.</summary>

@@ -94,7 +94,7 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
         foreach (var vs in snapshot.Virtuals)
         {
             Append(new SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, null), new HistoryPoint(at, vs.Connections, vs.SynRecv));
-            foreach (var rs in vs.RealServers)
+            foreach (ref readonly var rs in vs.RealServers.Rows)
             {
                 Append(new SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, rs.Destination), new HistoryPoint(at, rs.Connections, rs.SynRecv));
             }
@@ -131,7 +131,7 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
         foreach (var vs in snapshot.Virtuals)
         {
             keys[i++] = new SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, null);
-            foreach (var rs in vs.RealServers)
+            foreach (ref readonly var rs in vs.RealServers.Rows)
             {
                 keys[i++] = new SeriesKey(snapshot.Name, vs.Protocol, vs.Virtual, rs.Destination);
             }

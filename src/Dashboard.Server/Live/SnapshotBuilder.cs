@@ -58,36 +58,22 @@ public static class SnapshotBuilder
                 reset |= wasReset;
             }
 
-            result.Add(new VirtualServiceLive(earlier?.Protocol ?? group.Key.Protocol, earlier?.Virtual ?? group.Key.Item2,
+            var (protocol, virtualText) = (earlier?.Protocol ?? group.Key.Protocol, earlier?.Virtual ?? group.Key.Item2);
+            result.Add(new VirtualServiceLive(protocol, virtualText,
                 earlier is not null && earlier.Scheduler == service?.Scheduler ? earlier.Scheduler : service?.Scheduler, cps, counter,
-                ReuseRealServers(group, earlier?.RealServers)));
+                RealServerTable.Create(protocol, virtualText, group, earlier?.RealServers)));
         }
 
         foreach (var (key, service) in services)
         {
             if (!result.Any(v => v.Protocol == key.Protocol && v.Virtual == key.Item2))
             {
-                result.Add(new VirtualServiceLive(key.Protocol, key.Item2, service.Scheduler, null, service.Stats?.Connections, []));
+                result.Add(new VirtualServiceLive(key.Protocol, key.Item2, service.Scheduler, null, service.Stats?.Connections,
+                    RealServerTable.Create(key.Protocol, key.Item2, [], null)));
             }
         }
 
         result.Sort(static (a, b) => string.CompareOrdinal(a.Virtual, b.Virtual));
-        return result;
-    }
-
-    /// <summary>The group's real servers; the previous snapshot's list is in the same (destination) order, so most match by index.</summary>
-    private static List<RealServerSample> ReuseRealServers(IEnumerable<RealServerSample> fresh, IReadOnlyList<RealServerSample>? previous)
-    {
-        var result = new List<RealServerSample>();
-        foreach (var rs in fresh)
-        {
-            var index = result.Count;
-            var old = previous is not null && index < previous.Count && previous[index].Destination == rs.Destination
-                ? previous[index]
-                : previous?.FirstOrDefault(p => p.Destination == rs.Destination);
-            result.Add(SnapshotReuse.RealServer(rs, old));
-        }
-
         return result;
     }
 
@@ -98,13 +84,26 @@ public static class SnapshotBuilder
             return [];
         }
 
-        var before = previous?.Rules.ToDictionary(r => (r.Rule.Namespace, r.Rule.Identity));
+        var earlier = previous?.Rules ?? [];
+        Dictionary<(string, string), RuleLive>? byIdentity = null;
         var result = new List<RuleLive>(rules.Count);
-        foreach (var rule in rules)
+        for (var i = 0; i < rules.Count; i++)
         {
+            var rule = rules[i];
+            // Rules come in the order iptables-save printed them, so the same position matches unless chains changed.
+            var then = i < earlier.Count && earlier[i].Rule.Identity == rule.Text.Identity && earlier[i].Rule.Namespace == rule.Text.Namespace
+                ? earlier[i]
+                : (byIdentity ??= ByIdentity(earlier)).GetValueOrDefault((rule.Text.Namespace, rule.Text.Identity));
+            if (then is { PacketsPerSecond: 0, BytesPerSecond: 0, Reset: false } && then.Packets == rule.Packets && then.Bytes == rule.Bytes
+                && elapsed > TimeSpan.Zero && then.Rule == rule.Text)
+            {
+                // An idle rule: the previous push's object says the same, and keeping it keeps nothing new alive.
+                result.Add(then);
+                continue;
+            }
+
             double packetsRate = 0, bytesRate = 0;
             var wasReset = false;
-            var then = before?.GetValueOrDefault((rule.Text.Namespace, rule.Text.Identity));
             if (then is not null && elapsed > TimeSpan.Zero)
             {
                 packetsRate = CounterMath.Rate(then.Packets, rule.Packets, elapsed, out wasReset);
@@ -116,6 +115,17 @@ public static class SnapshotBuilder
         }
 
         return result;
+    }
+
+    private static Dictionary<(string, string), RuleLive> ByIdentity(IReadOnlyList<RuleLive> rules)
+    {
+        var byIdentity = new Dictionary<(string, string), RuleLive>(rules.Count);
+        foreach (var rule in rules)
+        {
+            byIdentity[(rule.Rule.Namespace, rule.Rule.Identity)] = rule;
+        }
+
+        return byIdentity;
     }
 
     private static bool NamesOnly(Core.Nsx.NsxFirewallStats nsx) => nsx.Filters.Count > 0 && nsx.Filters.All(f => f.Counters.Count == 0) && nsx.Rules.Count == 0;

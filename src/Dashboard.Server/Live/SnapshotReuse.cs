@@ -1,5 +1,4 @@
 using Dashboard.Core.Iptables;
-using Dashboard.Core.Ipvs;
 using Dashboard.Server.Storage;
 
 namespace Dashboard.Server.Live;
@@ -11,26 +10,6 @@ namespace Dashboard.Server.Live;
 /// </summary>
 public static class SnapshotReuse
 {
-    /// <summary>The real server with the previous sample's strings, and its state counts when they did not change.</summary>
-    public static RealServerSample RealServer(RealServerSample fresh, RealServerSample? previous)
-    {
-        if (previous is null || !string.Equals(fresh.Destination, previous.Destination, StringComparison.Ordinal)
-            || !string.Equals(fresh.Virtual, previous.Virtual, StringComparison.Ordinal)
-            || !string.Equals(fresh.Protocol, previous.Protocol, StringComparison.Ordinal))
-        {
-            return fresh;
-        }
-
-        return fresh with
-        {
-            Protocol = previous.Protocol,
-            Virtual = previous.Virtual,
-            Destination = previous.Destination,
-            Forward = Same(fresh.Forward, previous.Forward),
-            ByState = SameCounts(fresh.ByState, previous.ByState) ? previous.ByState : fresh.ByState,
-        };
-    }
-
     /// <summary>The previous push's text of the rule when Neutron rendered it the same, else the text just read.</summary>
     public static IptablesSampleWriter.RuleText Rule(IptablesSampleWriter.FlatRule fresh, IptablesSampleWriter.RuleText? previous) =>
         previous is not null && previous == fresh.Text ? previous : fresh.Text;
@@ -51,29 +30,6 @@ public static class SnapshotReuse
         }
 
         return result;
-    }
-
-    private static string? Same(string? fresh, string? previous) =>
-        string.Equals(fresh, previous, StringComparison.Ordinal) ? previous : fresh;
-
-    private static bool SameCounts(StateCounts fresh, StateCounts previous)
-    {
-        var a = fresh.Entries;
-        var b = previous.Entries;
-        if (a.Length != b.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < a.Length; i++)
-        {
-            if (a[i].Value != b[i].Value || !string.Equals(a[i].Key, b[i].Key, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static bool SamePort(NeutronPort fresh, NeutronPort previous)

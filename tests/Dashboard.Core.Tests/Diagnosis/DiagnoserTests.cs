@@ -1,4 +1,5 @@
 using Dashboard.Core.Diagnosis;
+using Dashboard.Core.Ipvs;
 using static Dashboard.Core.Tests.Diagnosis.FleetBuilder;
 
 namespace Dashboard.Core.Tests.Diagnosis;
@@ -115,7 +116,7 @@ public sealed class DiagnoserTests
         var counters = new Dictionary<string, ulong> { ["pass"] = 90000, ["drop"] = 4200, ["state-mismatch"] = 4100 };
         var rates = new Dictionary<string, double> { ["pass"] = 300, ["drop"] = 41, ["state-mismatch"] = 40 };
         var fleet = new FleetBuilder()
-            .Director("lvs-b", new VipView("TCP", "10.29.7.10:80", [RealServer("10.29.7.12:80", 0, 400, "10.29.7.10:80")]))
+            .Director("lvs-b", new VipView("TCP", "10.29.7.10:80", RealServerTable.Create("TCP", "10.29.7.10:80", [RealServer("10.29.7.12:80", 0, 400, "10.29.7.10:80")], null)))
             .EsxiHost("esxi-03", new NsxFilterRate("nic-1371516-eth0-vmware-sfw.2", "lvs-b", 0, counters, rates))
             .Build();
 
@@ -132,7 +133,7 @@ public sealed class DiagnoserTests
     {
         // Arrange
         var fleet = new FleetBuilder()
-            .Director("lvs-b", new VipView("TCP", "10.29.7.10:80", [RealServer("10.29.7.12:80", 0, 400, "10.29.7.10:80")]))
+            .Director("lvs-b", new VipView("TCP", "10.29.7.10:80", RealServerTable.Create("TCP", "10.29.7.10:80", [RealServer("10.29.7.12:80", 0, 400, "10.29.7.10:80")], null)))
             .EsxiHost("esxi-03", new NsxFilterRate("nic-1371516-eth0-vmware-sfw.2", "lvs-b", 0,
                 new Dictionary<string, ulong> { ["state-mismatch"] = 3 }, new Dictionary<string, double> { ["state-mismatch"] = 0.1 }))
             .Build();

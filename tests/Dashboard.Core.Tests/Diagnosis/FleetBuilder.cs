@@ -31,7 +31,7 @@ public sealed class FleetBuilder
     }
 
     public static VipView SeedVip(Func<string, int, RealServerSample> realServer) =>
-        new("TCP", Vip, SeedRealServers.Select(realServer).ToList());
+        new("TCP", Vip, RealServerTable.Create("TCP", Vip, SeedRealServers.Select(realServer), null));
 
     /// <summary>The seed's compute node: the director port carries the VIP and 10.1.26.144; each real server its own address.</summary>
     public FleetBuilder ComputeNode(string host, IEnumerable<RuleRate> rules, bool realServerPortsCarryVip = false)

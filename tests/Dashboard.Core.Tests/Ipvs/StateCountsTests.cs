@@ -32,6 +32,46 @@ public sealed class StateCountsTests
     }
 
     [Fact]
+    public void Slice_PartOfASharedArray_ReadsOnlyItsEntries()
+    {
+        KeyValuePair<string, long>[] shared = [new("ESTABLISHED", 9), new("CLOSE", 1), new("ESTABLISHED", 40), new("SYN_RECV", 2), new("TIME_WAIT", 8)];
+
+        var counts = StateCounts.Slice(shared, 1, 3);
+
+        Assert.Equal(["CLOSE", "ESTABLISHED", "SYN_RECV"], counts.Keys);
+        Assert.Equal((40L, 43L, 3), (counts["ESTABLISHED"], counts.Total(), counts.Count));
+        Assert.False(counts.ContainsKey("TIME_WAIT"));
+        Assert.Equal([1L, 40, 2], counts.Select(c => c.Value));
+        Assert.Equal("""{"CLOSE":1,"ESTABLISHED":40,"SYN_RECV":2}""", JsonSerializer.Serialize(counts, TypeInfo));
+    }
+
+    [Fact]
+    public void Slice_Changed_BecomesItsOwnCopyAndTheSharedArrayStaysAsItWas()
+    {
+        KeyValuePair<string, long>[] shared = [new("CLOSE", 1), new("SYN_RECV", 2), new("ESTABLISHED", 7)];
+        var before = shared.ToArray();
+        var counts = StateCounts.Slice(shared, 0, 2);
+
+        counts.Increase("SYN_RECV", 5);
+        counts["ESTABLISHED"] = 3;
+
+        Assert.Equal(before, shared);
+        Assert.Equal([new("CLOSE", 1L), new("ESTABLISHED", 3L), new("SYN_RECV", 7L)], counts.ToArray());
+    }
+
+    [Theory]
+    [InlineData(-1, 1)]
+    [InlineData(0, -1)]
+    [InlineData(2, 2)]
+    [InlineData(0, 4)]
+    public void Slice_OutsideTheArray_Refused(int offset, int count)
+    {
+        KeyValuePair<string, long>[] shared = [new("CLOSE", 1), new("SYN_RECV", 2), new("TIME_WAIT", 7)];
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => StateCounts.Slice(shared, offset, count));
+    }
+
+    [Fact]
     public void Json_RoundTrip_SameObjectTextAsBefore()
     {
         const string json = """{"ESTABLISHED":12,"SYN_RECV":3,"WEIRD":1}""";

@@ -11,7 +11,7 @@ public sealed class SnapshotBuilderTests
     private static readonly DateTimeOffset Start = new(2026, 11, 11, 20, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void Build_DirectorPushedAgain_KeepsThePreviousTextAndUnchangedCountsTakesChangedCounts()
+    public void Build_DirectorPushedAgain_KeepsThePreviousTextAndUnchangedRealServersTakesChangedCounts()
     {
         var first = Build(TestBatches.Director("lvs-01", 1, Start, synRecv: 5, established: 100), null);
         var second = Build(TestBatches.Director("lvs-01", 2, Start.AddSeconds(5), synRecv: 5, established: 100), first);
@@ -21,8 +21,9 @@ public sealed class SnapshotBuilderTests
         Assert.Same(a.Virtual, b.Virtual);
         Assert.Same(a.Destination, c.Destination);
         Assert.Same(a.Forward, c.Forward);
-        Assert.Same(a.ByState, b.ByState);
-        Assert.NotSame(b.ByState, c.ByState);
+        Assert.Same(first.Virtuals[0].RealServers, second.Virtuals[0].RealServers);
+        Assert.NotSame(second.Virtuals[0].RealServers, third.Virtuals[0].RealServers);
+        Assert.Equal((100L, 5L, 105L), (b.ByState["ESTABLISHED"], b.SynRecv, b.Connections));
         Assert.Equal((130L, 5L, 135L), (c.ByState["ESTABLISHED"], c.SynRecv, c.Connections));
         Assert.Same(first.Virtuals[0].Virtual, third.Virtuals[0].Virtual);
     }
@@ -82,6 +83,41 @@ public sealed class SnapshotBuilderTests
         Assert.Equal((5_000UL, 0.0, 0.0, false), (added.Packets, added.PacketsPerSecond, added.BytesPerSecond, added.Reset));
         Assert.Equal(100.0, AntiSpoof(second).PacketsPerSecond);
         Assert.False(second.CounterReset);
+    }
+
+    [Fact]
+    public void Build_RuleIdleSinceThePreviousPush_KeepsThePreviousPushsObjectOnceItsRateIsZero()
+    {
+        var first = Build(TestBatches.Hypervisor("compute-07", 1, Start, antiSpoofPackets: 1_000), null);
+        var second = Build(TestBatches.Hypervisor("compute-07", 2, Start.AddSeconds(5), antiSpoofPackets: 1_500), first);
+        var third = Build(TestBatches.Hypervisor("compute-07", 3, Start.AddSeconds(10), antiSpoofPackets: 1_500), second);
+        var fourth = Build(TestBatches.Hypervisor("compute-07", 4, Start.AddSeconds(15), antiSpoofPackets: 1_500), third);
+
+        static RuleLive Allow(HostSnapshot snapshot) => snapshot.Rules.Single(r => r.Rule.Identity == "allow-144");
+        Assert.Same(Allow(first), Allow(second));
+        Assert.Same(Allow(first), Allow(fourth));
+        Assert.Equal(100.0, AntiSpoof(second).PacketsPerSecond);
+        Assert.NotSame(AntiSpoof(second), AntiSpoof(third));
+        Assert.Equal((1_500UL, 0.0, 0.0), (AntiSpoof(third).Packets, AntiSpoof(third).PacketsPerSecond, AntiSpoof(third).BytesPerSecond));
+        Assert.Same(AntiSpoof(third), AntiSpoof(fourth));
+    }
+
+    [Fact]
+    public void Build_RuleInsertedAboveKnownOnes_EachKnownRuleKeepsItsOwnRate()
+    {
+        var first = Build(TestBatches.Hypervisor("compute-07", 1, Start, antiSpoofPackets: 1_000), null);
+        var grown = TestBatches.Hypervisor("compute-07", 2, Start.AddSeconds(5), antiSpoofPackets: 1_500);
+        grown.Iptables![0].Tables[0].Chains[1].Rules.Insert(0, new Core.Iptables.IptablesRule
+        {
+            Index = 1, Packets = 5_000, Bytes = 300_000, Target = "RETURN", Spec = "-s 10.1.26.145/32", Identity = "allow-145",
+        });
+
+        var second = Build(grown, first);
+
+        Assert.Equal(["allow-145", "allow-144", "anti-spoof-38833ad6-c"], second.Rules.Where(r => r.Rule.Chain != "FORWARD").Select(r => r.Rule.Identity));
+        Assert.Equal(0.0, second.Rules.Single(r => r.Rule.Identity == "allow-145").PacketsPerSecond);
+        Assert.Equal(100.0, AntiSpoof(second).PacketsPerSecond);
+        Assert.Same(first.Rules.Single(r => r.Rule.Identity == "allow-144"), second.Rules.Single(r => r.Rule.Identity == "allow-144"));
     }
 
     [Fact]

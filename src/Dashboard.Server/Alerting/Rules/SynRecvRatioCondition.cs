@@ -19,16 +19,21 @@ public sealed class SynRecvRatioCondition : IAlertCondition
                     if (vs.SynRecv >= rule.Minimum && vs.SynRecvRatio > rule.Threshold)
                     {
                         yield return Create(rule, host.Name, vs.Virtual, null, vs.SynRecv, vs.Connections, vs.SynRecvRatio,
-                            $"{vs.RealServers.Count} real servers, {vs.RealServers.Count(r => r.SynRecvRatio > rule.Threshold)} above the threshold");
+                            $"{vs.RealServers.Count} real servers, {vs.RealServers.CountRows(r => r.SynRecvRatio > rule.Threshold)} above the threshold");
                     }
 
                     continue;
                 }
 
-                foreach (var rs in vs.RealServers.Where(r => r.SynRecv >= rule.Minimum && r.SynRecvRatio > rule.Threshold))
+                // By position: rows are structs read from the table, and an iterator cannot hold a span across a yield.
+                for (var i = 0; i < vs.RealServers.Count; i++)
                 {
-                    yield return Create(rule, host.Name, vs.Virtual, rs.Destination, rs.SynRecv, rs.Connections, rs.SynRecvRatio,
-                        $"weight {rs.Weight?.ToString(CultureInfo.InvariantCulture) ?? "?"}, forwarding {rs.Forward ?? "?"}");
+                    var rs = vs.RealServers.Rows[i];
+                    if (rs.SynRecv >= rule.Minimum && rs.SynRecvRatio > rule.Threshold)
+                    {
+                        yield return Create(rule, host.Name, vs.Virtual, rs.Destination, rs.SynRecv, rs.Connections, rs.SynRecvRatio,
+                            $"weight {rs.Weight?.ToString(CultureInfo.InvariantCulture) ?? "?"}, forwarding {rs.Forward ?? "?"}");
+                    }
                 }
             }
         }

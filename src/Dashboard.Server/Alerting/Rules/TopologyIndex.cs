@@ -33,7 +33,7 @@ public sealed class TopologyIndex
                     Add(places, filter.Hypervisor, filter.Filter, new Place(director.Host, vip.Virtual, null));
                 }
 
-                foreach (var rs in vip.RealServers)
+                foreach (ref readonly var rs in vip.RealServers.Rows)
                 {
                     if (topology.RealServerPort(rs.Destination) is { } rsPort)
                     {
