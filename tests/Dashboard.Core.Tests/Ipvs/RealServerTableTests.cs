@@ -65,6 +65,18 @@ public sealed class RealServerTableTests
     }
 
     [Fact]
+    public void Create_OnlyTheMixOfStatesChanged_ANewTableWithTheNewCounts()
+    {
+        var first = RealServerTable.Create("TCP", Vip, [Sample("10.1.26.139:10051", 100, 4, 2, ("ESTABLISHED", 4), ("FIN_WAIT", 1), ("SYN_RECV", 1))], null);
+
+        var shifted = RealServerTable.Create("TCP", Vip, [Sample("10.1.26.139:10051", 100, 4, 2, ("ESTABLISHED", 3), ("FIN_WAIT", 2), ("SYN_RECV", 1))], first);
+
+        Assert.Equal((first.Connections, first.SynRecv), (shifted.Connections, shifted.SynRecv));
+        Assert.NotSame(first, shifted);
+        Assert.Equal((3L, 2L), (shifted[0].ByState["ESTABLISHED"], shifted[0].ByState["FIN_WAIT"]));
+    }
+
+    [Fact]
     public void Create_CountsChanged_KeepsThePreviousTextOfEachDestinationWhereverItNowIs()
     {
         var first = RealServerTable.Create("TCP", Vip,
