@@ -23,7 +23,7 @@ public sealed record VipView(string Protocol, string Virtual, RealServerTable Re
 {
     public long SynRecv => RealServers.SynRecv;
     public long Connections => RealServers.Connections;
-    public double SynRecvRatio => Connections > 0 ? (double)SynRecv / Connections : 0;
+    public double SynRecvRatio => RealServerSample.Share(SynRecv, Connections);
 
     /// <summary>The VIP's address without the port (IPv6 without brackets).</summary>
     public string Address => Endpoints.HostOf(Virtual);

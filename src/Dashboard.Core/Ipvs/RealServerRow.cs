@@ -13,5 +13,5 @@ public readonly record struct RealServerRow(
     int StatesStart,
     int StatesCount)
 {
-    public double SynRecvRatio => Connections > 0 ? (double)SynRecv / Connections : 0;
+    public double SynRecvRatio => RealServerSample.Share(SynRecv, Connections);
 }

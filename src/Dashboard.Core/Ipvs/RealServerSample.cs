@@ -17,7 +17,10 @@ public sealed record RealServerSample(
     public const string SynRecvState = "SYN_RECV";
 
     /// <summary>SYN_RECV over all non-template connections: near 0 when healthy on DR, near 1 when forwarded SYNs vanish.</summary>
-    public double SynRecvRatio => Connections > 0 ? (double)SynRecv / Connections : 0;
+    public double SynRecvRatio => Share(SynRecv, Connections);
+
+    /// <summary>SYN_RECV's share of the connections, 0 when there are none; the one formula for a real server, a VIP and a chart point.</summary>
+    public static double Share(long synRecv, long connections) => connections > 0 ? (double)synRecv / connections : 0;
 
     /// <summary>Joins the service table with the connection summary; real servers missing from either side still appear.</summary>
     public static IReadOnlyList<RealServerSample> Join(IpvsServiceTable? services, IpvsConnectionSummary? connections)

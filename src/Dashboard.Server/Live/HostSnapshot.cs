@@ -43,7 +43,7 @@ public sealed record VirtualServiceLive(string Protocol, string Virtual, string?
 {
     public long Connections => RealServers.Connections;
     public long SynRecv => RealServers.SynRecv;
-    public double SynRecvRatio => Connections > 0 ? (double)SynRecv / Connections : 0;
+    public double SynRecvRatio => RealServerSample.Share(SynRecv, Connections);
     public long ActiveConn => RealServers.ActiveConn;
     public long InActConn => RealServers.InActConn;
     public int RealServersUp => RealServers.Up;

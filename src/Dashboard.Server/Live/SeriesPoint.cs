@@ -3,5 +3,5 @@ namespace Dashboard.Server.Live;
 /// <summary>One point of a live chart: when, connections, SYN_RECV.</summary>
 public readonly record struct SeriesPoint(DateTimeOffset At, long Connections, long SynRecv)
 {
-    public double Ratio => Connections > 0 ? (double)SynRecv / Connections : 0;
+    public double Ratio => Core.Ipvs.RealServerSample.Share(SynRecv, Connections);
 }

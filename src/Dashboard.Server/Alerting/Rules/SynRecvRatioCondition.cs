@@ -25,15 +25,10 @@ public sealed class SynRecvRatioCondition : IAlertCondition
                     continue;
                 }
 
-                // By position: rows are structs read from the table, and an iterator cannot hold a span across a yield.
-                for (var i = 0; i < vs.RealServers.Count; i++)
+                foreach (var rs in vs.RealServers.SamplesWhere(r => r.SynRecv >= rule.Minimum && r.SynRecvRatio > rule.Threshold))
                 {
-                    var rs = vs.RealServers.Rows[i];
-                    if (rs.SynRecv >= rule.Minimum && rs.SynRecvRatio > rule.Threshold)
-                    {
-                        yield return Create(rule, host.Name, vs.Virtual, rs.Destination, rs.SynRecv, rs.Connections, rs.SynRecvRatio,
-                            $"weight {rs.Weight?.ToString(CultureInfo.InvariantCulture) ?? "?"}, forwarding {rs.Forward ?? "?"}");
-                    }
+                    yield return Create(rule, host.Name, vs.Virtual, rs.Destination, rs.SynRecv, rs.Connections, rs.SynRecvRatio,
+                        $"weight {rs.Weight?.ToString(CultureInfo.InvariantCulture) ?? "?"}, forwarding {rs.Forward ?? "?"}");
                 }
             }
         }
