@@ -219,7 +219,7 @@ public sealed class RollupBuilder(TimeProvider clock, StreamingRollups? streamin
         ) s
         where collected_at >= @from
         group by 1, 2
-        on conflict (rule_id, bucket) do update set
+        on conflict (bucket, rule_id) do update set
             packets_last = excluded.packets_last, bytes_last = excluded.bytes_last,
             packets_delta = excluded.packets_delta, bytes_delta = excluded.bytes_delta
         """;
@@ -245,7 +245,7 @@ public sealed class RollupBuilder(TimeProvider clock, StreamingRollups? streamin
         ) s
         where collected_at >= @from
         group by 1, 2, 3
-        on conflict (filter_id, reason, bucket) do update set value_last = excluded.value_last, delta = excluded.delta
+        on conflict (bucket, filter_id, reason) do update set value_last = excluded.value_last, delta = excluded.delta
         """;
 }
 

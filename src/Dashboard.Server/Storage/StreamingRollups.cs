@@ -229,7 +229,7 @@ public sealed class StreamingRollups(TimeProvider clock, ILogger<StreamingRollup
     private const string RulesSql = """
         insert into iptables_rule_rollup_1m (bucket, rule_id, packets_last, bytes_last, packets_delta, bytes_delta)
         select @bucket, u.* from unnest(@ruleIds, @packetsLast, @bytesLast, @packetsDelta, @bytesDelta) as u
-        on conflict (rule_id, bucket) do update set
+        on conflict (bucket, rule_id) do update set
             packets_last = excluded.packets_last, bytes_last = excluded.bytes_last,
             packets_delta = excluded.packets_delta, bytes_delta = excluded.bytes_delta
         """;
@@ -248,7 +248,7 @@ public sealed class StreamingRollups(TimeProvider clock, ILogger<StreamingRollup
     private const string NsxSql = """
         insert into nsx_filter_rollup_1m (bucket, filter_id, reason, value_last, delta)
         select @bucket, u.* from unnest(@filterIds, @reasons, @valueLast, @delta) as u
-        on conflict (filter_id, reason, bucket) do update set value_last = excluded.value_last, delta = excluded.delta
+        on conflict (bucket, filter_id, reason) do update set value_last = excluded.value_last, delta = excluded.delta
         """;
 
     private static Func<ArraySegment<KeyValuePair<(long Filter, string Reason), MinuteRollup.CounterTotals>>, object> NsxParameters(DateTimeOffset bucket) =>

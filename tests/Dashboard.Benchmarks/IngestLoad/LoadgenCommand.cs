@@ -102,6 +102,14 @@ public static class LoadgenCommand
         report.Heading("Payloads");
         report.Line($"Built once per agent in {watch.Elapsed.TotalSeconds:F1} s (payload shapes, {fleet.Agents.Count} tokens); each push moves the counters on.\n");
         DescribePayloads(options, report);
+        if (options.RollupHours > 0)
+        {
+            watch.Restart();
+            var filled = await RollupHistory.FillAsync(server.DataSource, options.RollupHours, options.Hypervisors * options.Rules,
+                options.NsxHosts * options.Filters, NsxPayload.Reasons, ct);
+            report.Line($"Today's rule and filter rollup partitions were given {options.RollupHours} h of minutes first ({filled:N0} rows, "
+                + $"{watch.Elapsed.TotalSeconds:F0} s, then a checkpoint), as a day's partition holds them that many hours in.\n");
+        }
 
         using var client = server.CreateClient();
         var postmaster = server.PostmasterProcessId;

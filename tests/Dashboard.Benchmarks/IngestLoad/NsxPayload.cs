@@ -12,6 +12,10 @@ public sealed class NsxPayload : IPayloadSource
 {
     private static readonly string[] s_reasons = ["pass", "drop", NsxReasonName.StateMismatch, "match"];
     private const int RuleCount = 40;
+
+    /// <summary>How many reasons each filter counts.</summary>
+    public static int Reasons => s_reasons.Length;
+
     private readonly Random _random;
     private readonly Filter[] _filters;
     private readonly ulong[] _ruleHits = new ulong[RuleCount];

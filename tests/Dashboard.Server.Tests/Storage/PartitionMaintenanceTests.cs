@@ -51,6 +51,27 @@ public sealed class PartitionMaintenanceTests(MigratedDatabaseFixture database) 
     }
 
     [Fact]
+    public async Task Run_FreshDatabase_RuleAndFilterRollupPartitionsAreKeyedByMinuteFirst()
+    {
+        // Arrange
+        var maintenance = Create(new ManualClock(s_day0), rawDays: 14, rollupDays: 90, ahead: 3);
+
+        // Act
+        await maintenance.RunAsync(database.DataSource, TestTimeout.Token());
+
+        // Assert: a minute's row per rule then goes in at the index's end, not at each rule's own place in a day of minutes.
+        await using var conn = await database.DataSource.OpenConnectionAsync();
+        const string sql = "select indexdef from pg_indexes where tablename = @partition";
+        foreach (var (partition, key) in new[] { ("iptables_rule_rollup_1m_p20300313", "bucket, rule_id"), ("nsx_filter_rollup_1m_p20300313", "bucket, filter_id, reason") })
+        {
+            var indexes = (await conn.QueryAsync<string>(sql, new { partition })).ToList();
+            var only = Assert.Single(indexes);
+            Assert.Contains("UNIQUE INDEX", only);
+            Assert.EndsWith($"USING btree ({key})", only);
+        }
+    }
+
+    [Fact]
     public async Task Run_DaysLater_DropsWholePartitionsPastRetentionWithTheirRows()
     {
         // Arrange
