@@ -98,6 +98,13 @@ public sealed class PartitionMaintenance(IOptionsMonitor<DashboardOptions> optio
             """;
         await using var conn = await BackgroundConnection.OpenAsync(dataSource, ct);
         var names = (await conn.QueryAsync<string>(new CommandDefinition(due, new { tables = PartitionedTables.Raw }, cancellationToken: ct))).AsList();
+        if (names.Count > 0)
+        {
+            // Autovacuum's pacing: the sample is most pages' first read since COPY, so it dirties them again (hint bits) all at once.
+            const string pace = "set vacuum_cost_delay = '2ms'; set vacuum_cost_limit = 200";
+            await conn.ExecuteAsync(new CommandDefinition(pace, cancellationToken: ct));
+        }
+
         foreach (var name in names)
         {
             // The name comes from the catalog's list of our own partitions, never from input.

@@ -108,7 +108,7 @@ public static class LoadgenCommand
             var filled = await RollupHistory.FillAsync(server.DataSource, options.RollupHours, options.Hypervisors * options.Rules,
                 options.NsxHosts * options.Filters, NsxPayload.Reasons, ct);
             report.Line($"Today's rule and filter rollup partitions were given {options.RollupHours} h of minutes first ({filled:N0} rows, "
-                + $"{watch.Elapsed.TotalSeconds:F0} s, then a checkpoint), as a day's partition holds them that many hours in.\n");
+                + $"{watch.Elapsed.TotalSeconds:F0} s, with a vacuum and a checkpoint), as a day's partition holds them that many hours in.\n");
         }
 
         using var client = server.CreateClient();

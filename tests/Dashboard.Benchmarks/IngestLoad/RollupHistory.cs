@@ -10,7 +10,7 @@ namespace Dashboard.Benchmarks.IngestLoad;
 /// </summary>
 public static class RollupHistory
 {
-    /// <summary>Fills <paramref name="hours"/> from the start of today (UTC) and checkpoints; returns the rows written.</summary>
+    /// <summary>Fills <paramref name="hours"/> from the start of today (UTC), vacuums and checkpoints; returns the rows written.</summary>
     public static async Task<long> FillAsync(NpgsqlDataSource dataSource, int hours, int rules, int filters, int reasons, CancellationToken ct)
     {
         if (hours is < 1 or > 23)
@@ -28,6 +28,8 @@ public static class RollupHistory
         rows += await conn.ExecuteAsync(new CommandDefinition(
             FiltersSql.Replace("{order}", await TimeFirstAsync(conn, "nsx_filter_rollup_1m") ? "m, f, reason" : "f, reason, m", StringComparison.Ordinal),
             new { from, minutes, filters, reasons }, commandTimeout: 0, cancellationToken: ct));
+        // Autovacuum keeps up with a partition through the day; left to it here, it would vacuum all the hours at once during the run.
+        await conn.ExecuteAsync(new CommandDefinition("vacuum (analyze) iptables_rule_rollup_1m, nsx_filter_rollup_1m", commandTimeout: 0, cancellationToken: ct));
         await conn.ExecuteAsync(new CommandDefinition("checkpoint", commandTimeout: 0, commandType: CommandType.Text, cancellationToken: ct));
         return rows;
     }
