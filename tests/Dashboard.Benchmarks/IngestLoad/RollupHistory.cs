@@ -21,31 +21,21 @@ public static class RollupHistory
         var from = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
         var minutes = hours * 60;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        // Rows go in in the order of each table's primary key, as a day's minutes would leave them, so filling takes a minute, not an hour.
-        var rows = await conn.ExecuteAsync(new CommandDefinition(
-            RulesSql.Replace("{order}", await TimeFirstAsync(conn, "iptables_rule_rollup_1m") ? "m, r" : "r, m", StringComparison.Ordinal),
-            new { from, minutes, rules }, commandTimeout: 0, cancellationToken: ct));
-        rows += await conn.ExecuteAsync(new CommandDefinition(
-            FiltersSql.Replace("{order}", await TimeFirstAsync(conn, "nsx_filter_rollup_1m") ? "m, f, reason" : "f, reason, m", StringComparison.Ordinal),
-            new { from, minutes, filters, reasons }, commandTimeout: 0, cancellationToken: ct));
+        // Rows go in in the order of the tables' keys (minute first), as a day's minutes leave them.
+        var rows = await conn.ExecuteAsync(new CommandDefinition(RulesSql, new { from, minutes, rules }, commandTimeout: 0, cancellationToken: ct));
+        rows += await conn.ExecuteAsync(new CommandDefinition(FiltersSql, new { from, minutes, filters, reasons }, commandTimeout: 0, cancellationToken: ct));
         // Autovacuum keeps up with a partition through the day; left to it here, it would vacuum all the hours at once during the run.
         await conn.ExecuteAsync(new CommandDefinition("vacuum (analyze) iptables_rule_rollup_1m, nsx_filter_rollup_1m", commandTimeout: 0, cancellationToken: ct));
+        // Text spelled out: Dapper takes a one-word command for a stored procedure's name.
         await conn.ExecuteAsync(new CommandDefinition("checkpoint", commandTimeout: 0, commandType: CommandType.Text, cancellationToken: ct));
         return rows;
     }
-
-    private static Task<bool> TimeFirstAsync(NpgsqlConnection conn, string table) =>
-        conn.ExecuteScalarAsync<bool>("""
-            select a.attname = 'bucket'
-            from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
-            where i.indrelid = @table::regclass and i.indisprimary
-            """, new { table });
 
     private const string RulesSql = """
         insert into iptables_rule_rollup_1m (bucket, rule_id, packets_last, bytes_last, packets_delta, bytes_delta)
         select @from + m * interval '1 minute', r, m * 600, m * 90000, 600, 90000
         from generate_series(0, @minutes - 1) m, generate_series(1, @rules) r
-        order by {order}
+        order by m, r
         on conflict do nothing
         """;
 
@@ -53,7 +43,7 @@ public static class RollupHistory
         insert into nsx_filter_rollup_1m (bucket, filter_id, reason, value_last, delta)
         select @from + m * interval '1 minute', f, 'reason-' || reason, m * 600, 600
         from generate_series(0, @minutes - 1) m, generate_series(1, @filters) f, generate_series(1, @reasons) reason
-        order by {order}
+        order by m, f, reason
         on conflict do nothing
         """;
 }
