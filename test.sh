@@ -31,7 +31,7 @@ test -f "${TMPDIR:-/tmp}/lvs-dashboard-publish/wwwroot/dashboard.css"
 echo "== native agent"
 # The agent ships as a NativeAOT binary (with its start-up C helper): it must build and print what the managed build prints.
 agent="${TMPDIR:-/tmp}/lvs-dashboard-agent"
-managed=(dotnet src/Dashboard.Agent/bin/Release/net9.0/*/dashboard-agent.dll)
+managed=(dotnet src/Dashboard.Agent/bin/Release/net10.0/*/dashboard-agent.dll)
 dotnet publish src/Dashboard.Agent -c Release -nologo -v quiet -clp:ErrorsOnly -o "$agent"
 "$agent/dashboard-agent" version
 for input in "ipvsadm tests/Dashboard.Core.Tests/fixtures/python-diamond-Diamond__ipvsadm-L-n--stats--exact.txt" \
@@ -41,7 +41,7 @@ for input in "ipvsadm tests/Dashboard.Core.Tests/fixtures/python-diamond-Diamond
   cmp <("$agent/dashboard-agent" parse "$1" "$2") <("${managed[@]}" parse "$1" "$2")
 done
 # A generated 16 MB connection table: read in chunks on every core by the native agent, in one pass by the managed one.
-dotnet tests/Dashboard.Benchmarks/bin/Release/net9.0/*/Dashboard.Benchmarks.dll generate ipvsadm-conn 200000 "$agent/ipvsadm-conn.txt"
+dotnet tests/Dashboard.Benchmarks/bin/Release/net10.0/*/Dashboard.Benchmarks.dll generate ipvsadm-conn 200000 "$agent/ipvsadm-conn.txt"
 cmp <("$agent/dashboard-agent" parse ipvsadm-conn "$agent/ipvsadm-conn.txt") \
     <("${managed[@]}" parse ipvsadm-conn "$agent/ipvsadm-conn.txt" --threads 1)
 rm "$agent/ipvsadm-conn.txt"

@@ -10,7 +10,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 dotnet build tests/Dashboard.Benchmarks -c Release -nologo -v quiet -clp:ErrorsOnly
-bench=(dotnet tests/Dashboard.Benchmarks/bin/Release/net9.0/*/Dashboard.Benchmarks.dll)
+bench=(dotnet tests/Dashboard.Benchmarks/bin/Release/net10.0/*/Dashboard.Benchmarks.dll)
 echo "== $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-4s %10s %10s %10s %12s\n' run 'p50 ms' 'p99 ms' 'max ms' 'CPU µs/row'
 for ((i = 1; i <= runs; i++)); do
