@@ -151,6 +151,11 @@ public static class LoadgenCommand
             report.Line("In the same windows: GC pause ms (collections of gen 0/1/2; the most a young collection kept alive), a letter per second a rollup statement was running"
                 + " (I IPVS, T iptables, N NSX; V autovacuum), WAL MiB written (thousands of full-page images in it) and a ✓ per checkpoint: " + string.Join(", ", happened.Select(w =>
                     $"{Number(w.GcPauseMs, 0)} ({w.Gen0}/{w.Gen1}/{w.Gen2}; {Number(w.PromotedMiB, 0)} MiB) {w.Background} {Number(w.WalMiB, 0)} MiB ({Number(w.FullPageImages / 1000.0, 0)}k){new string('✓', (int)w.Checkpoints)}")) + ".");
+            var (databaseGrowth, walGrowth) = timeline.Growth();
+            var numbers = steady.Stats.Numbers / steady.Stats.Wall.TotalSeconds;
+            report.Line($"\nStorage cost, fitted to PostgreSQL's own counters sampled each second: {Number(OfferedNumbers(options))} numbers/s offered, "
+                + $"{Number(numbers)} stored; database growth **{Number(databaseGrowth * 86400 / 1e9, 1)} GB a day, {Number(databaseGrowth / numbers, 2)} bytes per number**; "
+                + $"WAL **{Number(walGrowth * 86400 / 1e9, 1)} GB a day, {Number(walGrowth / numbers, 2)} bytes per number**.");
             report.Line("What this process allocated most (sampled by the runtime every ~100 KB): "
                 + string.Join(", ", allocationsTop.Select(a => $"{a.Type} {a.Share:P0}")) + ".");
         }
@@ -310,6 +315,13 @@ public static class LoadgenCommand
             report.Line($"**Failed:** {e.GetType().Name}: {e.Message}");
         }
     }
+
+    /// <summary>Numbers per second the whole fleet offers at one push per interval, counted as <see cref="BatchNumbers"/> counts them.</summary>
+    private static double OfferedNumbers(LoadgenOptions options) =>
+        (options.Directors * BatchNumbers.Count(new DirectorPayload(0, options.Vips, options.RealServers).Next("sizing", 1, DateTimeOffset.UtcNow))
+            + options.Hypervisors * BatchNumbers.Count(new HypervisorPayload(0, options.Rules).Next("sizing", 1, DateTimeOffset.UtcNow))
+            + options.NsxHosts * BatchNumbers.Count(new NsxPayload(0, options.Filters).Next("sizing", 1, DateTimeOffset.UtcNow)))
+        / options.Interval.TotalSeconds;
 
     private static void DescribePayloads(LoadgenOptions options, LoadgenReport report)
     {

@@ -28,6 +28,9 @@ public sealed class PhaseStats(string name)
 
     public long Rows => _results.Sum(r => (long)r.Rows);
 
+    /// <summary>Numbers carried by the stored pushes (<see cref="BatchNumbers"/>).</summary>
+    public long Numbers => _results.Sum(r => r.Numbers);
+
     public double RowsPerSecond => Wall > TimeSpan.Zero ? Rows / Wall.TotalSeconds : 0;
 
     public double PushesPerSecond => Wall > TimeSpan.Zero ? Stored / Wall.TotalSeconds : 0;

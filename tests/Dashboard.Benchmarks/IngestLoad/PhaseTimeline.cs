@@ -22,7 +22,8 @@ public sealed class PhaseTimeline : IAsyncDisposable
 
     public static PhaseTimeline Start(NpgsqlDataSource dataSource) => new(dataSource);
 
-    private sealed record Tick(TimeSpan At, TimeSpan GcPause, int Gen0, int Gen1, int Gen2, double PromotedMiB, string Background, long Wal, long FullPageImages, long Checkpoints);
+    private sealed record Tick(TimeSpan At, TimeSpan GcPause, int Gen0, int Gen1, int Gen2, double PromotedMiB, string Background, long Wal, long FullPageImages, long Checkpoints,
+        long DatabaseBytes);
 
     /// <param name="PromotedMiB">The most a young collection seen in the window kept alive (what its pause had to copy).</param>
     /// <param name="FullPageImages">Whole pages written to WAL because it was their first change since a checkpoint.</param>
@@ -37,26 +38,28 @@ public sealed class PhaseTimeline : IAsyncDisposable
                    || case when exists (select 1 from pg_stat_activity where backend_type = 'autovacuum worker') then ' vacuum' else '' end,
                    (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint,
                    (select wal_fpi from pg_stat_wal),
-                   (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter)
+                   (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter),
+                   pg_database_size(current_database())
             """;
         using var timer = new PeriodicTimer(s_tick);
         do
         {
-            (string Background, long Wal, long FullPageImages, long Checkpoints) db;
+            (string Background, long Wal, long FullPageImages, long Checkpoints, long DatabaseBytes) db;
             try
             {
                 await using var conn = await dataSource.OpenConnectionAsync(_stop.Token);
-                db = await conn.QuerySingleAsync<(string, long, long, long)>(new CommandDefinition(sql, new { name = BackgroundConnection.ApplicationName }, cancellationToken: _stop.Token));
+                db = await conn.QuerySingleAsync<(string, long, long, long, long)>(new CommandDefinition(sql, new { name = BackgroundConnection.ApplicationName }, cancellationToken: _stop.Token));
             }
             catch (Exception e) when (e is NpgsqlException or OperationCanceledException)
             {
-                db = _ticks.Count > 0 ? ("", _ticks[^1].Wal, _ticks[^1].FullPageImages, _ticks[^1].Checkpoints) : ("", 0, 0, 0);
+                db = _ticks.Count > 0 ? ("", _ticks[^1].Wal, _ticks[^1].FullPageImages, _ticks[^1].Checkpoints, _ticks[^1].DatabaseBytes) : ("", 0, 0, 0, 0);
             }
 
             lock (_ticks)
             {
                 _ticks.Add(new Tick(Stopwatch.GetElapsedTime(_started), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1),
-                    GC.CollectionCount(2), GC.GetGCMemoryInfo(GCKind.Ephemeral).PromotedBytes / 1048576.0, db.Background, db.Wal, db.FullPageImages, db.Checkpoints));
+                    GC.CollectionCount(2), GC.GetGCMemoryInfo(GCKind.Ephemeral).PromotedBytes / 1048576.0, db.Background, db.Wal, db.FullPageImages, db.Checkpoints,
+                    db.DatabaseBytes));
             }
         }
         while (await WaitAsync(timer));
@@ -72,6 +75,33 @@ public sealed class PhaseTimeline : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Database growth and WAL in bytes per second: least-squares slopes of PostgreSQL's own counters (pg_database_size, the
+    /// WAL position) sampled once a second, so a minute's rollup write or a checkpoint weighs what it weighs on average.
+    /// </summary>
+    public (double DatabaseBytesPerSecond, double WalBytesPerSecond) Growth()
+    {
+        lock (_ticks)
+        {
+            var valid = _ticks.Where(t => t.DatabaseBytes > 0).ToList();
+            return (Slope(valid, t => t.DatabaseBytes), Slope(valid, t => t.Wal));
+        }
+    }
+
+    private static double Slope(IReadOnlyList<Tick> ticks, Func<Tick, long> value)
+    {
+        if (ticks.Count < 2)
+        {
+            return 0;
+        }
+
+        var meanX = ticks.Average(t => t.At.TotalSeconds);
+        var meanY = ticks.Average(t => (double)value(t));
+        var covariance = ticks.Sum(t => (t.At.TotalSeconds - meanX) * (value(t) - meanY));
+        var variance = ticks.Sum(t => Math.Pow(t.At.TotalSeconds - meanX, 2));
+        return variance > 0 ? covariance / variance : 0;
     }
 
     /// <summary>Sums per window (a gen-1 collection also counts as gen-0, a gen-2 as both).</summary>

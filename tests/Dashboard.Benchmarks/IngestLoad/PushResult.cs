@@ -9,5 +9,8 @@ public readonly record struct PushResult(TimeSpan Latency, int Rows, long WireBy
     /// <summary>The pushing agent's role (director, hypervisor, nsx).</summary>
     public string Role { get; init; } = "";
 
+    /// <summary>The numbers the stored batch carried (<see cref="BatchNumbers"/>), 0 when it was not stored.</summary>
+    public long Numbers { get; init; }
+
     public bool Stored => Error is null;
 }

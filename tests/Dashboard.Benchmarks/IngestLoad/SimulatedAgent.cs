@@ -56,7 +56,7 @@ public sealed class SimulatedAgent(string host, string token, IPayloadSource pay
             using var json = JsonDocument.Parse(answer);
             var status = json.RootElement.GetProperty("status").GetString();
             return (status == "stored"
-                ? new PushResult(latency, json.RootElement.GetProperty("rows").GetInt32(), body.Length, prepare, null)
+                ? new PushResult(latency, json.RootElement.GetProperty("rows").GetInt32(), body.Length, prepare, null) { Numbers = BatchNumbers.Count(batch) }
                 : new PushResult(latency, 0, body.Length, prepare, $"status {status}")) with { Role = payload.Role };
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
