@@ -14,7 +14,9 @@ public static class ReadApi
         group.MapGet("/hosts", GetHosts).WithName("GetHosts").WithSummary("Every host that reported, with its freshness");
         group.MapGet("/hypervisors/{name}/drops", GetDrops).WithName("GetHypervisorDrops").WithSummary("Drop rates per rule and NSX reason");
         group.MapGet("/vips/{director}/series", GetSeriesAsync).WithName("GetVipSeries")
-            .WithSummary("Connections and SYN_RECV over time; raw for short ranges, one-minute rollups for long ones");
+            .WithSummary("Connections and SYN_RECV over time; every push for short ranges, one-minute or one-hour rollups for long ones");
+        group.MapGet("/hypervisors/{name}/drops/series", GetDropSeriesAsync).WithName("GetHypervisorDropSeries")
+            .WithSummary("Drops a second over time per drop rule and NSX reason, from the same tier as the VIP series");
         return app;
     }
 
@@ -63,6 +65,19 @@ public static class ReadApi
         }
 
         return TypedResults.Ok(await series.VipSeriesAsync(director, protocol, @virtual, start, end, ct));
+    }
+
+    public static async Task<Results<Ok<DropSeriesView>, ProblemHttpResult>> GetDropSeriesAsync(string name, DropSeriesRepository drops, TimeProvider clock,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken ct = default)
+    {
+        var end = to ?? clock.GetUtcNow();
+        var start = from ?? end.AddHours(-1);
+        if (start >= end || end - start > TimeSpan.FromDays(92))
+        {
+            return TypedResults.Problem(title: "Bad range", detail: "from must be before to, and the range at most 92 days", statusCode: 400);
+        }
+
+        return TypedResults.Ok(await drops.HostDropsAsync(name, start, end, ct));
     }
 }
 

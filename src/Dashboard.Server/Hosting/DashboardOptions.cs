@@ -55,8 +55,20 @@ public sealed class IngestOptions
 
 public sealed class RetentionOptions
 {
-    public int RawDays { get; set; } = 14;
-    public int RollupDays { get; set; } = 90;
+    /// <summary>Every push is kept this long (the window of an incident and its postmortem).</summary>
+    public int RawHours { get; set; } = 48;
+
+    /// <summary>One-minute rollups are kept this long.</summary>
+    public int MinuteDays { get; set; } = 30;
+
+    /// <summary>One-hour rollups are kept this long.</summary>
+    public int HourDays { get; set; } = 400;
+
+    /// <summary>
+    /// Past this size of the database (GB, 0 for no bound), the oldest partition of the finest tier that has more than the
+    /// current one goes first, as Prometheus' retention.size does.
+    /// </summary>
+    public double MaxDatabaseGB { get; set; }
 
     /// <summary>Daily partitions created ahead of today.</summary>
     public int PartitionsAhead { get; set; } = 3;

@@ -30,14 +30,19 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
             errors.Add("Dashboard:Ingest:MaxConcurrentWrites: must be between 1 and 256.");
         }
 
-        if (options.Retention.RawDays < 1)
+        if (options.Retention.RawHours < 1)
         {
-            errors.Add("Dashboard:Retention:RawDays: must be at least 1.");
+            errors.Add("Dashboard:Retention:RawHours: must be at least 1.");
         }
 
-        if (options.Retention.RollupDays < options.Retention.RawDays)
+        if (options.Retention.MinuteDays * 24 < options.Retention.RawHours || options.Retention.HourDays < options.Retention.MinuteDays)
         {
-            errors.Add("Dashboard:Retention:RollupDays: must not be shorter than RawDays.");
+            errors.Add("Dashboard:Retention: each tier must be kept at least as long as the finer one (RawHours ≤ MinuteDays ≤ HourDays).");
+        }
+
+        if (options.Retention.MaxDatabaseGB < 0)
+        {
+            errors.Add("Dashboard:Retention:MaxDatabaseGB: must be 0 (no bound) or more.");
         }
 
         if (options.Live.MinRefreshMilliseconds is < 0 or > 10_000)

@@ -40,9 +40,14 @@ public static class DashboardServerExtensions
         services.AddDashboardStorage(builder.Configuration);
         services.AddHostedService(sp => sp.GetRequiredService<DashboardDatabase>());
         services.AddSingleton<DimensionIdCache>();
-        services.AddSingleton<BatchWriter>();
+        services.AddSingleton(sp => new BatchWriter(() => sp.GetRequiredService<DashboardDatabase>().DataSource, sp.GetRequiredService<DimensionIdCache>(),
+            sp.GetRequiredService<Storage.Frames.FrameWriter>(), sp.GetRequiredService<ServerInstance>()));
         services.AddSingleton<SeriesRepository>();
-        services.AddSingleton<StreamingRollups>();
+        services.AddSingleton<DropSeriesRepository>();
+        services.AddSingleton<Storage.Frames.FrameLayouts>();
+        services.AddSingleton<Storage.Frames.FrameChains>();
+        services.AddSingleton<Storage.Frames.FrameWriter>();
+        services.AddSingleton<Storage.Frames.FrameReader>();
         services.AddSingleton<RollupBuilder>();
         services.AddHostedService<StorageMaintenanceService>();
 

@@ -7,7 +7,7 @@ public static class BatchValidator
 {
     public const int MaxHostLength = 253;
 
-    public static List<IngestError> Validate(AgentBatch batch, BatchOrigin origin, DateTimeOffset now, int rawRetentionDays)
+    public static List<IngestError> Validate(AgentBatch batch, BatchOrigin origin, DateTimeOffset now, int rawRetentionHours)
     {
         var errors = new List<IngestError>();
         if (HostNameProblem(batch.Host) is { } problem)
@@ -24,9 +24,9 @@ public static class BatchValidator
         {
             errors.Add(new IngestError(null, "collectedAt", $"{batch.CollectedAt:O} is more than 10 minutes ahead of the server clock ({now:O}); check the agent's clock"));
         }
-        else if (batch.CollectedAt < now.AddDays(-rawRetentionDays).AddHours(1))
+        else if (batch.CollectedAt < now.AddHours(-rawRetentionHours + 1))
         {
-            errors.Add(new IngestError(null, "collectedAt", $"{batch.CollectedAt:O} is older than the raw retention of {rawRetentionDays} days"));
+            errors.Add(new IngestError(null, "collectedAt", $"{batch.CollectedAt:O} is older than the raw retention of {rawRetentionHours} hours"));
         }
 
         if (batch.DroppedBatches < 0)

@@ -19,7 +19,6 @@ public abstract record IngestOutcome
 public sealed class IngestService(
     BatchWriter writer,
     LiveStore live,
-    StreamingRollups rollups,
     IOptionsMonitor<DashboardOptions> options,
     TimeProvider clock,
     ILogger<IngestService> logger)
@@ -41,17 +40,17 @@ public sealed class IngestService(
     public async Task<IngestOutcome> IngestAsync(AgentBatch batch, BatchOrigin origin, WriteSlot slot, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var errors = BatchValidator.Validate(batch, origin, now, options.CurrentValue.Retention.RawDays);
+        var errors = BatchValidator.Validate(batch, origin, now, options.CurrentValue.Retention.RawHours);
         if (errors.Count > 0)
         {
             return new IngestOutcome.Rejected(errors);
         }
 
-        var rows = new BatchRows(batch);
+        var normalized = new NormalizedBatch(batch);
         WriteResult result;
         try
         {
-            result = await writer.WriteAsync(rows, origin, ct);
+            result = await writer.WriteAsync(normalized, origin, ct);
         }
         catch (Exception e) when (IsDatabaseUnavailable(e))
         {
@@ -65,8 +64,7 @@ public sealed class IngestService(
 
         if (result.Status == WriteStatus.Stored)
         {
-            live.Apply(rows, origin.Role, now);
-            rollups.Add(rows);
+            live.Apply(normalized, origin.Role, now);
         }
 
         return new IngestOutcome.Accepted(result);

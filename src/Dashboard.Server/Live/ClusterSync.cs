@@ -18,14 +18,9 @@ public sealed class ClusterSync(
     ServerInstance instance,
     ILogger<ClusterSync> logger) : BackgroundService, IHostedLifecycleService
 {
-    public const string Channel = "dashboard_batches";
     private static readonly TimeSpan s_warmWindow = TimeSpan.FromHours(1);
     private readonly Channel<(string Role, string Host, DateTimeOffset At)> _pending = System.Threading.Channels.Channel.CreateBounded<(string, string, DateTimeOffset)>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
-
-    /// <summary>The NOTIFY payload of a batch this instance committed.</summary>
-    public static string Payload(ServerInstance from, string role, string host, DateTimeOffset collectedAt) =>
-        string.Join('|', from.Id, role, collectedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), host);
 
     /// <summary>The last known state is loaded before the server takes its first request, so no page ever shows half of it.</summary>
     public async Task StartingAsync(CancellationToken cancellationToken)
@@ -73,13 +68,12 @@ public sealed class ClusterSync(
         await conn.OpenAsync(ct);
         conn.Notification += (_, e) =>
         {
-            var parts = e.Payload.Split('|', 4);
-            if (parts.Length == 4 && parts[0] != instance.Id && long.TryParse(parts[2], CultureInfo.InvariantCulture, out var ticks))
+            if (CommitNotice.TryParse(e.Payload, instance, out var role, out var host, out var at))
             {
-                _pending.Writer.TryWrite((parts[1], parts[3], new DateTimeOffset(ticks, TimeSpan.Zero)));
+                _pending.Writer.TryWrite((role, host, at));
             }
         };
-        await using (var listen = new NpgsqlCommand($"listen {Channel}", conn))
+        await using (var listen = new NpgsqlCommand($"listen {CommitNotice.Channel}", conn))
         {
             await listen.ExecuteNonQueryAsync(ct);
         }

@@ -2,6 +2,7 @@ using Dashboard.Core.Iptables;
 using Dashboard.Core.Ipvs;
 using Dashboard.Core.Keepalived;
 using Dashboard.Core.Nsx;
+using Dashboard.Server.Ingest;
 using Dashboard.Server.Storage;
 
 namespace Dashboard.Server.Live;
@@ -50,7 +51,7 @@ public sealed record VirtualServiceLive(string Protocol, string Virtual, string?
 }
 
 /// <summary>A rule's counters and rates in one push; its text is shared with earlier pushes for as long as Neutron renders it the same.</summary>
-public sealed record RuleLive(IptablesSampleWriter.RuleText Rule, ulong Packets, ulong Bytes, double PacketsPerSecond, double BytesPerSecond, bool Reset);
+public sealed record RuleLive(RuleText Rule, ulong Packets, ulong Bytes, double PacketsPerSecond, double BytesPerSecond, bool Reset);
 
 public sealed record NsxFilterLive(NsxFilter Filter, IReadOnlyDictionary<string, double> RatePerReason, bool Reset)
 {

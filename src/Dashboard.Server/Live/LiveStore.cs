@@ -3,6 +3,7 @@ using Dashboard.Core.Batches;
 using Dashboard.Core.Ipvs;
 using Dashboard.Core.Rates;
 using Dashboard.Server.Hosting;
+using Dashboard.Server.Ingest;
 using Dashboard.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -45,9 +46,9 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
     public SeriesPoint[] History(string director, string protocol, string virtualAddress, string destination) =>
         ReadHistory(new SeriesKey(director, protocol, virtualAddress, destination));
 
-    public void Apply(AgentBatch batch, string role, DateTimeOffset receivedAt) => Apply(new BatchRows(batch), role, receivedAt);
+    public void Apply(AgentBatch batch, string role, DateTimeOffset receivedAt) => Apply(new NormalizedBatch(batch), role, receivedAt);
 
-    public void Apply(BatchRows rows, string role, DateTimeOffset receivedAt)
+    public void Apply(NormalizedBatch rows, string role, DateTimeOffset receivedAt)
     {
         var batch = rows.Batch;
         var previous = _hosts.GetValueOrDefault(batch.Host);

@@ -1,6 +1,7 @@
 using Dashboard.Core.Batches;
 using Dashboard.Core.Ipvs;
 using Dashboard.Core.Rates;
+using Dashboard.Server.Ingest;
 using Dashboard.Server.Storage;
 
 namespace Dashboard.Server.Live;
@@ -8,7 +9,7 @@ namespace Dashboard.Server.Live;
 /// <summary>Turns a batch into a host snapshot, deriving rates from the previous snapshot of the same host.</summary>
 public static class SnapshotBuilder
 {
-    public static HostSnapshot Build(BatchRows rows, string role, DateTimeOffset receivedAt, HostSnapshot? previous)
+    public static HostSnapshot Build(NormalizedBatch rows, string role, DateTimeOffset receivedAt, HostSnapshot? previous)
     {
         var batch = rows.Batch;
         var reset = false;
@@ -77,7 +78,7 @@ public static class SnapshotBuilder
         return result;
     }
 
-    private static List<RuleLive> BuildRules(IReadOnlyList<IptablesSampleWriter.FlatRule> rules, HostSnapshot? previous, TimeSpan elapsed, ref bool reset)
+    private static List<RuleLive> BuildRules(IReadOnlyList<FlatRule> rules, HostSnapshot? previous, TimeSpan elapsed, ref bool reset)
     {
         if (rules.Count == 0)
         {

@@ -1,4 +1,5 @@
 using Dashboard.Core.Iptables;
+using Dashboard.Server.Ingest;
 using Dashboard.Server.Storage;
 
 namespace Dashboard.Server.Live;
@@ -11,7 +12,7 @@ namespace Dashboard.Server.Live;
 public static class SnapshotReuse
 {
     /// <summary>The previous push's text of the rule when Neutron rendered it the same, else the text just read.</summary>
-    public static IptablesSampleWriter.RuleText Rule(IptablesSampleWriter.FlatRule fresh, IptablesSampleWriter.RuleText? previous) =>
+    public static RuleText Rule(FlatRule fresh, RuleText? previous) =>
         previous is not null && previous == fresh.Text ? previous : fresh.Text;
 
     /// <summary>The ports, each replaced by the previous port of the same id when device and allowed pairs are the same.</summary>

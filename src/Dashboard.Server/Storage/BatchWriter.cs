@@ -1,6 +1,7 @@
 using Dapper;
-using Dashboard.Core.Batches;
 using Dashboard.Server.Ingest;
+using Dashboard.Server.Storage.Frames;
+using Npgsql;
 
 namespace Dashboard.Server.Storage;
 
@@ -13,18 +14,20 @@ public enum WriteStatus
 public sealed record WriteResult(WriteStatus Status, long Sequence, int Rows);
 
 /// <summary>Stores one batch in one transaction: all of it, or (a replay, a failure) none of it.</summary>
-public sealed class BatchWriter(DashboardDatabase database, DimensionIdCache ids, Live.ServerInstance instance)
+/// <param name="dataSource">The database's data source, asked for at each write (it exists only once the database started).</param>
+public sealed class BatchWriter(Func<NpgsqlDataSource> dataSource, DimensionIdCache ids, FrameWriter frames, ServerInstance instance)
 {
-    private readonly IptablesSampleWriter _iptables = new(ids);
-    private readonly NsxSampleWriter _nsx = new(ids);
+    private readonly IpvsFrames _ipvs = new(ids);
+    private readonly IptablesFrames _iptables = new(ids);
+    private readonly NsxFrames _nsx = new(ids);
 
-    public Task<WriteResult> WriteAsync(AgentBatch batch, BatchOrigin origin, CancellationToken ct) => WriteAsync(new BatchRows(batch), origin, ct);
+    public Task<WriteResult> WriteAsync(Core.Batches.AgentBatch batch, BatchOrigin origin, CancellationToken ct) => WriteAsync(new NormalizedBatch(batch), origin, ct);
 
-    public async Task<WriteResult> WriteAsync(BatchRows derived, BatchOrigin origin, CancellationToken ct)
+    public async Task<WriteResult> WriteAsync(NormalizedBatch normalized, BatchOrigin origin, CancellationToken ct)
     {
-        var batch = derived.Batch;
-        var rows = derived.Count;
-        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        var batch = normalized.Batch;
+        var rows = normalized.Count;
+        await using var conn = await dataSource().OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
         // One round trip for the journal entry, the host row and the notice to other instances: on this path every round trip
@@ -58,8 +61,8 @@ public sealed class BatchWriter(DashboardDatabase database, DimensionIdCache ids
             role = origin.Role,
             version = batch.AgentVersion,
             dropped = batch.DroppedBatches,
-            channel = Live.ClusterSync.Channel,
-            payload = Live.ClusterSync.Payload(instance, origin.Role, batch.Host, batch.CollectedAt),
+            channel = CommitNotice.Channel,
+            payload = CommitNotice.Payload(instance, origin.Role, batch.Host, batch.CollectedAt),
         }, tx, cancellationToken: ct));
         if (sequence is null)
         {
@@ -67,14 +70,17 @@ public sealed class BatchWriter(DashboardDatabase database, DimensionIdCache ids
         }
 
         var resolved = new List<KeyValuePair<DimensionKey, long>>();
-        await IpvsSampleWriter.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Ipvs, derived.RealServers, ct);
-        var ruleIds = await _iptables.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Iptables, derived.Rules, resolved, ct);
-        var filterIds = await _nsx.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Nsx, resolved, ct);
+        var built = new List<FrameData>();
+        built.AddRange(await _ipvs.BuildAsync(conn, batch.Host, batch.CollectedAt, normalized, resolved, ct));
+        built.AddRange(await _iptables.BuildAsync(conn, batch.Host, batch.CollectedAt, batch.Iptables, normalized.Rules, resolved, ct));
+        built.AddRange(await _nsx.BuildAsync(conn, batch.Host, batch.CollectedAt, batch.Nsx, resolved, ct));
+        var pending = new FrameWriter.Pending();
+        await frames.WriteRawAsync(conn, batch.Host, batch.CollectedAt, built, pending, ct);
+        await SynRecvSourceWriter.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Ipvs, ct);
         await KeepalivedStateWriter.WriteAsync(conn, batch.Host, batch.CollectedAt, batch.Keepalived, ct);
         await tx.CommitAsync(ct);
         ids.AddCommitted(resolved);
-        derived.RuleIds = ruleIds;
-        derived.FilterIds = filterIds;
+        frames.Committed(pending);
         return new WriteResult(WriteStatus.Stored, sequence.Value, rows);
     }
 }

@@ -7,57 +7,71 @@ using Npgsql;
 namespace Dashboard.Server.Storage;
 
 /// <summary>
-/// Creates daily partitions ahead of time and drops whole partitions past retention. Raw partitions are insert-only and
-/// dropped whole, so autovacuum is off on them: its insert-triggered passes over the day's growing partition competed
-/// with ingest for the cores and the disk. Their planner statistics are kept by <see cref="AnalyzeRawAsync"/> instead,
-/// and PostgreSQL still vacuums any table that nears transaction-id wraparound, whatever this setting says.
+/// Creates partitions ahead of time and drops whole partitions past each tier's retention (raw frames by the hour, rollups by
+/// the day), then, past <see cref="RetentionOptions.MaxDatabaseGB"/>, the oldest partition of the finest tier that still
+/// has one older than the current one, until the database fits. Raw partitions are insert-only and dropped whole, so
+/// autovacuum is off on them: its insert-triggered passes over the day's growing partition competed with ingest for the
+/// cores and the disk. Their planner statistics are kept by <see cref="AnalyzeRawAsync"/> instead, and PostgreSQL still
+/// vacuums any table that nears transaction-id wraparound, whatever this setting says.
 /// </summary>
 public sealed class PartitionMaintenance(IOptionsMonitor<DashboardOptions> options, TimeProvider clock, ILogger<PartitionMaintenance> logger)
 {
+    /// <summary>How long each tier keeps data.</summary>
+    public static TimeSpan Keep(RetentionOptions retention, int tier) => tier switch
+    {
+        0 => TimeSpan.FromHours(retention.RawHours),
+        1 => TimeSpan.FromDays(retention.MinuteDays),
+        _ => TimeSpan.FromDays(retention.HourDays),
+    };
+
     public async Task<PartitionChanges> RunAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var retention = options.CurrentValue.Retention;
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
         var created = 0;
         var dropped = 0;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        foreach (var (tables, keepDays, raw) in new[] { (PartitionedTables.Raw, retention.RawDays, true), (PartitionedTables.Rollups, retention.RollupDays, false) })
+        foreach (var table in PartitionedTables.All)
         {
-            foreach (var table in tables)
+            var existing = (await ListPartitionsAsync(conn, table.Name, ct)).ToHashSet(StringComparer.Ordinal);
+            var keepFrom = now - Keep(retention, table.Tier);
+            if (!PartitionedTables.Legacy.Contains(table))
             {
-                var existing = (await ListPartitionsAsync(conn, table, ct)).ToHashSet(StringComparer.Ordinal);
-                var oldestKept = today.AddDays(-keepDays);
-                for (var day = oldestKept; day <= today.AddDays(retention.PartitionsAhead); day = day.AddDays(1))
+                var first = table.Start(DateOnly.FromDateTime(keepFrom.UtcDateTime));
+                for (var start = first; start <= today.AddDays(retention.PartitionsAhead); start = table.Next(start))
                 {
-                    var name = PartitionedTables.PartitionName(table, day);
+                    var name = table.PartitionName(start);
                     if (!existing.Contains(name))
                     {
-                        await CreatePartitionAsync(conn, table, name, day, raw, ct);
+                        await CreatePartitionAsync(conn, table, name, start, ct);
                         created++;
                     }
                 }
 
-                if (raw)
+                if (table.InsertOnly)
                 {
-                    await TurnOffAutovacuumAsync(conn, table, ct);
+                    await TurnOffAutovacuumAsync(conn, table.Name, ct);
                 }
+            }
 
-                foreach (var name in existing)
+            foreach (var name in existing)
+            {
+                // A partition goes once all of it is older than the tier keeps: no row-by-row DELETE, no vacuum debt.
+                if (TryParseStart(table, name, out var start) && End(table, start) <= keepFrom)
                 {
-                    if (TryParseDay(table, name, out var day) && day < oldestKept)
-                    {
-                        // Retention drops whole partitions: no row-by-row DELETE, no vacuum debt.
-                        await conn.ExecuteAsync(new CommandDefinition($"drop table if exists {name}", cancellationToken: ct));
-                        dropped++;
-                    }
+                    await DropAsync(conn, name, ct);
+                    dropped++;
                 }
             }
         }
 
+        dropped += await EnforceSizeBoundAsync(conn, retention, today, ct);
+
         // The idempotency journal vouches for raw samples only as long as they are kept; a replay older than that has nothing to double.
         const string journal = "delete from ingest_batches where collected_at < @oldest";
         var forgotten = await conn.ExecuteAsync(new CommandDefinition(
-            journal, new { oldest = today.AddDays(-retention.RawDays).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) }, commandTimeout: 600, cancellationToken: ct));
+            journal, new { oldest = (now - Keep(retention, 0)).UtcDateTime }, commandTimeout: 600, cancellationToken: ct));
 
         if (created + dropped + forgotten > 0)
         {
@@ -66,6 +80,83 @@ public sealed class PartitionMaintenance(IOptionsMonitor<DashboardOptions> optio
 
         return new PartitionChanges(created, dropped);
     }
+
+    /// <summary>
+    /// Past the size bound, drops the oldest partition of the finest tier that has one older than its current partition, and
+    /// again until the database fits or only current partitions are left (then it says so: the bound is too small for a day).
+    /// </summary>
+    public async Task<int> EnforceSizeBoundAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await EnforceSizeBoundAsync(conn, options.CurrentValue.Retention, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
+    }
+
+    private async Task<int> EnforceSizeBoundAsync(NpgsqlConnection conn, RetentionOptions retention, DateOnly today, CancellationToken ct)
+    {
+        if (retention.MaxDatabaseGB <= 0)
+        {
+            return 0;
+        }
+
+        var bound = (long)(retention.MaxDatabaseGB * 1e9);
+        var dropped = 0;
+        while (await DatabaseBytesAsync(conn, ct) is var size && size > bound)
+        {
+            var victim = await OldestDroppableAsync(conn, today, ct);
+            if (victim is null)
+            {
+                logger.LogWarning("Database is {Size:N0} bytes, above Dashboard:Retention:MaxDatabaseGB ({Bound:N0}), and only current partitions are left",
+                    size, bound);
+                break;
+            }
+
+            logger.LogWarning("Database is {Size:N0} bytes, above Dashboard:Retention:MaxDatabaseGB ({Bound:N0}): dropping {Partition}, the oldest of its tier",
+                size, bound, victim);
+            await DropAsync(conn, victim, ct);
+            dropped++;
+        }
+
+        return dropped;
+    }
+
+    private static async Task<string?> OldestDroppableAsync(NpgsqlConnection conn, DateOnly today, CancellationToken ct)
+    {
+        foreach (var tier in PartitionedTables.All.GroupBy(t => t.Tier).OrderBy(g => g.Key))
+        {
+            var candidates = new List<(DateOnly Start, string Name)>();
+            foreach (var table in tier)
+            {
+                foreach (var name in await ListPartitionsAsync(conn, table.Name, ct))
+                {
+                    if (TryParseStart(table, name, out var start) && End(table, start) <= today.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)
+                        && await HasRowsAsync(conn, name, ct))
+                    {
+                        candidates.Add((start, name));
+                    }
+                }
+            }
+
+            if (candidates.Count > 0)
+            {
+                return candidates.MinBy(c => c.Start).Name;
+            }
+        }
+
+        return null;
+    }
+
+    public static async Task<long> DatabaseBytesAsync(NpgsqlConnection conn, CancellationToken ct) =>
+        await conn.ExecuteScalarAsync<long>(new CommandDefinition("select pg_database_size(current_database())", cancellationToken: ct));
+
+    // Names come from the catalog's list of our own partitions, never from input.
+    private static async Task<bool> HasRowsAsync(NpgsqlConnection conn, string partition, CancellationToken ct) =>
+        await conn.ExecuteScalarAsync<bool>(new CommandDefinition($"select exists (select 1 from {partition})", cancellationToken: ct));
+
+    private static Task DropAsync(NpgsqlConnection conn, string partition, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition($"drop table if exists {partition}", cancellationToken: ct));
+
+    private static DateTimeOffset End(PartitionedTable table, DateOnly start) =>
+        new(table.Next(start).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
 
     public static async Task<IReadOnlyList<string>> ListPartitionsAsync(NpgsqlConnection conn, string parent, CancellationToken ct)
     {
@@ -97,7 +188,7 @@ public sealed class PartitionMaintenance(IOptionsMonitor<DashboardOptions> optio
             order by c.relname
             """;
         await using var conn = await BackgroundConnection.OpenAsync(dataSource, ct);
-        var names = (await conn.QueryAsync<string>(new CommandDefinition(due, new { tables = PartitionedTables.Raw }, cancellationToken: ct))).AsList();
+        var names = (await conn.QueryAsync<string>(new CommandDefinition(due, new { tables = PartitionedTables.Current.Where(t => t.InsertOnly).Select(t => t.Name).ToArray() }, cancellationToken: ct))).AsList();
         if (names.Count > 0)
         {
             // Autovacuum's pacing: the sample is most pages' first read since COPY, so it dirties them again (hint bits) all at once.
@@ -119,13 +210,13 @@ public sealed class PartitionMaintenance(IOptionsMonitor<DashboardOptions> optio
         return names;
     }
 
-    private static async Task CreatePartitionAsync(NpgsqlConnection conn, string table, string name, DateOnly day, bool raw, CancellationToken ct)
+    private static async Task CreatePartitionAsync(NpgsqlConnection conn, PartitionedTable table, string name, DateOnly start, CancellationToken ct)
     {
-        var from = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var to = day.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var from = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var to = table.Next(start).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         // Identifiers come from code-owned table names and a formatted date, never from input.
-        var sql = $"create table if not exists {name} partition of {table} for values from ('{from} 00:00:00+00') to ('{to} 00:00:00+00')"
-            + (raw ? $" with ({NoAutovacuum})" : "");
+        var sql = $"create table if not exists {name} partition of {table.Name} for values from ('{from} 00:00:00+00') to ('{to} 00:00:00+00')"
+            + (table.InsertOnly ? $" with ({NoAutovacuum})" : "");
         await conn.ExecuteAsync(new CommandDefinition(sql, cancellationToken: ct));
     }
 
@@ -147,12 +238,13 @@ public sealed class PartitionMaintenance(IOptionsMonitor<DashboardOptions> optio
         }
     }
 
-    private static bool TryParseDay(string table, string partition, out DateOnly day)
+    private static bool TryParseStart(PartitionedTable table, string partition, out DateOnly start)
     {
-        day = default;
-        var prefix = table + "_p";
+        start = default;
+        var prefix = table.Prefix + "_p";
+        var format = table.Span == PartitionSpan.Day ? "yyyyMMdd" : "yyyyMM";
         return partition.StartsWith(prefix, StringComparison.Ordinal)
-            && DateOnly.TryParseExact(partition[prefix.Length..], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+            && DateOnly.TryParseExact(partition[prefix.Length..], format, CultureInfo.InvariantCulture, DateTimeStyles.None, out start);
     }
 }
 

@@ -1,12 +1,48 @@
 namespace Dashboard.Server.Storage;
 
-/// <summary>The time-partitioned tables and how long each keeps its data.</summary>
+/// <summary>How long a tier keeps data, and what its partitions span.</summary>
+public enum PartitionSpan
+{
+    Day,
+    Month,
+}
+
+/// <summary>A time-partitioned table: its tier (0 raw, 1 minutes, 2 hours; the finest goes first past the size bound) and partition span.</summary>
+public sealed record PartitionedTable(string Name, int Tier, PartitionSpan Span, bool InsertOnly, string? PartitionPrefix = null)
+{
+    /// <summary>Partitions are named PREFIX_pYYYYMMDD (days) or PREFIX_pYYYYMM (months); renamed legacy tables keep their old prefix.</summary>
+    public string Prefix => PartitionPrefix ?? Name;
+
+    public string PartitionName(DateOnly start) => Span == PartitionSpan.Day ? $"{Prefix}_p{start:yyyyMMdd}" : $"{Prefix}_p{start:yyyyMM}";
+
+    public DateOnly Start(DateOnly day) => Span == PartitionSpan.Day ? day : new DateOnly(day.Year, day.Month, 1);
+
+    public DateOnly Next(DateOnly start) => Span == PartitionSpan.Day ? start.AddDays(1) : start.AddMonths(1);
+}
+
+/// <summary>The time-partitioned tables and their tiers.</summary>
 public static class PartitionedTables
 {
-    public static readonly string[] Raw =
-        ["ipvs_rs_samples", "ipvs_service_samples", "ipvs_synrecv_sources", "iptables_rule_samples", "nsx_filter_samples", "nsx_rule_samples"];
+    public static readonly PartitionedTable[] Current =
+    [
+        new("frames_raw", 0, PartitionSpan.Day, InsertOnly: true),
+        new("ipvs_synrecv_sources", 0, PartitionSpan.Day, InsertOnly: true),
+        new("frames_1m", 1, PartitionSpan.Day, InsertOnly: false),
+        new("frames_1h", 2, PartitionSpan.Month, InsertOnly: false),
+    ];
 
-    public static readonly string[] Rollups = ["ipvs_rs_rollup_1m", "iptables_rule_rollup_1m", "nsx_filter_rollup_1m"];
+    /// <summary>Row-per-number tables of before migration 0011: read-only, dropped partition by partition as they age out.</summary>
+    public static readonly PartitionedTable[] Legacy =
+    [
+        new("legacy_ipvs_rs_samples", 0, PartitionSpan.Day, true, "ipvs_rs_samples"),
+        new("legacy_ipvs_service_samples", 0, PartitionSpan.Day, true, "ipvs_service_samples"),
+        new("legacy_iptables_rule_samples", 0, PartitionSpan.Day, true, "iptables_rule_samples"),
+        new("legacy_nsx_filter_samples", 0, PartitionSpan.Day, true, "nsx_filter_samples"),
+        new("legacy_nsx_rule_samples", 0, PartitionSpan.Day, true, "nsx_rule_samples"),
+        new("legacy_ipvs_rs_rollup_1m", 1, PartitionSpan.Day, false, "ipvs_rs_rollup_1m"),
+        new("legacy_iptables_rule_rollup_1m", 1, PartitionSpan.Day, false, "iptables_rule_rollup_1m"),
+        new("legacy_nsx_filter_rollup_1m", 1, PartitionSpan.Day, false, "nsx_filter_rollup_1m"),
+    ];
 
-    public static string PartitionName(string table, DateOnly day) => $"{table}_p{day:yyyyMMdd}";
+    public static IEnumerable<PartitionedTable> All => Current.Concat(Legacy);
 }

@@ -1,22 +1,22 @@
 using Dapper;
+using Dashboard.Server.Storage.Frames;
 using Npgsql;
 
 namespace Dashboard.Server.Storage;
 
 /// <summary>
-/// One-minute rollups, each minute rolled once it has settled and again only when a batch for it is committed later
-/// (an agent replaying its spool): which minutes got data is read from the batches committed since the last pass, so a
-/// pass reads each minute's raw rows once instead of re-reading a trailing window. Counter deltas use the same reset rule
-/// as live rates (a decrease means the counter restarted at zero); a counter's value before a range is the last value of
-/// the rollup of its last minute (up to two minutes back), so the raw rows before the range are not read again.
-/// Minutes that <see cref="StreamingRollups"/> folds at ingest are left to it, and not read again once it wrote them.
+/// One-minute and one-hour rollup frames. Each minute is rolled once it has settled and again only when a batch for it is
+/// committed later (an agent replaying its spool): which minutes got data is read from the batches committed since the last
+/// pass, so a pass reads each minute's raw frames once. Raw frames are compact, so a minute is read back and folded here
+/// (<see cref="FrameRollup"/>, one counter-reset rule) rather than kept in memory at ingest. An hour is rolled from its
+/// minutes once they have all settled, and again whenever one of its minutes is rolled again.
 /// </summary>
-public sealed class RollupBuilder(TimeProvider clock, StreamingRollups? streaming = null)
+public sealed class RollupBuilder(TimeProvider clock, FrameReader reader, FrameWriter writer)
 {
     /// <summary>How long after a minute ends its batches are waited for before it is rolled (agents push every 5 s).</summary>
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(15);
 
-    /// <summary>The most raw time one statement reads: a backlog is worked off in steps that each finish well within a timeout.</summary>
+    /// <summary>The most minutes one read of raw frames covers: a backlog is worked off in steps.</summary>
     public static readonly TimeSpan MaxWindow = TimeSpan.FromMinutes(10);
 
     /// <summary>The most minutes one pass (one transaction) rolls; the rest waits for the next pass.</summary>
@@ -25,32 +25,25 @@ public sealed class RollupBuilder(TimeProvider clock, StreamingRollups? streamin
     /// <summary>Where a rollup without a watermark starts.</summary>
     public static readonly TimeSpan FirstRunBackfill = TimeSpan.FromHours(6);
 
-    /// <summary>Each rollup's statement over a [from, to) range; rolling a minute again replaces its rows.</summary>
-    private static readonly (string Name, string Sql)[] s_rollups =
-    [
-        ("ipvs_rs_rollup_1m", IpvsSql),
-        ("iptables_rule_rollup_1m", IptablesSql),
-        ("nsx_filter_rollup_1m", NsxSql),
-    ];
+    public const string MinuteRollup = "frames_1m";
+    public const string HourRollup = "frames_1h";
 
     public async Task<RollupPass> RunAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var conn = await BackgroundConnection.OpenAsync(dataSource, ct);
         var rows = 0;
-        foreach (var (name, sql) in s_rollups)
+        for (var pass = 0; pass < 50; pass++)
         {
-            for (var pass = 0; pass < 50; pass++)
+            var (written, more) = await RollMinutesAsync(conn, now, ct);
+            rows += written;
+            if (!more)
             {
-                var (written, more) = await RollOnceAsync(conn, name, sql, now, ct);
-                rows += written;
-                if (!more)
-                {
-                    break;
-                }
+                break;
             }
         }
 
+        rows += await RollHoursAsync(conn, now, ct);
         return new RollupPass(SettledBefore(now), rows);
     }
 
@@ -60,22 +53,23 @@ public sealed class RollupBuilder(TimeProvider clock, StreamingRollups? streamin
     /// <summary>The one-minute bucket (UTC) holding <paramref name="t"/>.</summary>
     internal static DateTimeOffset Minute(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
+    /// <summary>The one-hour bucket (UTC) holding <paramref name="t"/>.</summary>
+    internal static DateTimeOffset Hour(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero);
+
     /// <summary>Takes the pass locks of these rollup tables for the transaction; false when a pass elsewhere holds any of them.</summary>
     internal static Task<bool> TryLockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<string> tables, CancellationToken ct) =>
         conn.ExecuteScalarAsync<bool>(new CommandDefinition(
             "select bool_and(pg_try_advisory_xact_lock(hashtext(t))) from unnest(@tables) t", new { tables }, tx, cancellationToken: ct));
 
-    private async Task<(int Rows, bool More)> RollOnceAsync(
-        NpgsqlConnection conn, string name, string sql, DateTimeOffset now, CancellationToken ct)
+    private async Task<(int Rows, bool More)> RollMinutesAsync(NpgsqlConnection conn, DateTimeOffset now, CancellationToken ct)
     {
+        const string name = MinuteRollup;
         await using var tx = await conn.BeginTransactionAsync(ct);
-        // One pass per rollup at a time, across server instances: two would deadlock on the same rows.
+        // One pass at a time, across server instances: two would deadlock on the same rows.
         if (!await TryLockAsync(conn, tx, [name], ct))
         {
             return (0, false);
         }
-
-        await conn.ExecuteAsync(new CommandDefinition(PassSettingsSql, transaction: tx, cancellationToken: ct));
 
         const string state = "select upto, seen::text as seen from rollup_watermarks where name = @name";
         var watermark = await conn.QuerySingleOrDefaultAsync<(DateTime? Upto, string? Seen)>(new CommandDefinition(state, new { name }, tx, cancellationToken: ct));
@@ -88,23 +82,23 @@ public sealed class RollupBuilder(TimeProvider clock, StreamingRollups? streamin
         var minutes = fresh.Concat(carried.Select(b => new DateTimeOffset(DateTime.SpecifyKind(b, DateTimeKind.Utc))))
             .Select(Minute).Distinct().Order().ToList();
         var settledBefore = SettledBefore(now);
-        var settled = minutes.Where(m => m < settledBefore && streaming?.Owns(m) != true).ToList();
-        var written = await WrittenFromMemoryAsync(conn, tx, settled, ct);
-        settled.RemoveAll(written.Contains);
+        var settled = minutes.Where(m => m < settledBefore).ToList();
         var roll = settled.Take(MaxMinutesPerPass).ToList();
 
         var rows = 0;
+        var learned = new FrameWriter.Pending();
         foreach (var (from, to) in Ranges(roll))
         {
-            rows += await conn.ExecuteAsync(new CommandDefinition(sql, new { from, to }, tx, commandTimeout: 600, cancellationToken: ct));
+            rows += await RollRangeAsync(conn, tx, from, to, learned, ct);
         }
 
-        var later = minutes.Except(roll).Except(written).Select(m => m.UtcDateTime).ToArray();
-        if (later.Length > 0)
-        {
-            const string keep = "insert into rollup_pending (name, bucket) select @name, unnest(@later) on conflict do nothing";
-            await conn.ExecuteAsync(new CommandDefinition(keep, new { name, later }, tx, cancellationToken: ct));
-        }
+        var later = minutes.Except(roll).Select(m => m.UtcDateTime).ToArray();
+        var hours = roll.Select(Hour).Distinct().Select(h => h.UtcDateTime).ToArray();
+        const string keep = """
+            insert into rollup_pending (name, bucket) select @name, unnest(@later) on conflict do nothing;
+            insert into rollup_pending (name, bucket) select @hourName, unnest(@hours) on conflict do nothing
+            """;
+        await conn.ExecuteAsync(new CommandDefinition(keep, new { name, later, hourName = HourRollup, hours }, tx, cancellationToken: ct));
 
         const string advance = """
             insert into rollup_watermarks (name, upto, seen) values (@name, coalesce(@upto, @nothingBefore), @snapshot::pg_snapshot)
@@ -114,20 +108,69 @@ public sealed class RollupBuilder(TimeProvider clock, StreamingRollups? streamin
         var nothingBefore = settledBefore.AddMinutes(-1).UtcDateTime;
         await conn.ExecuteAsync(new CommandDefinition(advance, new { name, upto, nothingBefore, snapshot }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
+        writer.Committed(learned);
         return (rows, settled.Count > roll.Count);
     }
 
-    /// <summary>Minutes written from memory whose journal still holds exactly the batches that went into them.</summary>
-    private async Task<HashSet<DateTimeOffset>> WrittenFromMemoryAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<DateTimeOffset> minutes, CancellationToken ct)
+    /// <summary>Rolls the minutes of [from, to) of every host that has raw frames in it; returns the frames written.</summary>
+    private async Task<int> RollRangeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset from, DateTimeOffset to, FrameWriter.Pending learned,
+        CancellationToken ct)
     {
-        var written = streaming?.Written(minutes) ?? new Dictionary<DateTimeOffset, int>();
-        if (written.Count == 0)
+        const string hostsSql = "select distinct host, kind from frames_raw where at >= @from and at < @to";
+        var sources = await conn.QueryAsync<(string Host, short Kind)>(new CommandDefinition(hostsSql, new { from, to }, tx, cancellationToken: ct));
+        var written = 0;
+        foreach (var (host, kindNumber) in sources)
         {
-            return [];
+            var kind = (FrameKind)kindNumber;
+            var frames = await reader.ReadRangeAsync(conn, FrameTier.Raw, host, kind, from - FrameRollup.Carry, to, ct);
+            StoredFrame? before = null;
+            foreach (var minute in frames.GroupBy(f => Minute(f.At)))
+            {
+                var inMinute = minute.ToList();
+                if (minute.Key >= from && FrameRollup.FoldRaw(kind, minute.Key, before, inMinute) is { } rolled)
+                {
+                    await writer.WriteRollupAsync(conn, tx, FrameTier.Minute, host, minute.Key, rolled, learned, ct);
+                    written++;
+                }
+
+                before = inMinute[^1];
+            }
         }
 
-        var counts = await BatchJournal.BatchesPerMinuteAsync(conn, tx, written.Keys.Min(), written.Keys.Max().AddMinutes(1), ct);
-        return written.Where(w => counts.GetValueOrDefault(w.Key) == w.Value).Select(w => w.Key).ToHashSet();
+        return written;
+    }
+
+    /// <summary>Rolls the hours whose minutes have all settled and were rolled (again) since the hour was last rolled.</summary>
+    private async Task<int> RollHoursAsync(NpgsqlConnection conn, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (!await TryLockAsync(conn, tx, [HourRollup], ct))
+        {
+            return 0;
+        }
+
+        const string due = "delete from rollup_pending where name = @name and bucket + interval '1 hour' <= @settledBefore returning bucket";
+        var hours = await conn.QueryAsync<DateTime>(new CommandDefinition(due, new { name = HourRollup, settledBefore = SettledBefore(now) }, tx, cancellationToken: ct));
+        var written = 0;
+        var learned = new FrameWriter.Pending();
+        foreach (var hour in hours.Select(h => new DateTimeOffset(DateTime.SpecifyKind(h, DateTimeKind.Utc))))
+        {
+            const string hostsSql = "select distinct host, kind from frames_1m where at >= @from and at < @to";
+            var sources = await conn.QueryAsync<(string Host, short Kind)>(new CommandDefinition(hostsSql, new { from = hour, to = hour.AddHours(1) }, tx, cancellationToken: ct));
+            foreach (var (host, kind) in sources)
+            {
+                var minutes = await reader.ReadRangeAsync(conn, FrameTier.Minute, host, (FrameKind)kind, hour, hour.AddHours(1), ct);
+                if (FrameRollup.FoldRollups((FrameKind)kind, minutes.Select(m => m.Data).ToList()) is { } rolled)
+                {
+                    await writer.WriteRollupAsync(conn, tx, FrameTier.Hour, host, hour, rolled, learned, ct);
+                    written++;
+                }
+            }
+        }
+
+        await tx.CommitAsync(ct);
+        writer.Committed(learned);
+        return written;
     }
 
     /// <summary>The minutes of batches committed since the last pass's snapshot, read in the same statement as the new snapshot.</summary>
@@ -175,78 +218,6 @@ public sealed class RollupBuilder(TimeProvider clock, StreamingRollups? streamin
             yield return (from, to);
         }
     }
-
-    /// <summary>
-    /// One process with its groups in memory: parallel workers would not inherit the pass's low priority and would take
-    /// the cores ingest needs, and the default work_mem sends a minute's groups through an on-disk sort.
-    /// </summary>
-    public const string PassSettingsSql = "set local max_parallel_workers_per_gather = 0; set local work_mem = '32MB'";
-
-    public const string IpvsSql = """
-        insert into ipvs_rs_rollup_1m (bucket, director, protocol, virtual, destination, samples,
-            connections_avg, connections_max, syn_recv_avg, syn_recv_max)
-        select date_trunc('minute', collected_at), director, protocol, virtual, destination, count(*),
-               avg(connections), max(connections), avg(syn_recv), max(syn_recv)
-        from ipvs_rs_samples
-        where collected_at >= @from and collected_at < @to
-        group by 1, 2, 3, 4, 5
-        on conflict (director, virtual, destination, protocol, bucket) do update set
-            samples = excluded.samples, connections_avg = excluded.connections_avg, connections_max = excluded.connections_max,
-            syn_recv_avg = excluded.syn_recv_avg, syn_recv_max = excluded.syn_recv_max
-        """;
-
-    public const string IptablesSql = """
-        insert into iptables_rule_rollup_1m (bucket, rule_id, packets_last, bytes_last, packets_delta, bytes_delta)
-        select date_trunc('minute', collected_at), rule_id,
-               (array_agg(packets order by collected_at desc))[1],
-               (array_agg(bytes order by collected_at desc))[1],
-               sum(case when prev_packets is null then 0 when packets >= prev_packets then packets - prev_packets else packets end),
-               sum(case when prev_bytes is null then 0 when bytes >= prev_bytes then bytes - prev_bytes else bytes end)
-        from (
-            select rule_id, collected_at, packets, bytes,
-                   lag(packets) over w as prev_packets, lag(bytes) over w as prev_bytes
-            from (
-                select rule_id, collected_at, packets, bytes
-                from iptables_rule_samples
-                where collected_at >= @from and collected_at < @to
-                union all
-                (select distinct on (rule_id) rule_id, bucket, packets_last, bytes_last
-                 from iptables_rule_rollup_1m
-                 where bucket >= @from - interval '2 minutes' and bucket < @from
-                 order by rule_id, bucket desc)
-            ) u
-            window w as (partition by rule_id order by collected_at)
-        ) s
-        where collected_at >= @from
-        group by 1, 2
-        on conflict (bucket, rule_id) do update set
-            packets_last = excluded.packets_last, bytes_last = excluded.bytes_last,
-            packets_delta = excluded.packets_delta, bytes_delta = excluded.bytes_delta
-        """;
-
-    public const string NsxSql = """
-        insert into nsx_filter_rollup_1m (bucket, filter_id, reason, value_last, delta)
-        select date_trunc('minute', collected_at), filter_id, reason,
-               (array_agg(value order by collected_at desc))[1],
-               sum(case when prev_value is null then 0 when value >= prev_value then value - prev_value else value end)
-        from (
-            select filter_id, reason, collected_at, value,
-                   lag(value) over (partition by filter_id, reason order by collected_at) as prev_value
-            from (
-                select filter_id, reason, collected_at, value
-                from nsx_filter_samples
-                where collected_at >= @from and collected_at < @to
-                union all
-                (select distinct on (filter_id, reason) filter_id, reason, bucket, value_last
-                 from nsx_filter_rollup_1m
-                 where bucket >= @from - interval '2 minutes' and bucket < @from
-                 order by filter_id, reason, bucket desc)
-            ) u
-        ) s
-        where collected_at >= @from
-        group by 1, 2, 3
-        on conflict (bucket, filter_id, reason) do update set value_last = excluded.value_last, delta = excluded.delta
-        """;
 }
 
 public sealed record RollupPass(DateTimeOffset Upto, int Rows);

@@ -1,14 +1,12 @@
 namespace Dashboard.Server.Storage;
 
 /// <summary>
-/// Keeps rollups current (minutes folded at ingest written as they settle, checked every 5 s; the rest read from raw
-/// rows every 30 s), the raw partitions' planner statistics fresh (checked every 5 minutes), and partitions created
+/// Keeps rollups current (settled minutes read from raw frames every 30 s, hours once their minutes settled), the size bound and the raw partitions' planner statistics (checked every 5 minutes), and partitions created
 /// ahead and dropped past retention (hourly).
 /// </summary>
 public sealed class StorageMaintenanceService(
     DashboardDatabase database,
     PartitionMaintenance partitions,
-    StreamingRollups streaming,
     RollupBuilder rollups,
     TimeProvider clock,
     ILogger<StorageMaintenanceService> logger) : BackgroundService
@@ -28,7 +26,6 @@ public sealed class StorageMaintenanceService(
         {
             try
             {
-                await streaming.FlushSettledAsync(database.DataSource, stoppingToken);
                 if (clock.GetUtcNow() - lastRollup >= RollupInterval)
                 {
                     await rollups.RunAsync(database.DataSource, stoppingToken);
@@ -43,6 +40,7 @@ public sealed class StorageMaintenanceService(
 
                 if (clock.GetUtcNow() - lastAnalyze >= s_analyzeInterval)
                 {
+                    await partitions.EnforceSizeBoundAsync(database.DataSource, stoppingToken);
                     await partitions.AnalyzeRawAsync(database.DataSource, stoppingToken);
                     lastAnalyze = clock.GetUtcNow();
                 }

@@ -5,6 +5,7 @@ using Dashboard.Core.Iptables;
 using Dashboard.Core.Ipvs;
 using Dashboard.Core.Keepalived;
 using Dashboard.Core.Nsx;
+using Dashboard.Server.Storage.Frames;
 using Npgsql;
 
 namespace Dashboard.Server.Storage;
@@ -13,16 +14,18 @@ namespace Dashboard.Server.Storage;
 /// Rebuilds what a host reported at one moment from the stored samples: another server instance catches up from it, and
 /// a restarted server shows the last known state at once instead of an empty page.
 /// </summary>
-public sealed class StoredBatchReader(DashboardDatabase database)
+public sealed class StoredBatchReader(DashboardDatabase database, FrameReader reader)
 {
     public async Task<AgentBatch> ReadAsync(string host, DateTimeOffset collectedAt, CancellationToken ct)
     {
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
         var batch = new AgentBatch { Host = host, CollectedAt = collectedAt };
-        batch.Ipvs = await ReadIpvsAsync(conn, host, collectedAt, ct);
-        var dump = await ReadIptablesAsync(conn, host, collectedAt, ct);
+        var frames = await reader.ReadAtAsync(conn, host, collectedAt, ct);
+        FrameData? Frame(FrameKind kind) => frames.FirstOrDefault(f => f.Data.Kind == kind)?.Data;
+        batch.Ipvs = await ReadIpvsAsync(conn, host, collectedAt, Frame(FrameKind.IpvsRealServers), Frame(FrameKind.IpvsServices), ct);
+        var dump = await ReadIptablesAsync(conn, host, Frame(FrameKind.IptablesRules), ct);
         batch.Iptables = dump is null ? null : [dump];
-        batch.Nsx = await ReadNsxAsync(conn, host, collectedAt, ct);
+        batch.Nsx = await ReadNsxAsync(conn, Frame(FrameKind.NsxCounters), Frame(FrameKind.NsxRules), ct);
         batch.Keepalived = await ReadKeepalivedAsync(conn, host, ct);
         return batch;
     }
@@ -41,98 +44,122 @@ public sealed class StoredBatchReader(DashboardDatabase database)
         return times.Select(t => new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc))).Reverse().ToList();
     }
 
-    private static async Task<IpvsSnapshot?> ReadIpvsAsync(NpgsqlConnection conn, string host, DateTimeOffset at, CancellationToken ct)
+    private static async Task<IpvsSnapshot?> ReadIpvsAsync(NpgsqlConnection conn, string host, DateTimeOffset at, FrameData? realServers, FrameData? services,
+        CancellationToken ct)
     {
-        const string sql = """
-            select protocol, virtual, destination, forward, weight, active_conn, inact_conn, templates, by_state::text as by_state
-            from ipvs_rs_samples where director = @host and collected_at = @at
-            """;
-        var rows = (await conn.QueryAsync<(string Protocol, string Virtual, string Destination, string? Forward, int? Weight, long? Active, long? Inactive, long Templates, string ByState)>(
-            new CommandDefinition(sql, new { host, at }, cancellationToken: ct))).ToList();
-        if (rows.Count == 0)
+        if (realServers is null && services is null)
         {
             return null;
         }
 
-        const string services = """
-            select protocol, virtual, scheduler, persistent, conns from ipvs_service_samples where director = @host and collected_at = @at
-            """;
-        var serviceRows = (await conn.QueryAsync<(string Protocol, string Virtual, string? Scheduler, long? Persistent, long? Conns)>(
-            new CommandDefinition(services, new { host, at }, cancellationToken: ct))).ToDictionary(s => (s.Protocol, s.Virtual));
+        const string rsSql = "select id, protocol, virtual, destination, forward from ipvs_real_servers where id = any(@ids)";
+        var rsRows = (await conn.QueryAsync<(long Id, string Protocol, string Virtual, string Destination, string? Forward)>(
+            new CommandDefinition(rsSql, new { ids = realServers?.Series.ToArray() ?? [] }, cancellationToken: ct))).ToDictionary(r => r.Id);
+        const string serviceSql = "select id, protocol, virtual, scheduler from ipvs_services where id = any(@ids)";
+        var serviceRows = (await conn.QueryAsync<(long Id, string Protocol, string Virtual, string? Scheduler)>(
+            new CommandDefinition(serviceSql, new { ids = services?.Series.ToArray() ?? [] }, cancellationToken: ct))).ToDictionary(r => r.Id);
         const string sources = "select protocol, virtual, client, connections from ipvs_synrecv_sources where director = @host and collected_at = @at";
         var sourceRows = await conn.QueryAsync<(string Protocol, string Virtual, string Client, long Connections)>(new CommandDefinition(sources, new { host, at }, cancellationToken: ct));
 
         var table = new IpvsServiceTable();
-        var summary = new IpvsConnectionSummary();
-        foreach (var group in rows.GroupBy(r => (r.Protocol, r.Virtual)))
+        var byKey = new Dictionary<(string Protocol, string Virtual), IpvsService>();
+        IpvsService Service(string protocol, string virtualText)
         {
-            serviceRows.TryGetValue(group.Key, out var s);
-            var service = new IpvsService
+            if (!byKey.TryGetValue((protocol, virtualText), out var service))
             {
-                Protocol = group.Key.Protocol,
-                Virtual = group.Key.Virtual,
-                Scheduler = s.Scheduler,
-                PersistentSeconds = s.Persistent,
-                Stats = s.Conns is { } conns ? new IpvsTrafficCounters { Connections = (ulong)conns } : null,
-            };
-            foreach (var r in group)
-            {
-                service.Destinations.Add(new IpvsDestination { Address = r.Destination, Forward = r.Forward, Weight = r.Weight, ActiveConn = r.Active, InActConn = r.Inactive });
-                var states = new IpvsDestinationStates { Protocol = r.Protocol, Virtual = r.Virtual, Destination = r.Destination, Templates = r.Templates };
-                foreach (var (state, count) in JsonSerializer.Deserialize<Dictionary<string, long>>(r.ByState) ?? [])
-                {
-                    states.ByState[state] = count;
-                    summary.ByState.Increase(state, count);
-                    summary.Connections += count;
-                }
-
-                summary.Templates += r.Templates;
-                summary.Destinations.Add(states);
+                byKey[(protocol, virtualText)] = service = new IpvsService { Protocol = protocol, Virtual = virtualText };
+                table.Services.Add(service);
             }
 
-            table.Services.Add(service);
+            return service;
+        }
+
+        for (var i = 0; i < (services?.Series.Count ?? 0); i++)
+        {
+            var dim = serviceRows[services!.Series[i]];
+            var service = Service(dim.Protocol, dim.Virtual);
+            service.Scheduler = dim.Scheduler;
+            service.PersistentSeconds = services.Values[0][i];
+            if (services.Values[1][i] is { } conns)
+            {
+                service.Stats = new IpvsTrafficCounters
+                {
+                    Connections = (ulong)conns, InPackets = (ulong)(services.Values[2][i] ?? 0), OutPackets = (ulong)(services.Values[3][i] ?? 0),
+                    InBytes = (ulong)(services.Values[4][i] ?? 0), OutBytes = (ulong)(services.Values[5][i] ?? 0),
+                };
+            }
+        }
+
+        var summary = new IpvsConnectionSummary();
+        for (var i = 0; i < (realServers?.Series.Count ?? 0); i++)
+        {
+            var dim = rsRows[realServers!.Series[i]];
+            var values = realServers.Values;
+            Service(dim.Protocol, dim.Virtual).Destinations.Add(new IpvsDestination
+            {
+                Address = dim.Destination, Forward = dim.Forward, Weight = values[0][i] is { } w ? (int)w : null, ActiveConn = values[1][i], InActConn = values[2][i],
+            });
+            var states = new IpvsDestinationStates { Protocol = dim.Protocol, Virtual = dim.Virtual, Destination = dim.Destination, Templates = values[3][i] ?? 0 };
+            for (var f = FrameFields.IpvsRealServerFixed.Length; f < realServers.Fields.Count; f++)
+            {
+                if (values[f][i] is { } count)
+                {
+                    states.ByState[realServers.Fields[f]] = count;
+                    summary.ByState.Increase(realServers.Fields[f], count);
+                    summary.Connections += count;
+                }
+            }
+
+            summary.Templates += states.Templates;
+            summary.Destinations.Add(states);
         }
 
         summary.TopSynRecvSources.AddRange(sourceRows.Select(r => new IpvsSynRecvSource { Protocol = r.Protocol, Virtual = r.Virtual, Client = r.Client, Connections = r.Connections }));
-        return new IpvsSnapshot { Services = table, Connections = summary };
+        return new IpvsSnapshot { Services = table, Connections = realServers is null ? null : summary };
     }
 
-    private static async Task<IptablesDump?> ReadIptablesAsync(NpgsqlConnection conn, string host, DateTimeOffset at, CancellationToken ct)
+    private static async Task<IptablesDump?> ReadIptablesAsync(NpgsqlConnection conn, string host, FrameData? rules, CancellationToken ct)
     {
+        if (rules is null)
+        {
+            return null;
+        }
+
         const string sql = """
-            select r.namespace, r.table_name, r.chain, r.identity, r.position, r.target, r.comment, r.spec, r.drop_kind,
-                   r.neutron_port, r.neutron_direction, s.packets, s.bytes
-            from iptables_rule_samples s join iptables_rules r on r.id = s.rule_id
-            where r.host = @host and s.collected_at = @at
-            order by r.namespace, r.table_name, r.chain, r.position
+            select id, namespace, table_name, chain, identity, position, target, comment, spec, drop_kind, neutron_port, neutron_direction
+            from iptables_rules where id = any(@ids)
             """;
-        var rows = (await conn.QueryAsync<(string Namespace, string Table, string Chain, string Identity, int Position, string? Target, string? Comment,
-            string Spec, string? DropKind, string? Port, string? Direction, long Packets, long Bytes)>(new CommandDefinition(sql, new { host, at }, cancellationToken: ct))).ToList();
+        var dims = (await conn.QueryAsync<(long Id, string Namespace, string Table, string Chain, string Identity, int Position, string? Target, string? Comment,
+            string Spec, string? DropKind, string? Port, string? Direction)>(new CommandDefinition(sql, new { ids = rules.Series.ToArray() }, cancellationToken: ct)))
+            .ToDictionary(r => r.Id);
+        var rows = rules.Series.Select((id, i) => (Dim: dims[id], Packets: rules.Values[0][i], Bytes: rules.Values[1][i]))
+            .OrderBy(r => r.Dim.Namespace, StringComparer.Ordinal).ThenBy(r => r.Dim.Table, StringComparer.Ordinal)
+            .ThenBy(r => r.Dim.Chain, StringComparer.Ordinal).ThenBy(r => r.Dim.Position).ToList();
         if (rows.Count == 0)
         {
             return null;
         }
 
-        var dump = new IptablesDump { Namespace = rows[0].Namespace.Length == 0 ? null : rows[0].Namespace };
-        foreach (var table in rows.GroupBy(r => r.Table))
+        var dump = new IptablesDump { Namespace = rows[0].Dim.Namespace.Length == 0 ? null : rows[0].Dim.Namespace };
+        foreach (var table in rows.GroupBy(r => r.Dim.Table))
         {
             var t = new IptablesTable { Name = table.Key };
-            foreach (var chain in table.GroupBy(r => r.Chain))
+            foreach (var chain in table.GroupBy(r => r.Dim.Chain))
             {
                 var c = new IptablesChain { Name = chain.Key };
-                foreach (var r in chain)
+                foreach (var (r, packets, bytes) in chain)
                 {
                     var neutron = r.Port is null ? null : new NeutronChainRef { Port = r.Port, Direction = r.Direction ?? "" };
                     if (r.Identity.StartsWith("policy:", StringComparison.Ordinal))
                     {
-                        (c.Policy, c.Packets, c.Bytes, c.Neutron) = (r.Target, (ulong)r.Packets, (ulong)r.Bytes, neutron);
+                        (c.Policy, c.Packets, c.Bytes, c.Neutron) = (r.Target, (ulong)(packets ?? 0), (ulong)(bytes ?? 0), neutron);
                         continue;
                     }
 
                     c.Rules.Add(new IptablesRule
                     {
                         Index = r.Position, Target = r.Target, Comment = r.Comment, Spec = r.Spec, DropKind = r.DropKind, Neutron = neutron,
-                        Identity = r.Identity, Packets = (ulong)r.Packets, Bytes = (ulong)r.Bytes,
+                        Identity = r.Identity, Packets = (ulong)(packets ?? 0), Bytes = (ulong)(bytes ?? 0),
                     });
                 }
 
@@ -156,31 +183,53 @@ public sealed class StoredBatchReader(DashboardDatabase database)
         return dump;
     }
 
-    private static async Task<NsxFirewallStats?> ReadNsxAsync(NpgsqlConnection conn, string host, DateTimeOffset at, CancellationToken ct)
+    private static async Task<NsxFirewallStats?> ReadNsxAsync(NpgsqlConnection conn, FrameData? counters, FrameData? rules, CancellationToken ct)
     {
-        const string sql = """
-            select f.name, f.world_id, f.vnic_index, f.vm_name, f.mac, s.reason, s.value
-            from nsx_filter_samples s join nsx_filters f on f.id = s.filter_id
-            where f.host = @host and s.collected_at = @at
-            """;
-        var rows = (await conn.QueryAsync<(string Name, long? WorldId, int? Vnic, string? VmName, string? Mac, string Reason, long Value)>(
-            new CommandDefinition(sql, new { host, at }, cancellationToken: ct))).ToList();
-        if (rows.Count == 0)
+        if (counters is null && rules is null)
         {
             return null;
         }
 
         var stats = new NsxFirewallStats();
-        foreach (var filter in rows.GroupBy(r => r.Name))
+        if (counters is not null)
         {
-            var first = filter.First();
-            var f = new NsxFilter { Name = filter.Key, WorldId = first.WorldId, VnicIndex = first.Vnic, VmName = first.VmName, Mac = first.Mac };
-            foreach (var r in filter)
+            const string sql = """
+                select c.id, f.name, f.world_id, f.vnic_index, f.vm_name, f.mac, c.reason
+                from nsx_filter_counters c join nsx_filters f on f.id = c.filter_id
+                where c.id = any(@ids)
+                """;
+            var dims = (await conn.QueryAsync<(long Id, string Name, long? WorldId, int? Vnic, string? VmName, string? Mac, string Reason)>(
+                new CommandDefinition(sql, new { ids = counters.Series.ToArray() }, cancellationToken: ct))).ToDictionary(r => r.Id);
+            var filters = new Dictionary<string, NsxFilter>(StringComparer.Ordinal);
+            for (var i = 0; i < counters.Series.Count; i++)
             {
-                f.Counters[r.Reason] = (ulong)r.Value;
-            }
+                var d = dims[counters.Series[i]];
+                if (!filters.TryGetValue(d.Name, out var f))
+                {
+                    filters[d.Name] = f = new NsxFilter { Name = d.Name, WorldId = d.WorldId, VnicIndex = d.Vnic, VmName = d.VmName, Mac = d.Mac };
+                    stats.Filters.Add(f);
+                }
 
-            stats.Filters.Add(f);
+                if (counters.Values[0][i] is { } value)
+                {
+                    f.Counters[d.Reason] = (ulong)value;
+                }
+            }
+        }
+
+        if (rules is not null)
+        {
+            const string sql = "select id, rule_id from nsx_rules where id = any(@ids)";
+            var dims = (await conn.QueryAsync<(long Id, string RuleId)>(new CommandDefinition(sql, new { ids = rules.Series.ToArray() }, cancellationToken: ct)))
+                .ToDictionary(r => r.Id, r => r.RuleId);
+            for (var i = 0; i < rules.Series.Count; i++)
+            {
+                stats.Rules.Add(new NsxRuleStats
+                {
+                    RuleId = dims[rules.Series[i]], Packets = (ulong)(rules.Values[0][i] ?? 0), Bytes = (ulong)(rules.Values[1][i] ?? 0),
+                    Hits = (ulong)(rules.Values[2][i] ?? 0), Sessions = (ulong)(rules.Values[3][i] ?? 0),
+                });
+            }
         }
 
         return stats;

@@ -1,3 +1,4 @@
+using Dashboard.Server.Ingest;
 using Dapper;
 using Dashboard.Core.Ipvs;
 using Dashboard.Server.Storage;
@@ -27,6 +28,12 @@ public sealed class BaselineRows
     {
         var hypervisors = new List<(SimulatedAgent, Dictionary<string, long>)>();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
+        // The row-per-number layout of before, as plain tables: what the same numbers cost the obvious ways in.
+        const string tables = """
+            create table if not exists baseline_ipvs_rs_samples (like legacy_ipvs_rs_samples);
+            create table if not exists baseline_iptables_rule_samples (like legacy_iptables_rule_samples)
+            """;
+        await conn.ExecuteAsync(new CommandDefinition(tables, cancellationToken: ct));
         foreach (var agent in fleet.Agents.Where(a => a.Payload is HypervisorPayload))
         {
             const string sql = "select namespace, identity, id from iptables_rules where host = @host";
@@ -69,7 +76,7 @@ public sealed class BaselineRows
             var at = _start.AddSeconds(5 * push);
             foreach (var (agent, ids) in _hypervisors)
             {
-                foreach (var rule in IptablesSampleWriter.Flatten(agent.Payload.Next(agent.Host, push, at).Iptables!))
+                foreach (var rule in FlatRule.Flatten(agent.Payload.Next(agent.Host, push, at).Iptables!))
                 {
                     if (produced++ == count)
                     {

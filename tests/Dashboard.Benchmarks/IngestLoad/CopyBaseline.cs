@@ -7,7 +7,7 @@ using Npgsql;
 namespace Dashboard.Benchmarks.IngestLoad;
 
 /// <summary>
-/// The limit: PostgreSQL's own COPY … FROM through psql's \copy of a text file, into the same partitioned tables, timed
+/// The limit: PostgreSQL's own COPY … FROM through psql's \copy of a text file, into plain tables of the row-per-number layout, timed
 /// as a whole psql process (start, connect, load, commit, exit).
 /// </summary>
 public static class CopyBaseline
@@ -25,12 +25,12 @@ public static class CopyBaseline
             var ruleFile = Path.Combine(folder, "iptables_rule_samples.txt");
             var realServerRows = WriteRealServers(realServerFile, rows, count / 2);
             var ruleRows = WriteRuleCounters(ruleFile, rows, count - count / 2);
-            var first = await TimePsqlAsync(connectionString, $"\\copy ipvs_rs_samples ({RealServerColumns}) from '{realServerFile}'", ct);
-            var second = await TimePsqlAsync(connectionString, $"\\copy iptables_rule_samples (collected_at, rule_id, packets, bytes) from '{ruleFile}'", ct);
+            var first = await TimePsqlAsync(connectionString, $"\\copy baseline_ipvs_rs_samples ({RealServerColumns}) from '{realServerFile}'", ct);
+            var second = await TimePsqlAsync(connectionString, $"\\copy baseline_iptables_rule_samples (collected_at, rule_id, packets, bytes) from '{ruleFile}'", ct);
             return
             [
-                new BaselineResult("psql \\copy → ipvs_rs_samples", realServerRows, first),
-                new BaselineResult("psql \\copy → iptables_rule_samples", ruleRows, second),
+                new BaselineResult("psql \\copy → baseline_ipvs_rs_samples", realServerRows, first),
+                new BaselineResult("psql \\copy → baseline_iptables_rule_samples", ruleRows, second),
                 new BaselineResult("psql \\copy, both tables", realServerRows + ruleRows, first + second),
             ];
         }

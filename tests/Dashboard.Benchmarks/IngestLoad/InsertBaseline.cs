@@ -22,7 +22,7 @@ public static class InsertBaseline
             {
                 var (at, director, s) = realServers.Current;
                 const string insert = """
-                    insert into ipvs_rs_samples (collected_at, director, protocol, virtual, destination, forward, weight,
+                    insert into baseline_ipvs_rs_samples (collected_at, director, protocol, virtual, destination, forward, weight,
                         active_conn, inact_conn, connections, syn_recv, templates, by_state)
                     values (@at, @director, @protocol, @virtual, @destination, @forward, @weight,
                         @active, @inactive, @connections, @synRecv, @templates, @byState)
@@ -47,7 +47,7 @@ public static class InsertBaseline
             {
                 var (at, ruleId, packets, bytes) = rules.Current;
                 const string insert = """
-                    insert into iptables_rule_samples (collected_at, rule_id, packets, bytes)
+                    insert into baseline_iptables_rule_samples (collected_at, rule_id, packets, bytes)
                     values (@at, @ruleId, @packets, @bytes)
                     """;
                 await using var command = new NpgsqlCommand(insert, conn);

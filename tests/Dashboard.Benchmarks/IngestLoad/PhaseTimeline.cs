@@ -33,7 +33,7 @@ public sealed class PhaseTimeline : IAsyncDisposable
     private async Task RunAsync(NpgsqlDataSource dataSource)
     {
         const string sql = """
-            select coalesce((select substring(query from '(ipvs|iptables|nsx)\w*_rollup_1m') from pg_stat_activity
+            select coalesce((select substring(query from 'frames_1[mh]') from pg_stat_activity
                              where application_name = @name and state = 'active' limit 1), '')
                    || case when exists (select 1 from pg_stat_activity where backend_type = 'autovacuum worker') then ' vacuum' else '' end,
                    (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint,
@@ -131,12 +131,11 @@ public sealed class PhaseTimeline : IAsyncDisposable
         }
     }
 
-    /// <summary>A letter per second a rollup statement was seen running, I(PVS), T (iptables), N(SX), and V while autovacuum was.</summary>
+    /// <summary>A letter per second a rollup statement was seen running, M (minutes), H (hours), and V while autovacuum was.</summary>
     private static string Initial(string background) => (background.Split(' ')[0] switch
     {
-        "ipvs" => "I",
-        "iptables" => "T",
-        "nsx" => "N",
+        "frames_1m" => "M",
+        "frames_1h" => "H",
         _ => "",
     }) + (background.EndsWith(" vacuum", StringComparison.Ordinal) ? "V" : "");
 

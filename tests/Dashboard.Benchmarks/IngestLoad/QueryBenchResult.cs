@@ -1,4 +1,4 @@
 namespace Dashboard.Benchmarks.IngestLoad;
 
-/// <summary>What the series query benchmark loaded, how long the rollup pass over it took, and the query timings.</summary>
-public sealed record QueryBenchResult(long Rows, TimeSpan Load, TimeSpan Rollup, int RollupRows, IReadOnlyList<QueryTiming> Timings);
+/// <summary>What querybench loaded (pushes through the writer, rollup frames written) and how each range answered.</summary>
+public sealed record QueryBenchResult(long RawPushes, TimeSpan Load, long MinuteFrames, long HourFrames, IReadOnlyList<QueryTiming> Timings);

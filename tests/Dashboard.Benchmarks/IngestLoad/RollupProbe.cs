@@ -1,58 +1,33 @@
 using System.Diagnostics;
 using Dapper;
 using Dashboard.Server.Storage;
-using Npgsql;
+using Dashboard.Server.Storage.Frames;
 
 namespace Dashboard.Benchmarks.IngestLoad;
 
 /// <summary>
-/// What one StorageMaintenanceService rollup pass costs once the fleet's data is in: each table's statement over the
-/// window a keeping-up pass covers, with a longer timeout than the server's 30 s so the time is known even when it fails there.
+/// What one rollup pass costs once the fleet's data is in: the minute that has just settled rolled again from its raw
+/// frames by a builder of its own (the server's service rolled it already; rolling again replaces the same frames).
 /// </summary>
 public static class RollupProbe
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
-
-    public static async Task<IReadOnlyList<(string Rollup, long RawRowsRead, TimeSpan Waited, string Seconds)>> RunAsync(LoadServer server, CancellationToken ct)
+    public static async Task<(int Frames, long RawFrames, long RawBytes, TimeSpan Elapsed)> RunAsync(LoadServer server, CancellationToken ct)
     {
-        // A pass that keeps up rolls the one minute that has just settled.
-        var to = RollupBuilder.SettledBefore(DateTimeOffset.UtcNow);
-        var from = to.AddMinutes(-1);
-        var results = new List<(string, long, TimeSpan, string)>();
-        foreach (var (rollup, sql, raw) in new[]
+        var now = DateTimeOffset.UtcNow;
+        var minute = RollupBuilder.SettledBefore(now).AddMinutes(-1);
+        await using (var conn = await server.DataSource.OpenConnectionAsync(ct))
         {
-            ("ipvs_rs_rollup_1m", RollupBuilder.IpvsSql, "ipvs_rs_samples"),
-            ("iptables_rule_rollup_1m", RollupBuilder.IptablesSql, "iptables_rule_samples"),
-            ("nsx_filter_rollup_1m", RollupBuilder.NsxSql, "nsx_filter_samples"),
-        })
-        {
-            await using var conn = await server.DataSource.OpenConnectionAsync(ct);
-            // Table names are code constants above; counter rollups take each counter's previous value from the rollup of its last minute.
-            var count = $"select count(*) from {raw} where collected_at >= @from and collected_at < @to";
-            var rows = await conn.ExecuteScalarAsync<long>(new CommandDefinition(count, new { from, to }, commandTimeout: (int)Timeout.TotalSeconds, cancellationToken: ct));
-            var watch = Stopwatch.StartNew();
-            var waited = TimeSpan.Zero;
-            try
-            {
-                // Not disposed on failure: a timed-out connection is closed whole, and its transaction with it.
-                var tx = await conn.BeginTransactionAsync(ct);
-                // The service's own pass upserts the same rows in another order: run after it, not beside it (that deadlocks).
-                var exclusive = $"lock table {rollup} in share row exclusive mode";
-                await conn.ExecuteAsync(new CommandDefinition(exclusive, transaction: tx, commandTimeout: (int)Timeout.TotalSeconds, cancellationToken: ct));
-                waited = watch.Elapsed;
-                watch.Restart();
-                await conn.ExecuteAsync(new CommandDefinition(RollupBuilder.PassSettingsSql, transaction: tx, cancellationToken: ct));
-                await conn.ExecuteAsync(new CommandDefinition(sql, new { from, to }, tx, commandTimeout: (int)Timeout.TotalSeconds, cancellationToken: ct));
-                await tx.CommitAsync(ct);
-                results.Add((rollup, rows, waited, watch.Elapsed.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)));
-            }
-            catch (NpgsqlException e) when (e.InnerException is TimeoutException)
-            {
-                results.Add((rollup, rows, waited, $"> {Timeout.TotalSeconds:F0} (timed out)"));
-            }
+            const string pending = "insert into rollup_pending (name, bucket) values (@name, @minute) on conflict do nothing";
+            await conn.ExecuteAsync(new CommandDefinition(pending, new { name = RollupBuilder.MinuteRollup, minute }, cancellationToken: ct));
         }
 
-        return results;
+        await using var read = await server.DataSource.OpenConnectionAsync(ct);
+        const string size = "select count(*), coalesce(sum(pg_column_size(payload)), 0) from frames_raw where at >= @minute and at < @minute + interval '1 minute'";
+        var (rawFrames, rawBytes) = await read.QuerySingleAsync<(long, long)>(new CommandDefinition(size, new { minute }, cancellationToken: ct));
+        var builder = new RollupBuilder(new FixedClock(now), new FrameReader(), new FrameWriter(new FrameLayouts(), new FrameChains()));
+        var watch = Stopwatch.StartNew();
+        var pass = await builder.RunAsync(server.DataSource, ct);
+        return (pass.Rows, rawFrames, rawBytes, watch.Elapsed);
     }
 
     /// <summary>How far behind each rollup's watermark is: the server's own passes are not keeping up when this grows.</summary>

@@ -1,78 +1,93 @@
-using System.Text;
-using System.Text.Json;
-using Npgsql;
-using NpgsqlTypes;
+using Dapper;
+using Dashboard.Core.Batches;
+using Dashboard.Server.Ingest;
+using Dashboard.Server.Storage;
+using Dashboard.Server.Storage.Frames;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Benchmarks.IngestLoad;
 
 /// <summary>
-/// History of one VIP through binary COPY: every real server every 5 s, with a daily curve, noise, and a two-hour
-/// window in which forwarded SYNs were dropped (SYN_RECV high), as the seed incident looked.
+/// History as a chart reads it: a director of the reference shape and a compute node of 2,000 rules, each with every push of
+/// the last hours through the server's own writer, then one-minute frames for days and one-hour frames for a month written
+/// by the server's own frame writer from the same payloads' numbers (rolling a month of raw pushes would take hours here).
 /// </summary>
 public static class SeriesDataLoader
 {
-    public static async Task<long> LoadAsync(NpgsqlDataSource dataSource, string director, string vip, int realServers, DateTimeOffset from,
-        DateTimeOffset to, TimeSpan step, CancellationToken ct)
+    public sealed record Loaded(long RawPushes, long MinuteFrames, long HourFrames, string Vip);
+
+    public static async Task<Loaded> LoadAsync(LoadServer server, string director, string hypervisor, LoadgenOptions options, DateTimeOffset to,
+        TimeSpan rawSpan, TimeSpan minuteSpan, TimeSpan hourSpan, CancellationToken ct)
     {
-        var random = new Random(3);
-        var servers = Enumerable.Range(0, realServers).Select(r => $"10.1.26.{130 + r}:10051").ToArray();
-        var incidentStart = from + (to - from) * 0.6;
-        var incidentEnd = incidentStart + TimeSpan.FromHours(2);
-        long rows = 0;
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        const string copy = """
-            copy ipvs_rs_samples (collected_at, director, protocol, virtual, destination, forward, weight,
-                active_conn, inact_conn, connections, syn_recv, templates, by_state) from stdin (format binary)
-            """;
-        await using var importer = await conn.BeginBinaryImportAsync(copy, ct);
-        for (var at = from; at < to; at += step)
+        var writer = server.Services.GetRequiredService<BatchWriter>();
+        var frames = server.Services.GetRequiredService<FrameWriter>();
+        var directorPayload = new DirectorPayload(4242, options.Vips, options.RealServers);
+        var hypervisorPayload = new HypervisorPayload(4243, options.Rules);
+        long pushes = 0;
+        var step = options.Interval;
+        for (var at = to - rawSpan; at < to; at += step)
         {
-            var daily = 1 + 0.6 * Math.Sin((at.TimeOfDay.TotalHours - 8) / 24 * 2 * Math.PI);
-            var failing = at >= incidentStart && at < incidentEnd;
-            foreach (var server in servers)
-            {
-                var established = (long)(120 * daily * (0.85 + random.NextDouble() * 0.3));
-                var finWait = (long)(established * 1.6);
-                var synRecv = failing ? (long)(established * 1.5) : random.Next(0, 3);
-                var timeWait = random.Next(0, 8);
-                var close = random.Next(0, 20);
-                var connections = established + finWait + synRecv + timeWait + close;
-                importer.StartRow();
-                importer.Write(at, NpgsqlDbType.TimestampTz);
-                importer.Write(director, NpgsqlDbType.Text);
-                importer.Write("TCP", NpgsqlDbType.Text);
-                importer.Write(vip, NpgsqlDbType.Text);
-                importer.Write(server, NpgsqlDbType.Text);
-                importer.Write("Route", NpgsqlDbType.Text);
-                importer.Write(100, NpgsqlDbType.Integer);
-                importer.Write(established + synRecv, NpgsqlDbType.Bigint);
-                importer.Write(connections - established - synRecv, NpgsqlDbType.Bigint);
-                importer.Write(connections, NpgsqlDbType.Bigint);
-                importer.Write(synRecv, NpgsqlDbType.Bigint);
-                importer.Write(0L, NpgsqlDbType.Bigint);
-                importer.Write(ByState(established, finWait, synRecv, timeWait, close), NpgsqlDbType.Jsonb);
-                rows++;
-            }
+            pushes++;
+            await writer.WriteAsync(new NormalizedBatch(directorPayload.Next(director, pushes, at)), new BatchOrigin("querybench", "director", BatchOrigin.AgentSource), ct);
+            await writer.WriteAsync(new NormalizedBatch(hypervisorPayload.Next(hypervisor, pushes, at)), new BatchOrigin("querybench", "hypervisor", BatchOrigin.AgentSource), ct);
         }
 
-        await importer.CompleteAsync(ct);
-        return rows;
+        await using var conn = await server.DataSource.OpenConnectionAsync(ct);
+        var reader = new FrameReader();
+        var last = await reader.ReadAtAsync(conn, director, to - step, ct);
+        var realServers = last.Single(f => f.Data.Kind == FrameKind.IpvsRealServers).Data;
+        var rules = (await reader.ReadAtAsync(conn, hypervisor, to - step, ct)).Single(f => f.Data.Kind == FrameKind.IptablesRules).Data;
+        var vip = await conn.ExecuteScalarAsync<string>(new CommandDefinition("select virtual from ipvs_real_servers where id = @id",
+            new { id = realServers.Series[0] }, cancellationToken: ct));
+
+        var random = new Random(5);
+        var minuteFrames = await WriteRollupsAsync(server, frames, FrameTier.Minute, to - minuteSpan, to - rawSpan, director, hypervisor, realServers, rules, random, ct);
+        var hourFrames = await WriteRollupsAsync(server, frames, FrameTier.Hour, to - hourSpan, to - TimeSpan.FromHours(1), director, hypervisor, realServers, rules, random, ct);
+        await conn.ExecuteAsync(new CommandDefinition("analyze frames_raw; analyze frames_1m; analyze frames_1h; analyze ipvs_real_servers; analyze iptables_rules",
+            cancellationToken: ct));
+        return new Loaded(pushes, minuteFrames, hourFrames, vip!);
     }
 
-    private static string ByState(long established, long finWait, long synRecv, long timeWait, long close)
+    /// <summary>One rollup frame per bucket for each host, numbers of the shape the rollup fold gives (samples, sums, maxima; increases).</summary>
+    private static async Task<long> WriteRollupsAsync(LoadServer server, FrameWriter frames, FrameTier tier, DateTimeOffset from, DateTimeOffset to,
+        string director, string hypervisor, FrameData realServers, FrameData rules, Random random, CancellationToken ct)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        var samples = (long)(tier.Bucket / TimeSpan.FromSeconds(5));
+        long written = 0;
+        var start = new DateTimeOffset(from.UtcTicks - from.UtcTicks % tier.Bucket.Ticks, TimeSpan.Zero);
+        await using var conn = await server.DataSource.OpenConnectionAsync(ct);
+        for (var bucket = start; bucket < to; bucket += tier.Bucket)
         {
-            json.WriteStartObject();
-            json.WriteNumber("CLOSE", close);
-            json.WriteNumber("ESTABLISHED", established);
-            json.WriteNumber("FIN_WAIT", finWait);
-            json.WriteNumber("SYN_RECV", synRecv);
-            json.WriteNumber("TIME_WAIT", timeWait);
-            json.WriteEndObject();
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            var pending = new FrameWriter.Pending();
+            var n = realServers.Series.Count;
+            var connectionsSum = new long?[n];
+            var connectionsMax = new long?[n];
+            var synSum = new long?[n];
+            var synMax = new long?[n];
+            var count = new long?[n];
+            for (var i = 0; i < n; i++)
+            {
+                var connections = 50 + random.Next(0, 900);
+                count[i] = samples;
+                connectionsSum[i] = connections * samples;
+                connectionsMax[i] = connections + random.Next(0, 100);
+                synSum[i] = random.Next(0, 3) * samples;
+                synMax[i] = random.Next(0, 5);
+            }
+
+            await frames.WriteRollupAsync(conn, tx, tier, director, bucket,
+                new FrameData(FrameKind.IpvsRealServers, FrameFields.IpvsRealServerRollup, realServers.Series, [count, connectionsSum, connectionsMax, synSum, synMax]),
+                pending, ct);
+            var packets = rules.Series.Select(_ => (long?)(random.Next(0, 10) == 0 ? random.Next(0, 5000) : 0)).ToArray();
+            var bytes = packets.Select(p => p * 90).ToArray();
+            await frames.WriteRollupAsync(conn, tx, tier, hypervisor, bucket,
+                new FrameData(FrameKind.IptablesRules, FrameFields.IptablesRules, rules.Series, [packets, bytes]), pending, ct);
+            await tx.CommitAsync(ct);
+            frames.Committed(pending);
+            written += 2;
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return written;
     }
 }

@@ -55,79 +55,9 @@ public static class ServerCostProbe
                 "live snapshot and rates, after the commit"));
         }
 
-        await ProbeIpvsCopyAsync(server, options, hostPrefix, results, ct);
         await ProbeNeutronPortsAsync(server, writer, options, hostPrefix, results, ct);
         await ProbeHealthChecksAsync(server, writer, options, hostPrefix, results, ct);
         return results;
-    }
-
-    /// <summary>The IPVS writer awaits every value it hands to the COPY; the same rows with plain Write calls show what that costs.</summary>
-    private static async Task ProbeIpvsCopyAsync(LoadServer server, LoadgenOptions options, string hostPrefix, List<(string, double, string)> results,
-        CancellationToken ct)
-    {
-        var payload = new DirectorPayload(993, options.Vips, options.RealServers);
-        var host = $"{hostPrefix}probe-copy";
-        var ipvs = payload.Next(host, 1, DateTimeOffset.UtcNow).Ipvs!;
-        var at = DateTimeOffset.UtcNow;
-        var (asWritten, plain) = await TimePairAsync(() => InRolledBackTransactionAsync(server, conn => IpvsSampleWriter.WriteAsync(conn, host, at, ipvs, RealServerSample.Join(ipvs.Services, ipvs.Connections), ct), ct),
-            () => InRolledBackTransactionAsync(server, async conn =>
-        {
-            var realServers = RealServerSample.Join(ipvs.Services, ipvs.Connections);
-            const string copy = """
-                copy ipvs_rs_samples (collected_at, director, protocol, virtual, destination, forward, weight,
-                    active_conn, inact_conn, connections, syn_recv, templates, by_state) from stdin (format binary)
-                """;
-            await using (var importer = await conn.BeginBinaryImportAsync(copy, ct))
-            {
-                using var byState = new StateCountsJson();
-                foreach (var rs in realServers)
-                {
-                    importer.StartRow();
-                    importer.Write(at, NpgsqlDbType.TimestampTz);
-                    importer.Write(host, NpgsqlDbType.Text);
-                    importer.Write(rs.Protocol, NpgsqlDbType.Text);
-                    importer.Write(rs.Virtual, NpgsqlDbType.Text);
-                    importer.Write(rs.Destination, NpgsqlDbType.Text);
-                    importer.Write(rs.Forward, NpgsqlDbType.Text);
-                    importer.Write(rs.Weight, NpgsqlDbType.Integer);
-                    importer.Write(rs.ActiveConn, NpgsqlDbType.Bigint);
-                    importer.Write(rs.InActConn, NpgsqlDbType.Bigint);
-                    importer.Write(rs.Connections, NpgsqlDbType.Bigint);
-                    importer.Write(rs.SynRecv, NpgsqlDbType.Bigint);
-                    importer.Write(rs.Templates, NpgsqlDbType.Bigint);
-                    importer.Write(byState.Encode(rs.ByState), NpgsqlDbType.Jsonb);
-                }
-
-                await importer.CompleteAsync(ct);
-            }
-
-            const string services = """
-                copy ipvs_service_samples (collected_at, director, protocol, virtual, scheduler, persistent,
-                    conns, in_packets, out_packets, in_bytes, out_bytes) from stdin (format binary)
-                """;
-            await using (var importer = await conn.BeginBinaryImportAsync(services, ct))
-            {
-                foreach (var service in ipvs.Services!.Services)
-                {
-                    importer.StartRow();
-                    importer.Write(at, NpgsqlDbType.TimestampTz);
-                    importer.Write(host, NpgsqlDbType.Text);
-                    importer.Write(service.Protocol, NpgsqlDbType.Text);
-                    importer.Write(service.Virtual, NpgsqlDbType.Text);
-                    importer.Write(service.Scheduler, NpgsqlDbType.Text);
-                    importer.Write(service.PersistentSeconds, NpgsqlDbType.Bigint);
-                    importer.Write(DbValues.Saturate(service.Stats!.Connections), NpgsqlDbType.Bigint);
-                    importer.Write(DbValues.Saturate(service.Stats.InPackets), NpgsqlDbType.Bigint);
-                    importer.Write(DbValues.Saturate(service.Stats.OutPackets), NpgsqlDbType.Bigint);
-                    importer.Write(DbValues.Saturate(service.Stats.InBytes), NpgsqlDbType.Bigint);
-                    importer.Write(DbValues.Saturate(service.Stats.OutBytes), NpgsqlDbType.Bigint);
-                }
-
-                await importer.CompleteAsync(ct);
-            }
-        }, ct));
-        results.Add(("director: IpvsSampleWriter alone (COPY, awaited per value)", asWritten, "rolled back"));
-        results.Add(("fix estimate: the same COPY with plain Write calls", plain, $"{asWritten - plain:N1} ms per director push; rolled back"));
     }
 
     private static async Task InRolledBackTransactionAsync(LoadServer server, Func<NpgsqlConnection, Task> work, CancellationToken ct)

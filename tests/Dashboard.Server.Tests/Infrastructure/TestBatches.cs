@@ -68,4 +68,12 @@ public static class TestBatches
         };
         return new AgentBatch { Host = host, Sequence = sequence, CollectedAt = at, Iptables = [dump] };
     }
+
+    /// <summary>An ESXi host whose one DFW filter has counted <paramref name="value"/> drops of <paramref name="reason"/> so far.</summary>
+    public static AgentBatch Nsx(string host, DateTimeOffset at, string filter, ulong value, string reason = "state-mismatch")
+    {
+        var f = new Core.Nsx.NsxFilter { Name = filter, VmName = "lvs-b" };
+        f.Counters[reason] = value;
+        return new AgentBatch { Host = host, CollectedAt = at, Nsx = new Core.Nsx.NsxFirewallStats { Filters = [f] } };
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dashboard.Core.Batches;
+using Dashboard.Server.Ingest;
 using Dashboard.Server.Live;
 using Dashboard.Server.Storage;
 using Dashboard.Server.Tests.Infrastructure;
@@ -139,7 +140,7 @@ public sealed class SnapshotBuilderTests
     {
         var pushed = JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(batch, DashboardJsonContext.Default.AgentBatch),
             DashboardJsonContext.Default.AgentBatch)!;
-        return SnapshotBuilder.Build(new BatchRows(pushed), pushed.Ipvs is null ? "hypervisor" : "director", pushed.CollectedAt, previous);
+        return SnapshotBuilder.Build(new NormalizedBatch(pushed), pushed.Ipvs is null ? "hypervisor" : "director", pushed.CollectedAt, previous);
     }
 
     private static Core.Ipvs.RealServerSample RealServer(HostSnapshot snapshot) => snapshot.Virtuals[0].RealServers[0];

@@ -1,60 +1,15 @@
 using Dapper;
 using Dashboard.Core.Iptables;
 using Npgsql;
-using NpgsqlTypes;
+using Dashboard.Server.Ingest;
 
-namespace Dashboard.Server.Storage;
+namespace Dashboard.Server.Storage.Frames;
 
-/// <summary>iptables counters: rules resolved to stable ids by identity (re-rendered text keeps its id), samples through COPY.</summary>
-public sealed class IptablesSampleWriter(DimensionIdCache ids)
+/// <summary>A hypervisor's push as one frame of rule and chain-policy counters; rules resolved to stable ids by identity (re-rendered text keeps its id).</summary>
+public sealed class IptablesFrames(DimensionIdCache ids)
 {
-    /// <summary>What identifies and describes a rule, or a built-in chain's policy (identity "policy:TABLE:CHAIN"), without its counters.</summary>
-    public sealed record RuleText(string Namespace, string Table, string Chain, string Identity, int Position, string? Target,
-        string? Comment, string Spec, string? DropKind, string? NeutronPort, string? NeutronDirection);
-
-    /// <summary>One counter row: a rule or policy and its counters in this dump.</summary>
-    public sealed record FlatRule(RuleText Text, ulong Packets, ulong Bytes);
-
-    public static List<FlatRule> Flatten(IEnumerable<IptablesDump> dumps)
-    {
-        var result = new List<FlatRule>();
-        foreach (var dump in dumps)
-        {
-            var ns = dump.Namespace ?? "";
-            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var table in dump.Tables)
-            {
-                foreach (var chain in table.Chains)
-                {
-                    if (chain.Policy is { Length: > 0 } policy && policy != "-")
-                    {
-                        result.Add(new FlatRule(new RuleText(ns, table.Name, chain.Name, $"policy:{table.Name}:{chain.Name}", 0, policy, null, "",
-                            null, chain.Neutron?.Port, chain.Neutron?.Direction), chain.Packets, chain.Bytes));
-                    }
-
-                    foreach (var rule in chain.Rules)
-                    {
-                        var identity = rule.Identity is { Length: > 0 } id ? id : $"{table.Name}:{chain.Name}:{rule.Index}";
-                        // iptables allows identical rules in one chain; the n-th copy gets its own identity.
-                        var occurrence = seen[identity] = seen.GetValueOrDefault(identity) + 1;
-                        if (occurrence > 1)
-                        {
-                            identity = $"{identity}#{occurrence}";
-                        }
-
-                        result.Add(new FlatRule(new RuleText(ns, table.Name, chain.Name, identity, rule.Index, rule.Target, rule.Comment, rule.Spec,
-                            rule.DropKind, rule.Neutron?.Port, rule.Neutron?.Direction), rule.Packets, rule.Bytes));
-                    }
-                }
-            }
-        }
-
-        return result;
-    }
-
-    /// <param name="rules">The dumps' rules as <see cref="Flatten"/> gives them.</param>
-    /// <returns>The stored id of each rule, in the order of <paramref name="rules"/>.</returns>
-    public async Task<long[]> WriteAsync(NpgsqlConnection conn, string host, DateTimeOffset collectedAt, IReadOnlyList<IptablesDump>? dumps,
+    /// <param name="rules">The dumps' rules as <see cref="FlatRule.Flatten"/> gives them.</param>
+    public async Task<IReadOnlyList<FrameData>> BuildAsync(NpgsqlConnection conn, string host, DateTimeOffset collectedAt, IReadOnlyList<IptablesDump>? dumps,
         IReadOnlyList<FlatRule> rules, List<KeyValuePair<DimensionKey, long>> resolvedIds, CancellationToken ct)
     {
         if (dumps is not { Count: > 0 })
@@ -111,23 +66,21 @@ public sealed class IptablesSampleWriter(DimensionIdCache ids)
             }
         }
 
-        const string copy = "copy iptables_rule_samples (collected_at, rule_id, packets, bytes) from stdin (format binary)";
-        await using (var importer = await conn.BeginBinaryImportAsync(copy, ct))
+        await WritePortsAsync(conn, host, collectedAt, dumps, resolvedIds, ct);
+        if (rules.Count == 0)
         {
-            for (var i = 0; i < rules.Count; i++)
-            {
-                await importer.StartRowAsync(ct);
-                await importer.WriteAsync(collectedAt, NpgsqlDbType.TimestampTz, ct);
-                await importer.WriteAsync(ruleIds[i], NpgsqlDbType.Bigint, ct);
-                await importer.WriteAsync(DbValues.Saturate(rules[i].Packets), NpgsqlDbType.Bigint, ct);
-                await importer.WriteAsync(DbValues.Saturate(rules[i].Bytes), NpgsqlDbType.Bigint, ct);
-            }
-
-            await importer.CompleteAsync(ct);
+            return [];
         }
 
-        await WritePortsAsync(conn, host, collectedAt, dumps, resolvedIds, ct);
-        return ruleIds;
+        var packets = new long?[rules.Count];
+        var bytes = new long?[rules.Count];
+        for (var i = 0; i < rules.Count; i++)
+        {
+            packets[i] = DbValues.Saturate(rules[i].Packets);
+            bytes[i] = DbValues.Saturate(rules[i].Bytes);
+        }
+
+        return [new FrameData(FrameKind.IptablesRules, FrameFields.IptablesRules, ruleIds, [packets, bytes])];
     }
 
     /// <summary>Ports change rarely: an unchanged set (same text as last committed) is not written again, a changed one in one statement.</summary>
@@ -164,9 +117,6 @@ public sealed class IptablesSampleWriter(DimensionIdCache ids)
             resolvedIds.Add(new(key, fingerprint));
         }
     }
-
-    public static int CountRows(IReadOnlyList<IptablesDump>? dumps) =>
-        dumps?.Sum(d => d.Tables.Sum(t => t.Chains.Sum(c => c.Rules.Count + (c.Policy is { Length: > 0 } p && p != "-" ? 1 : 0)))) ?? 0;
 
     private static DimensionKey Key(string host, FlatRule rule) => new("ipt", host, rule.Text.Namespace, rule.Text.Identity);
 }

@@ -1,4 +1,4 @@
-namespace Dashboard.Server.Live;
+namespace Dashboard.Server.Storage;
 
 /// <summary>This server process among several on one database: its own announcements are not replayed to itself.</summary>
 public sealed class ServerInstance

@@ -1,0 +1,34 @@
+using Dashboard.Core.Batches;
+using Dashboard.Server.Ingest;
+using Dashboard.Server.Storage;
+using Dashboard.Server.Storage.Frames;
+using Npgsql;
+
+namespace Dashboard.Server.Tests.Infrastructure;
+
+/// <summary>The server's own storage path on a test database: batches committed by the real writer, read and rolled by the real reader and builder.</summary>
+public sealed class FrameStorage
+{
+    private readonly FrameWriter _frames = new(new FrameLayouts(), new FrameChains());
+    private long _sequence;
+
+    public FrameStorage(NpgsqlDataSource dataSource)
+    {
+        Writer = new BatchWriter(() => dataSource, new DimensionIdCache(TimeProvider.System), _frames, new ServerInstance());
+    }
+
+    public BatchWriter Writer { get; }
+
+    public FrameReader Reader { get; } = new();
+
+    public FrameWriter Frames => _frames;
+
+    public RollupBuilder Rollups(TimeProvider clock) => new(clock, Reader, _frames);
+
+    /// <summary>Commits a batch as an agent's, with the next sequence number of this store.</summary>
+    public async Task<WriteResult> CommitAsync(AgentBatch batch, string role = "director")
+    {
+        batch.Sequence = Interlocked.Increment(ref _sequence);
+        return await Writer.WriteAsync(batch, new BatchOrigin("test", role, BatchOrigin.AgentSource), TestTimeout.Token());
+    }
+}
