@@ -149,7 +149,7 @@ begin
             select value, next into v, pos from frame_varint(payload, pos);
             if v > 0 then
                 zigzag := v - 1;
-                result[c][s] := case when mod(zigzag, 2) = 0 then (zigzag / 2)::bigint else (-(zigzag + 1) / 2)::bigint end;
+                result[c][s] := case when mod(zigzag, 2) = 0 then div(zigzag, 2)::bigint else (-div(zigzag + 1, 2))::bigint end;
             end if;
         end loop;
     end loop;
@@ -242,7 +242,8 @@ declare
 begin
     loop
         b := mod(u, 128)::integer;
-        u := trunc(u / 128);
+        -- div, not /: numeric division rounds to its display scale, and 2^64 − 2 divided by 128 would round up.
+        u := div(u, 128);
         if u > 0 then
             result := result || set_byte('\x00'::bytea, 0, b + 128);
         else

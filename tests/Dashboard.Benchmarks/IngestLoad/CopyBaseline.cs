@@ -48,7 +48,7 @@ public static class CopyBaseline
         {
             file.Write(string.Join('\t', Stamp(at), Text(director), Text(s.Protocol), Text(s.Virtual), Text(s.Destination), Text(s.Forward),
                 Nullable(s.Weight), Nullable(s.ActiveConn), Nullable(s.InActConn), Number(s.Connections), Number(s.SynRecv), Number(s.Templates),
-                Text(DbValues.JsonObject(s.ByState))));
+                Text(BaselineJson.ByState(s.ByState))));
             file.Write('\n');
             written++;
         }

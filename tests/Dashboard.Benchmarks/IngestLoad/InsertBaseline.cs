@@ -40,7 +40,7 @@ public static class InsertBaseline
                 command.Parameters.AddWithValue("connections", s.Connections);
                 command.Parameters.AddWithValue("synRecv", s.SynRecv);
                 command.Parameters.AddWithValue("templates", s.Templates);
-                command.Parameters.AddWithValue("byState", NpgsqlDbType.Jsonb, DbValues.JsonObject(s.ByState));
+                command.Parameters.AddWithValue("byState", NpgsqlDbType.Jsonb, BaselineJson.ByState(s.ByState));
                 await command.ExecuteNonQueryAsync(ct);
             }
             else if (rules.MoveNext())
