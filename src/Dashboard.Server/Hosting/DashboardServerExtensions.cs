@@ -44,6 +44,7 @@ public static class DashboardServerExtensions
             sp.GetRequiredService<Storage.Frames.FrameWriter>(), sp.GetRequiredService<ServerInstance>()));
         services.AddSingleton<SeriesRepository>();
         services.AddSingleton<DropSeriesRepository>();
+        services.AddSingleton<StorageStatusReader>();
         services.AddSingleton<Storage.Frames.FrameLayouts>();
         services.AddSingleton<Storage.Frames.FrameChains>();
         services.AddSingleton<Storage.Frames.FrameWriter>();
@@ -189,6 +190,7 @@ public static class DashboardServerExtensions
         app.MapIngestApi();
         app.MapReadApi();
         app.MapFindingsApi();
+        app.MapStorageApi();
         app.MapAlertingApi();
         app.MapAccountApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

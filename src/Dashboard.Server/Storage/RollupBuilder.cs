@@ -79,7 +79,12 @@ public sealed class RollupBuilder(TimeProvider clock, FrameReader reader, FrameW
 
         const string pending = "delete from rollup_pending where name = @name returning bucket";
         var carried = await conn.QueryAsync<DateTime>(new CommandDefinition(pending, new { name }, tx, cancellationToken: ct));
-        var minutes = fresh.Concat(carried.Select(b => new DateTimeOffset(DateTime.SpecifyKind(b, DateTimeKind.Utc))))
+        // A batch late for a minute already rolled also changes the counters' increases of the minutes after it that start
+        // from its values (at most FrameRollup.Carry later): those are rolled again with it.
+        DateTimeOffset? rolledUpTo = watermark.Upto is { } w ? new DateTimeOffset(DateTime.SpecifyKind(w, DateTimeKind.Utc)) : null;
+        var minutes = fresh.Select(Minute)
+            .SelectMany(m => m <= rolledUpTo ? Enumerable.Range(0, (int)FrameRollup.Carry.TotalMinutes + 1).Select(i => m.AddMinutes(i)).Where(a => a <= rolledUpTo) : [m])
+            .Concat(carried.Select(b => new DateTimeOffset(DateTime.SpecifyKind(b, DateTimeKind.Utc))))
             .Select(Minute).Distinct().Order().ToList();
         var settledBefore = SettledBefore(now);
         var settled = minutes.Where(m => m < settledBefore).ToList();

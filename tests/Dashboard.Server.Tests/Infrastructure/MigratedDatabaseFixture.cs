@@ -11,6 +11,8 @@ public sealed class MigratedDatabaseFixture : IAsyncLifetime
 
     public NpgsqlDataSource DataSource => _database.DataSource;
 
+    public string ConnectionString => _database.ConnectionString;
+
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();

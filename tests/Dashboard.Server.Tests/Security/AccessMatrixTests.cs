@@ -47,6 +47,8 @@ public sealed partial class AccessMatrixTests(DashboardFixture fixture) : IClass
         ["GET /api/v1/hosts"] = "read",
         ["GET /api/v1/hypervisors/{name}/drops"] = "read",
         ["GET /api/v1/vips/{director}/series"] = "read",
+        ["GET /api/v1/hypervisors/{name}/drops/series"] = "read",
+        ["GET /api/v1/storage"] = "admin",
         ["GET /api/v1/findings"] = "read",
         ["GET /"] = "view",
         ["GET /vip"] = "view",
