@@ -90,7 +90,7 @@ public sealed class AlertEngine : BackgroundService
                 {
                     break;
                 }
-                catch (Exception e) when (Ingest.IngestService.IsDatabaseUnavailable(e))
+                catch (Exception e) when (Storage.DatabaseFaults.IsUnavailable(e))
                 {
                     _logger.LogWarning("Alert evaluation skipped, database unavailable: {Reason}", e.Message);
                 }

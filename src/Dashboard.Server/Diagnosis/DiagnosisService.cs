@@ -55,7 +55,7 @@ public sealed class DiagnosisService(
 
                 await EvaluateAsync(stoppingToken);
             }
-            catch (Exception e) when (Ingest.IngestService.IsDatabaseUnavailable(e))
+            catch (Exception e) when (Storage.DatabaseFaults.IsUnavailable(e))
             {
                 logger.LogWarning("Diagnosis could not store findings, database unavailable: {Reason}", e.Message);
             }

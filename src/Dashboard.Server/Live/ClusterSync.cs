@@ -127,7 +127,7 @@ public sealed class ClusterSync(
                 logger.LogInformation("Loaded the last known state of {Count} hosts", hosts.Count);
             }
         }
-        catch (Exception e) when (Ingest.IngestService.IsDatabaseUnavailable(e) || e is PostgresException)
+        catch (Exception e) when (Storage.DatabaseFaults.IsUnavailable(e) || e is PostgresException)
         {
             logger.LogWarning("Could not load the last known state: {Reason}", e.Message);
         }

@@ -35,7 +35,7 @@ public sealed class TokenValidator(DashboardDatabase database, TimeProvider cloc
 
             return new TokenCheck(identity, DatabaseDown: false);
         }
-        catch (Exception e) when (Ingest.IngestService.IsDatabaseUnavailable(e))
+        catch (Exception e) when (Storage.DatabaseFaults.IsUnavailable(e))
         {
             logger.LogDebug("Token check fell back to memory: {Reason}", e.Message);
             return known.Identity is not null && now - known.CheckedAt < s_outageGrace
@@ -60,7 +60,7 @@ public sealed class TokenValidator(DashboardDatabase database, TimeProvider cloc
             _recent[key] = (active ? new ApiTokenIdentity(name, KnownRoles.Wall) : null, now);
             return active;
         }
-        catch (Exception e) when (Ingest.IngestService.IsDatabaseUnavailable(e))
+        catch (Exception e) when (Storage.DatabaseFaults.IsUnavailable(e))
         {
             return true;
         }

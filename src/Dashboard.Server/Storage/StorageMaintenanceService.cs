@@ -45,7 +45,7 @@ public sealed class StorageMaintenanceService(
                     lastAnalyze = clock.GetUtcNow();
                 }
             }
-            catch (Exception e) when (Ingest.IngestService.IsDatabaseUnavailable(e))
+            catch (Exception e) when (Storage.DatabaseFaults.IsUnavailable(e))
             {
                 logger.LogWarning("Storage maintenance skipped, database unavailable: {Reason}", e.Message);
             }

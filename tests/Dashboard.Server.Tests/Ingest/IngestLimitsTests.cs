@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using Dashboard.Server.Api;
 using Dashboard.Server.Ingest;
 using Dashboard.Server.Security;
 using Dashboard.Server.Storage;

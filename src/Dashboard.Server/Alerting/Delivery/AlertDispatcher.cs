@@ -52,7 +52,7 @@ public sealed class AlertDispatcher(
             {
                 break;
             }
-            catch (Exception e) when (Ingest.IngestService.IsDatabaseUnavailable(e))
+            catch (Exception e) when (Storage.DatabaseFaults.IsUnavailable(e))
             {
                 logger.LogWarning("Alert dispatch paused, database unavailable: {Reason}", e.Message);
             }

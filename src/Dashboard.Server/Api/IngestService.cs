@@ -1,12 +1,11 @@
-using System.Net.Sockets;
 using Dashboard.Core.Batches;
 using Dashboard.Server.Hosting;
+using Dashboard.Server.Ingest;
 using Dashboard.Server.Live;
 using Dashboard.Server.Storage;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
-namespace Dashboard.Server.Ingest;
+namespace Dashboard.Server.Api;
 
 public abstract record IngestOutcome
 {
@@ -52,7 +51,7 @@ public sealed class IngestService(
         {
             result = await writer.WriteAsync(normalized, origin, ct);
         }
-        catch (Exception e) when (IsDatabaseUnavailable(e))
+        catch (Exception e) when (DatabaseFaults.IsUnavailable(e))
         {
             logger.LogWarning("Batch {Host}#{Sequence} not stored, database unavailable: {Reason}", batch.Host, batch.Sequence, e.Message);
             return new IngestOutcome.Unavailable(e.Message);
@@ -69,17 +68,6 @@ public sealed class IngestService(
 
         return new IngestOutcome.Accepted(result);
     }
-
-    /// <summary>Faults of reaching the database, as opposed to a bug or bad data, which must not be retried forever.</summary>
-    public static bool IsDatabaseUnavailable(Exception e) => e switch
-    {
-        NpgsqlException { IsTransient: true } => true,
-        NpgsqlException { InnerException: SocketException or IOException or TimeoutException } => true,
-        PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" or "08006" or "08001" } => true,
-        SocketException or TimeoutException => true,
-        InvalidOperationException { Message: "The database has not been started." } => true,
-        _ => false,
-    };
 }
 
 /// <summary>One of the ingest write turns; released once its batch is written (or by disposing it, on every other path).</summary>
