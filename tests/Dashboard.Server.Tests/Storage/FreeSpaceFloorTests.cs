@@ -133,6 +133,7 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
             });
             Assert.True(wasRefused, $"pushes still taken with {freeWhenFull / DatabaseDisk.Mebibyte} MiB free: last answer {refusedStatus}");
             var finding = await PollFindingAsync(reader, open: true);
+            var alert = await PollAlertAsync(reader, "firing");
             var spooled = await Poll.UntilAsync(() => agent.Reports.Skip(reportsAtFill).Any(r => r.Outcome == DeliveryOutcome.Spooled), s_waitLimit);
             using var readyWhenFull = await reader.GetAsync("readyz");
             var refusedStored = await CountAsync(database, "select count(*) from ingest_batches where host = @host", refusedHost);
@@ -147,6 +148,7 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
             });
 
             var resolved = await PollFindingAsync(reader, open: false);
+            var alertResolved = await PollAlertAsync(reader, "resolved");
             var reportsAtFree = agent.Reports.Count;
             var drained = await Poll.UntilAsync(() => agent.Reports.Count > reportsAtFree && agent.IsDrained, TimeSpan.FromSeconds(RetryAfterSeconds) + s_waitLimit);
             await agent.StopAsync();
@@ -170,8 +172,11 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
             Assert.True(finding.HasValue, "no active storage-full finding while the disk was below its floor");
             Assert.Equal("critical", finding.Value.GetProperty("severity").GetString());
             Assert.Contains($"floor {FloorMebibytes} MiB", finding.Value.GetProperty("summary").GetString());
+            Assert.True(alert.HasValue, "no firing StorageFull alert while the disk was below its floor");
+            Assert.Equal(FindingKinds.StorageFull, alert.Value.GetProperty("labels").GetProperty("finding").GetString());
             Assert.True(spooled, "the agent did not spool while the disk was full: " + agent.Log);
             Assert.True(resolved.HasValue, "the storage-full finding did not resolve after the ballast was removed");
+            Assert.True(alertResolved.HasValue, "the StorageFull alert did not resolve after the ballast was removed");
             Assert.True(drained, "the agent's spool did not drain after the ballast was removed: " + agent.Log);
             Assert.Empty(stored.GapsBetween(first, last));
             Assert.Empty(stored.Repeated);
@@ -210,6 +215,19 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
                 .Where(f => open || f.GetProperty("resolvedAt").ValueKind == JsonValueKind.String)
                 .Cast<JsonElement?>()
                 .FirstOrDefault();
+            return found is not null;
+        });
+        return found;
+    }
+
+    /// <summary>The alert the default StorageFull rule makes of the finding, once it is in the given state; null when the wait ran out.</summary>
+    private static async Task<JsonElement?> PollAlertAsync(HttpClient reader, string state)
+    {
+        JsonElement? found = null;
+        await UntilAsync(async () =>
+        {
+            var alerts = await reader.GetFromJsonAsync<JsonElement>($"api/v1/alerts?state={state}");
+            found = alerts.EnumerateArray().Where(a => a.GetProperty("rule").GetString() == "StorageFull").Cast<JsonElement?>().FirstOrDefault();
             return found is not null;
         });
         return found;
