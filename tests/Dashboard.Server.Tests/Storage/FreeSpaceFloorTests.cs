@@ -11,6 +11,7 @@ using Dashboard.Server.Security;
 using Dashboard.Server.Storage;
 using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Server.Tests.Reliability;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -50,6 +51,53 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
 
         // Assert
         Assert.Equal(expectedMebibytes, floor / DatabaseDisk.Mebibyte);
+    }
+
+    [Fact]
+    public async Task Current_ExternalDatabaseOnThisMachine_WatchesTheDataDirectoryPostgresReports()
+    {
+        // Arrange: the server on the test run's PostgreSQL through a connection string, as with an external database.
+        await using var dashboard = await RunningDashboard.StartAsync();
+        await using var connection = new NpgsqlConnection(dashboard.ConnectionString);
+        await connection.OpenAsync(TestTimeout.Token());
+        await using var show = new NpgsqlCommand("SHOW data_directory", connection);
+        var reported = (string)(await show.ExecuteScalarAsync(TestTimeout.Token()))!;
+        Assert.True(Directory.Exists(reported), $"the test database's data_directory {reported} is not on this machine");
+
+        // Act
+        var disk = dashboard.Services.GetRequiredService<FreeSpaceFloor>().Current;
+
+        // Assert
+        Assert.NotNull(disk);
+        Assert.Equal(reported, disk.Path);
+        Assert.Equal(new DriveInfo(reported).TotalSize, disk.TotalBytes);
+        Assert.Equal(1024 * DatabaseDisk.Mebibyte, FreeSpaceFloor.FloorBytes(new StorageOptions { MinFreePercent = 0 }, disk.TotalBytes));
+    }
+
+    [Fact]
+    public async Task Ingest_ConfiguredDataPathBelowAnImpossibleFloor_RefusedWithReasonAndStoresNothing()
+    {
+        // Arrange: a configured path whose file system can never hold the floor (a pebibyte).
+        await using var dashboard = await RunningDashboard.StartAsync(
+            [$"--Dashboard:Storage:DataPath={_work.Path}", "--Dashboard:Storage:MinFreeMegabytes=1073741824", "--Dashboard:Storage:RetryAfterSeconds=120"]);
+        using var agent = dashboard.CreateClient(await dashboard.CreateTokenAsync(KnownRoles.Director));
+
+        // Act
+        using var answer = await RunningDashboard.PushAsync(agent, TestBatches.Director("floor-impossible", 1, DateTimeOffset.UtcNow, 1, 20));
+        var problem = await answer.Content.ReadFromJsonAsync<JsonElement>();
+        var disk = dashboard.Services.GetRequiredService<FreeSpaceFloor>().Current;
+        await using var connection = new NpgsqlConnection(dashboard.ConnectionString);
+        await connection.OpenAsync(TestTimeout.Token());
+        await using var count = new NpgsqlCommand("select count(*) from ingest_batches where host = 'floor-impossible'", connection);
+        var stored = (long)(await count.ExecuteScalarAsync(TestTimeout.Token()))!;
+
+        // Assert
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(120), answer.Headers.RetryAfter?.Delta);
+        Assert.Matches("^database disk below its free-space floor: [0-9]+ MiB free, floor 1073741824 MiB$", problem.GetProperty("detail").GetString());
+        Assert.NotNull(disk);
+        Assert.Equal(_work.Path, disk.Path);
+        Assert.Equal(0, stored);
     }
 
     private async Task MountAsync()
