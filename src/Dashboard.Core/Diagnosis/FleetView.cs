@@ -1,5 +1,6 @@
 using Dashboard.Core.Iptables;
 using Dashboard.Core.Ipvs;
+using Dashboard.Core.Storage;
 
 namespace Dashboard.Core.Diagnosis;
 

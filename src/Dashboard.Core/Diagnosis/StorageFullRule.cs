@@ -1,3 +1,5 @@
+using Dashboard.Core.Storage;
+
 namespace Dashboard.Core.Diagnosis;
 
 /// <summary>The database's file system fell below its free-space floor: ingest is refused so that PostgreSQL never runs out of room for WAL.</summary>

@@ -21,6 +21,7 @@ public sealed class DashboardOptions
 
     /// <summary>The free-space floor of the database's file system.</summary>
     public StorageOptions Storage { get; set; } = new();
+
     public LiveOptions Live { get; set; } = new();
 
     public WallOptions Wall { get; set; } = new();

@@ -1,5 +1,5 @@
 using Dapper;
-using Dashboard.Core.Diagnosis;
+using Dashboard.Core.Storage;
 using Dashboard.Server.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;

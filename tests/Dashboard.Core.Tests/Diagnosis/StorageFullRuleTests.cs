@@ -1,4 +1,5 @@
 using Dashboard.Core.Diagnosis;
+using Dashboard.Core.Storage;
 
 namespace Dashboard.Core.Tests.Diagnosis;
 

@@ -6,6 +6,7 @@ using System.Runtime.Versioning;
 using System.Text.Json;
 using Dashboard.Agent.Transport;
 using Dashboard.Core.Diagnosis;
+using Dashboard.Core.Storage;
 using Dashboard.Server.Hosting;
 using Dashboard.Server.Security;
 using Dashboard.Server.Storage;

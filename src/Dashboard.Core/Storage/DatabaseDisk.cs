@@ -1,4 +1,4 @@
-namespace Dashboard.Core.Diagnosis;
+namespace Dashboard.Core.Storage;
 
 /// <summary>Free space of the file system the database writes to, against the floor below which ingest stops.</summary>
 public sealed record DatabaseDisk(string Path, long FreeBytes, long TotalBytes, long FloorBytes)
