@@ -1,5 +1,6 @@
 using Dashboard.Core.Iptables;
 using Dashboard.Core.Ipvs;
+using Dashboard.Core.Storage;
 
 namespace Dashboard.Core.Diagnosis;
 
@@ -15,6 +16,9 @@ public sealed record FleetView(
     /// holds the stuck entries for up to a minute after the fix, which is not a new failure of the director.
     /// </summary>
     public IReadOnlySet<string> RecentlyExplained { get; init; } = new HashSet<string>();
+
+    /// <summary>The database's file system against its free-space floor; null when the server has no path to watch.</summary>
+    public DatabaseDisk? DatabaseDisk { get; init; }
 }
 
 public sealed record DirectorView(string Host, DateTimeOffset CollectedAt, IReadOnlyList<VipView> Vips, IReadOnlyList<IpvsSynRecvSource> TopSynRecvSources);

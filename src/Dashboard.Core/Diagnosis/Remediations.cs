@@ -38,4 +38,10 @@ public static class Remediations
     public const string CounterReset =
         "A counter of this host went down since its previous batch (iptables -Z, a rule reload, an NSX stats reset or a reboot). Rates were computed from zero; " +
         "totals before the reset are kept in history.";
+
+    public const string StorageFull =
+        "The dashboard refuses pushes (503 with Retry-After) while the database's file system is below its free-space floor, so that PostgreSQL " +
+        "keeps room for its write-ahead log instead of stopping with a PANIC; the agents spool meanwhile. Free space on that file system (other files, " +
+        "a larger volume, or shorter Dashboard:Retention), never by deleting files under pg_wal. Ingest resumes by itself once space is back above " +
+        "the floor, and the agents replay their spools (bounded by SpoolMaxBytes and SpoolMaxAgeHours).";
 }

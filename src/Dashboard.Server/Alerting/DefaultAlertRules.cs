@@ -11,6 +11,7 @@ public static class DefaultAlertRules
         Finding("RsIngressDrop", FindingKinds.RsIngressDrop),
         Finding("StatefulHalfFlowDrop", FindingKinds.StatefulHalfFlowDrop),
         Finding("DirectorWideSynRecv", FindingKinds.DirectorWideSynRecv),
+        Finding("StorageFull", FindingKinds.StorageFull),
         // AgentSilent below says the same with its own threshold; on together they would notify twice.
         Finding("AgentSilentFinding", FindingKinds.AgentSilent) with { Enabled = false },
         // Every iptables reload resets counters: worth a look on the findings page, not a page to chat.

@@ -88,7 +88,7 @@ public sealed record IngestSummary(string Status, string Host, long Sequence, in
             IngestOutcome.Accepted a => TypedResults.Ok(new IngestSummary(
                 a.Result.Status == Storage.WriteStatus.Stored ? "stored" : "duplicate", host ?? "", a.Result.Sequence, a.Result.Rows, warnings ?? [])),
             IngestOutcome.Rejected r => ApiProblems.BadRequest("The batch was refused; nothing was stored", r.Errors),
-            IngestOutcome.Unavailable u => ApiProblems.Unavailable(context, retryAfterSeconds, u.Reason),
+            IngestOutcome.Unavailable u => ApiProblems.Unavailable(context, u.RetryAfterSeconds ?? retryAfterSeconds, u.Reason),
             _ => throw new InvalidOperationException("unknown ingest outcome"),
         };
     }

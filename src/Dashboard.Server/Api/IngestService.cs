@@ -11,13 +11,15 @@ public abstract record IngestOutcome
 {
     public sealed record Accepted(WriteResult Result) : IngestOutcome;
     public sealed record Rejected(IReadOnlyList<IngestError> Errors) : IngestOutcome;
-    public sealed record Unavailable(string Reason) : IngestOutcome;
+    /// <summary>Nothing stored; RetryAfterSeconds overrides Dashboard:Ingest:RetryAfterSeconds when the wait is known to be longer.</summary>
+    public sealed record Unavailable(string Reason, int? RetryAfterSeconds = null) : IngestOutcome;
 }
 
 /// <summary>Validate, commit, then publish: the answer to an agent comes only after its batch is committed.</summary>
 public sealed class IngestService(
     BatchWriter writer,
     LiveStore live,
+    FreeSpaceFloor floor,
     IOptionsMonitor<DashboardOptions> options,
     TimeProvider clock,
     ILogger<IngestService> logger)
@@ -38,6 +40,12 @@ public sealed class IngestService(
 
     public async Task<IngestOutcome> IngestAsync(AgentBatch batch, BatchOrigin origin, WriteSlot slot, CancellationToken ct)
     {
+        // Refused whole before anything is written, so that PostgreSQL keeps its room for WAL.
+        if (floor.Current is { IsBelowFloor: true } disk)
+        {
+            return new IngestOutcome.Unavailable(disk.Reason, options.CurrentValue.Storage.RetryAfterSeconds);
+        }
+
         var now = clock.GetUtcNow();
         var errors = BatchValidator.Validate(batch, origin, now, options.CurrentValue.Retention.RawHours);
         if (errors.Count > 0)

@@ -15,6 +15,7 @@ public sealed class DiagnosisService(
     LiveStore live,
     FindingRepository findings,
     DashboardDatabase database,
+    FreeSpaceFloor floor,
     IOptionsMonitor<DashboardOptions> options,
     TimeProvider clock,
     ILogger<DiagnosisService> logger) : BackgroundService
@@ -72,6 +73,7 @@ public sealed class DiagnosisService(
         var fleet = FleetViewBuilder.Build(live, _knownHosts) with
         {
             RecentlyExplained = _explainedUntil.Where(e => e.Value > now).Select(e => e.Key).ToHashSet(StringComparer.Ordinal),
+            DatabaseDisk = floor.Current,
         };
         var candidates = new Diagnoser(settings, options.CurrentValue.Inventory).Evaluate(fleet);
         foreach (var director in Diagnoser.ExplainedDirectors(candidates))

@@ -8,4 +8,8 @@ public static class ConfigNames
     public const string DataDir = "Dashboard:DataDir";
     public const string Demo = "Dashboard:Demo";
     public const string AnonymousRole = "Dashboard:Auth:AnonymousRole";
+    public const string StorageMinFreeMegabytes = "Dashboard:Storage:MinFreeMegabytes";
+    public const string StorageMinFreePercent = "Dashboard:Storage:MinFreePercent";
+    public const string StorageRetryAfterSeconds = "Dashboard:Storage:RetryAfterSeconds";
+    public const string StorageDataPath = "Dashboard:Storage:DataPath";
 }

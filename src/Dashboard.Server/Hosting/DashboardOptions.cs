@@ -18,6 +18,10 @@ public sealed class DashboardOptions
     public AuthOptions Auth { get; set; } = new();
     public IngestOptions Ingest { get; set; } = new();
     public RetentionOptions Retention { get; set; } = new();
+
+    /// <summary>The free-space floor of the database's file system.</summary>
+    public StorageOptions Storage { get; set; } = new();
+
     public LiveOptions Live { get; set; } = new();
 
     public WallOptions Wall { get; set; } = new();

@@ -50,6 +50,26 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
             errors.Add("Dashboard:Live:MinRefreshMilliseconds: must be between 0 and 10000.");
         }
 
+        if (options.Storage.MinFreeMegabytes < 0)
+        {
+            errors.Add($"{ConfigNames.StorageMinFreeMegabytes}: must not be negative.");
+        }
+
+        if (options.Storage.MinFreePercent is < 0 or > 50 || double.IsNaN(options.Storage.MinFreePercent))
+        {
+            errors.Add($"{ConfigNames.StorageMinFreePercent}: must be between 0 and 50.");
+        }
+
+        if (options.Storage.RetryAfterSeconds is < 1 or > 3600)
+        {
+            errors.Add($"{ConfigNames.StorageRetryAfterSeconds}: must be between 1 and 3600.");
+        }
+
+        if (options.Storage.DataPath is { Length: > 0 } dataPath && !Path.IsPathFullyQualified(dataPath))
+        {
+            errors.Add($"{ConfigNames.StorageDataPath}: '{dataPath}' is not an absolute path.");
+        }
+
         foreach (var (setting, value) in options.EmbeddedPostgresSettings)
         {
             // Written into postgresql.conf as name = 'value': a name is one identifier, a value one line.

@@ -39,6 +39,8 @@ public static class DashboardServerExtensions
         // Storage: started before Kestrel listens, so migrations are applied before the first request.
         services.AddDashboardStorage(builder.Configuration);
         services.AddHostedService(sp => sp.GetRequiredService<DashboardDatabase>());
+        services.AddSingleton<FreeSpaceFloor>();
+        services.AddHostedService(sp => sp.GetRequiredService<FreeSpaceFloor>());
         services.AddSingleton<DimensionIdCache>();
         services.AddSingleton(sp => new BatchWriter(() => sp.GetRequiredService<DashboardDatabase>().DataSource, sp.GetRequiredService<DimensionIdCache>(),
             sp.GetRequiredService<Storage.Frames.FrameWriter>(), sp.GetRequiredService<ServerInstance>()));

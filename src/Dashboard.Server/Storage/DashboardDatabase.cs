@@ -24,6 +24,9 @@ public sealed class DashboardDatabase(
     public NpgsqlDataSource DataSource =>
         _dataSource ?? throw new InvalidOperationException("The database has not been started.");
 
+    /// <summary>The embedded PostgreSQL's data folder; null with a configured connection string.</summary>
+    public string? EmbeddedDataDirectory => _embedded?.DataDirectory;
+
     /// <summary>Where the data lives, for logs and the admin page (never the password).</summary>
     public string Description { get; private set; } = "not started";
 

@@ -22,7 +22,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static ServerProcess Start(string binary, int port, string connectionString, string logFile, params string[] extraArgs)
+    /// <summary>Starts the server on <paramref name="connectionString"/>, or on its embedded PostgreSQL when it is null.</summary>
+    public static ServerProcess Start(string binary, int port, string? connectionString, string logFile, params string[] extraArgs)
     {
         var address = new Uri($"http://127.0.0.1:{port}/");
         var start = new ProcessStartInfo(binary)
@@ -32,8 +33,8 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])["--urls", address.ToString().TrimEnd('/'), $"--ConnectionStrings:Dashboard={connectionString}",
-                     "--Logging:LogLevel:Default=Warning", .. extraArgs])
+        string[] database = connectionString is null ? [] : [$"--ConnectionStrings:Dashboard={connectionString}"];
+        foreach (var arg in (string[])["--urls", address.ToString().TrimEnd('/'), .. database, "--Logging:LogLevel:Default=Warning", .. extraArgs])
         {
             start.ArgumentList.Add(arg);
         }
@@ -83,6 +84,23 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         _process.Kill(entireProcessTree: false);
         await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as systemd stops it: the server shuts down and stops the embedded PostgreSQL it started.</summary>
+    public async Task StopGracefullyAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill!.WaitForExitAsync();
+        }
+
+        using var waiting = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(waiting.Token);
     }
 
     public bool HasExited => _process.HasExited;

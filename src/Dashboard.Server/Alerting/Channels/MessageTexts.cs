@@ -52,6 +52,7 @@ public sealed class MessageTexts
             [FindingKinds.DirectorWideSynRecv] = "Every VIP of the director piles up in SYN_RECV",
             [FindingKinds.AgentSilent] = "Agent silent",
             [FindingKinds.CounterReset] = "Counter reset",
+            [FindingKinds.StorageFull] = "Database disk below its free-space floor: ingest paused",
         },
     };
 
@@ -102,6 +103,7 @@ public sealed class MessageTexts
             [FindingKinds.DirectorWideSynRecv] = "调度器的所有 VIP 堆积 SYN_RECV",
             [FindingKinds.AgentSilent] = "采集代理失联",
             [FindingKinds.CounterReset] = "计数器重置",
+            [FindingKinds.StorageFull] = "数据库磁盘可用空间低于下限：已暂停接收数据",
         },
     };
 
