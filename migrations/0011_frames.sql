@@ -86,7 +86,8 @@ exception when feature_not_supported or invalid_parameter_value then
     raise notice 'lz4 is not available: frames use the default TOAST compression';
 end $$;
 
--- The row-per-number tables stay readable until retention drops their partitions.
+-- The row-per-number sample tables stay readable until retention drops their partitions; the rollups of before are carried
+-- into one-minute frames below.
 alter table ipvs_rs_samples rename to legacy_ipvs_rs_samples;
 alter table ipvs_service_samples rename to legacy_ipvs_service_samples;
 alter table iptables_rule_samples rename to legacy_iptables_rule_samples;
@@ -313,3 +314,6 @@ end $$;
 insert into frames_1m (at, host, kind, layout_id, payload)
 select m.at, m.host, m.kind, l.id, frame_encode(m.columns)
 from legacy_minutes m join frame_layouts l on l.digest = frame_layout_digest(m.kind, m.names, m.series);
+
+-- Carried over whole: the rollup tables of before go.
+drop table legacy_ipvs_rs_rollup_1m, legacy_iptables_rule_rollup_1m, legacy_nsx_filter_rollup_1m;

@@ -31,7 +31,7 @@ public static class PartitionedTables
         new("frames_1h", 2, PartitionSpan.Month, InsertOnly: false),
     ];
 
-    /// <summary>Row-per-number tables of before migration 0011: read-only, dropped partition by partition as they age out.</summary>
+    /// <summary>Row-per-number sample tables of before migration 0011: read-only, dropped partition by partition as they age out.</summary>
     public static readonly PartitionedTable[] Legacy =
     [
         new("legacy_ipvs_rs_samples", 0, PartitionSpan.Day, true, "ipvs_rs_samples"),
@@ -39,9 +39,6 @@ public static class PartitionedTables
         new("legacy_iptables_rule_samples", 0, PartitionSpan.Day, true, "iptables_rule_samples"),
         new("legacy_nsx_filter_samples", 0, PartitionSpan.Day, true, "nsx_filter_samples"),
         new("legacy_nsx_rule_samples", 0, PartitionSpan.Day, true, "nsx_rule_samples"),
-        new("legacy_ipvs_rs_rollup_1m", 1, PartitionSpan.Day, false, "ipvs_rs_rollup_1m"),
-        new("legacy_iptables_rule_rollup_1m", 1, PartitionSpan.Day, false, "iptables_rule_rollup_1m"),
-        new("legacy_nsx_filter_rollup_1m", 1, PartitionSpan.Day, false, "nsx_filter_rollup_1m"),
     ];
 
     public static IEnumerable<PartitionedTable> All => Current.Concat(Legacy);
