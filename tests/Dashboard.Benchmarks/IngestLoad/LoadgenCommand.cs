@@ -147,7 +147,8 @@ public static class LoadgenCommand
             var numbers = steady.Stats.Numbers / steady.Stats.Wall.TotalSeconds;
             report.Line($"\nStorage cost, fitted to PostgreSQL's own counters sampled each second: {Number(OfferedNumbers(options))} numbers/s offered, "
                 + $"{Number(numbers)} stored; database growth **{Number(databaseGrowth * 86400 / 1e9, 1)} GB a day, {Number(databaseGrowth / numbers, 2)} bytes per number**; "
-                + $"WAL **{Number(walGrowth * 86400 / 1e9, 1)} GB a day, {Number(walGrowth / numbers, 2)} bytes per number**.");
+                + $"WAL **{Number(walGrowth * 86400 / 1e9, 1)} GB a day, {Number(walGrowth / numbers, 2)} bytes per number**; "
+                + $"CPU (this process and PostgreSQL) {Number(steady.CpuNanosecondsPerNumber, 0)} ns per number.");
             report.Line("What this process allocated most (sampled by the runtime every ~100 KB): "
                 + string.Join(", ", allocationsTop.Select(a => $"{a.Type} {a.Share:P0}")) + ".");
         }

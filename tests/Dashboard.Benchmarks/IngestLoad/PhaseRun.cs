@@ -9,6 +9,9 @@ public sealed record PhaseRun(PhaseStats Stats, CpuSample Before, CpuSample Afte
 
     public double CpuMicrosecondsPerRow => After.MicrosecondsPerRowSince(Before, Stats.Rows);
 
+    /// <summary>CPU of this process and PostgreSQL per number stored (<see cref="BatchNumbers"/>), in nanoseconds.</summary>
+    public double CpuNanosecondsPerNumber => Stats.Numbers > 0 ? After.MicrosecondsPerRowSince(Before, Stats.Numbers) * 1000 : 0;
+
     public static async Task<PhaseRun> MeasureAsync(int? postmaster, Func<Task<PhaseStats>> phase)
     {
         var before = CpuSample.Take(postmaster);
