@@ -98,6 +98,23 @@ public static class AgentOptionsValidator
         Range(errors, AgentConfigNames.IpvsTopSynRecvSources, ipvs.TopSynRecvSources, 0, 1000);
     }
 
+    /// <summary>The iptables-save program of a command that lacks -c/--counters; null when it has them or is a wrapper (sh -c, cat …) the agent cannot judge.</summary>
+    private static string? SaveWithoutCounters(IReadOnlyList<string> arguments)
+    {
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var program = Path.GetFileName(arguments[i]);
+            if (program.EndsWith("tables-save", StringComparison.Ordinal) || program is "iptables-nft-save" or "iptables-legacy-save"
+                or "ip6tables-nft-save" or "ip6tables-legacy-save")
+            {
+                var counted = arguments.Skip(i + 1).Any(a => a is "--counters" || (a.Length > 1 && a[0] == '-' && a[1] != '-' && a.Contains('c')));
+                return counted ? null : program;
+            }
+        }
+
+        return null;
+    }
+
     private static void ValidateIptables(IptablesCollectorOptions iptables, List<string> errors)
     {
         if (!iptables.Enabled)
@@ -109,9 +126,13 @@ public static class AgentOptionsValidator
         {
             errors.Add($"{AgentConfigNames.IptablesCommand}: must not be empty");
         }
-        else if (!Commands.CommandLineSplitter.TrySplit(iptables.Command, out _, out var reason))
+        else if (!Commands.CommandLineSplitter.TrySplit(iptables.Command, out var arguments, out var reason))
         {
             errors.Add($"{AgentConfigNames.IptablesCommand}: {reason}");
+        }
+        else if (SaveWithoutCounters(arguments) is { } program)
+        {
+            errors.Add($"{AgentConfigNames.IptablesCommand}: '{iptables.Command}' prints no rule counters, so no drop could be seen: add -c ({program} -c)");
         }
 
         if (!iptables.HostNamespace && iptables.Namespaces.Count == 0)

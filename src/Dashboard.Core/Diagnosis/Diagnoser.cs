@@ -11,6 +11,7 @@ public sealed class Diagnoser(DiagnosisSettings settings, Inventory? inventory =
         new DirectorWideSynRecvRule(),
         new AgentSilentRule(),
         new CounterResetRule(),
+        new CountersMissingRule(),
     ];
 
     public DiagnosisSettings Settings => settings;

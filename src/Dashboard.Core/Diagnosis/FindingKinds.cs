@@ -9,8 +9,9 @@ public static class FindingKinds
     public const string DirectorWideSynRecv = "director-wide-synrecv";
     public const string AgentSilent = "agent-silent";
     public const string CounterReset = "counter-reset";
+    public const string CountersMissing = "counters-missing";
 
-    public static readonly string[] All = [DrForwardDrop, RsIngressDrop, StatefulHalfFlowDrop, DirectorWideSynRecv, AgentSilent, CounterReset];
+    public static readonly string[] All = [DrForwardDrop, RsIngressDrop, StatefulHalfFlowDrop, DirectorWideSynRecv, AgentSilent, CounterReset, CountersMissing];
 }
 
 public enum FindingSeverity

@@ -35,6 +35,10 @@ public static class Remediations
         "No batch arrived from this host for longer than the silence threshold: the agent stopped, lost its token, or cannot reach the server. " +
         "Its last numbers are shown greyed out and should not be trusted. Check `systemctl status dashboard-agent` and its journal on the host.";
 
+    public const string CountersMissing =
+        "The host's firewall dump has no rule counters (iptables-save without -c, iptables -L without -v, or redacted columns), so its drops are unknown " +
+        "and no drop finding can fire for its ports. Collect with `iptables-save -c` (the agent's default command) or `iptables -L -v -n -x`.";
+
     public const string CounterReset =
         "A counter of this host went down since its previous batch (iptables -Z, a rule reload, an NSX stats reset or a reboot). Rates were computed from zero; " +
         "totals before the reset are kept in history.";

@@ -47,6 +47,7 @@ public sealed class IngestService(
             return new IngestOutcome.Rejected(errors);
         }
 
+        UncountedRules.Remove(batch);
         var rows = new BatchRows(batch);
         WriteResult result;
         try

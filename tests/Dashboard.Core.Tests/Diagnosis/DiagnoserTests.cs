@@ -143,6 +143,27 @@ public sealed class DiagnoserTests
     }
 
     [Fact]
+    public void Issue24_ComputeNodeDumpWithoutCounters_CountersMissingNotZeroDrops()
+    {
+        // Arrange: the seed's pile-up, but the compute node's dump came without -c: its 33 rules have no counters.
+        var fleet = new FleetBuilder()
+            .Director("lvs-a", SeedVip((rs, _) => RealServer(rs, synRecv: 40, established: 1)))
+            .ComputeNode("compute-07", [], rulesWithoutCounters: 33)
+            .Build();
+
+        // Act
+        var findings = _diagnoser.Evaluate(fleet);
+
+        // Assert
+        var missing = Assert.Single(findings, f => f.Kind == FindingKinds.CountersMissing);
+        Assert.Equal(("compute-07", FindingSeverity.Warning), (missing.Hypervisor, missing.Severity));
+        Assert.Contains("counters missing", missing.Summary);
+        Assert.Contains(missing.Evidence, e => e.Label == "Rules without counters" && e.Value == "33");
+        Assert.Contains("iptables-save -c", missing.Remediation);
+        Assert.DoesNotContain(findings, f => f.Kind == FindingKinds.DrForwardDrop);
+    }
+
+    [Fact]
     public void Evaluate_InvalidDropsOnTheDirectorsNeutronPort_StatefulHalfFlowDrop()
     {
         // Arrange

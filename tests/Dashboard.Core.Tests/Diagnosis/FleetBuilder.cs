@@ -34,7 +34,7 @@ public sealed class FleetBuilder
         new("TCP", Vip, RealServerTable.Create("TCP", Vip, SeedRealServers.Select(realServer), null));
 
     /// <summary>The seed's compute node: the director port carries the VIP and 10.1.26.144; each real server its own address.</summary>
-    public FleetBuilder ComputeNode(string host, IEnumerable<RuleRate> rules, bool realServerPortsCarryVip = false)
+    public FleetBuilder ComputeNode(string host, IEnumerable<RuleRate> rules, bool realServerPortsCarryVip = false, long rulesWithoutCounters = 0)
     {
         var ports = new List<NeutronPort>
         {
@@ -52,7 +52,7 @@ public sealed class FleetBuilder
             ports.Add(new NeutronPort { Port = PortOf(rs), AllowedPairs = pairs });
         }
 
-        _hypervisors.Add(new HypervisorView(host, Now, rules.ToList(), ports, []));
+        _hypervisors.Add(new HypervisorView(host, Now, rules.ToList(), ports, []) { RulesWithoutCounters = rulesWithoutCounters });
         _hosts.Add(new HostHeartbeat(host, "hypervisor", Now, false));
         return this;
     }

@@ -52,6 +52,7 @@ public sealed class MessageTexts
             [FindingKinds.DirectorWideSynRecv] = "Every VIP of the director piles up in SYN_RECV",
             [FindingKinds.AgentSilent] = "Agent silent",
             [FindingKinds.CounterReset] = "Counter reset",
+            [FindingKinds.CountersMissing] = "Counters missing: the firewall dump has no rule counters",
         },
     };
 
@@ -102,6 +103,7 @@ public sealed class MessageTexts
             [FindingKinds.DirectorWideSynRecv] = "调度器的所有 VIP 堆积 SYN_RECV",
             [FindingKinds.AgentSilent] = "采集代理失联",
             [FindingKinds.CounterReset] = "计数器重置",
+            [FindingKinds.CountersMissing] = "计数缺失：防火墙规则导出不含计数器",
         },
     };
 
