@@ -37,15 +37,16 @@ public static class AgentOptionsValidator
         Range(errors, AgentConfigNames.PushRequestTimeoutSeconds, options.Push.RequestTimeoutSeconds, 1, 300);
 
         var collectors = options.Collectors;
-        if (!collectors.Ipvs.Enabled && !collectors.Iptables.Enabled && !collectors.Nsx.Enabled && !collectors.Keepalived.Enabled)
+        if (!collectors.Ipvs.Enabled && !collectors.Iptables.Enabled && !collectors.Nsx.Enabled && !collectors.Keepalived.Enabled && !collectors.Ovs.Enabled)
         {
-            errors.Add($"{AgentConfigNames.Collectors}: no collector is enabled (set one of Collectors:Ipvs|Iptables|Nsx|Keepalived:Enabled to true)");
+            errors.Add($"{AgentConfigNames.Collectors}: no collector is enabled (set one of Collectors:Ipvs|Iptables|Nsx|Keepalived|Ovs:Enabled to true)");
         }
 
         ValidateIpvs(collectors.Ipvs, errors);
         ValidateIptables(collectors.Iptables, errors);
         ValidateNsx(collectors.Nsx, errors);
         ValidateKeepalived(collectors.Keepalived, errors);
+        ValidateOvs(collectors.Ovs, errors);
         return errors;
     }
 
@@ -96,6 +97,33 @@ public static class AgentOptionsValidator
         }
 
         Range(errors, AgentConfigNames.IpvsTopSynRecvSources, ipvs.TopSynRecvSources, 0, 1000);
+    }
+
+    private static void ValidateOvs(OvsCollectorOptions ovs, List<string> errors)
+    {
+        if (!ovs.Enabled)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(ovs.OfctlPath) || ovs.OfctlPath.Any(char.IsWhiteSpace))
+        {
+            errors.Add($"{AgentConfigNames.OvsOfctlPath}: '{ovs.OfctlPath}' is not a program path (e.g. ovs-ofctl)");
+        }
+
+        if (ovs.Bridges.Count == 0)
+        {
+            errors.Add($"{AgentConfigNames.OvsBridges}: empty: nothing to read (Neutron's firewall flows are on br-int)");
+        }
+
+        for (var i = 0; i < ovs.Bridges.Count; i++)
+        {
+            var bridge = ovs.Bridges[i];
+            if (bridge.Length == 0 || bridge.StartsWith('-') || bridge.Any(c => char.IsWhiteSpace(c) || c == '/'))
+            {
+                errors.Add($"{AgentConfigNames.OvsBridges}:{i}: '{bridge}' is not a bridge name");
+            }
+        }
     }
 
     /// <summary>The iptables-save program of a command that lacks -c/--counters; null when it has them or is a wrapper (sh -c, cat …) the agent cannot judge.</summary>
