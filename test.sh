@@ -10,6 +10,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v iptables >/dev/null 2>&1 || missing+=(iptables)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v conntrack >/dev/null 2>&1 || missing+=(conntrack)
+command -v ovs-vswitchd >/dev/null 2>&1 || missing+=(openvswitch-switch)
+command -v ethtool >/dev/null 2>&1 || missing+=(ethtool)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 if ((${#missing[@]})); then

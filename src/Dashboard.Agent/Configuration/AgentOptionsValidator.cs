@@ -119,9 +119,11 @@ public static class AgentOptionsValidator
         for (var i = 0; i < ovs.Bridges.Count; i++)
         {
             var bridge = ovs.Bridges[i];
-            if (bridge.Length == 0 || bridge.StartsWith('-') || bridge.Any(c => char.IsWhiteSpace(c) || c == '/'))
+            // A bridge name, or an OpenFlow target ovs-ofctl accepts instead (unix:/run/openvswitch/br-int.mgmt for a private daemon).
+            var target = bridge.StartsWith("unix:/", StringComparison.Ordinal);
+            if (bridge.Length == 0 || bridge.StartsWith('-') || bridge.Any(char.IsWhiteSpace) || (!target && bridge.Contains('/')))
             {
-                errors.Add($"{AgentConfigNames.OvsBridges}:{i}: '{bridge}' is not a bridge name");
+                errors.Add($"{AgentConfigNames.OvsBridges}:{i}: '{bridge}' is not a bridge name or unix:/path target");
             }
         }
     }

@@ -67,9 +67,12 @@ internal static class NeutronOvsFirewall
         }
     }
 
-    /// <summary>An egress flow that lets one allowed IP/MAC pair through to conntrack (priority 65): the port's anti-spoof allow list.</summary>
+    /// <summary>
+    /// An egress IP flow that lets one allowed IP/MAC pair on (priority 65, to conntrack): the port's anti-spoof allow list.
+    /// DHCP requests from 0.0.0.0 match udp, not ip, so they are not pairs.
+    /// </summary>
     public static bool AllowsPair(OvsFlow flow) =>
-        flow.Table == BaseEgressTable && (flow.Has("ip") || flow.Has("ipv6")) && flow.Actions.StartsWith("ct(", StringComparison.Ordinal);
+        flow.Table == BaseEgressTable && (flow.Has("ip") || flow.Has("ipv6")) && !Drops(flow);
 
     private static bool IsDhcpServerReply(OvsFlow flow) =>
         (flow.Has("udp") && flow.Field("tp_src") == "67") || (flow.Has("udp6") && flow.Field("tp_src") == "547");
