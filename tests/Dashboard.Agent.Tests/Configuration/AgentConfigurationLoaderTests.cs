@@ -188,6 +188,30 @@ public sealed class AgentConfigurationLoaderTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("br-int", true)]
+    [InlineData("unix:/run/ovslab/lab/br-int.mgmt", true)]
+    [InlineData("br int", false)]
+    [InlineData("/run/br-int.mgmt", false)]
+    [InlineData("--names", false)]
+    public void Issue24_OvsCollectorBridges_NamesAndUnixTargetsAccepted(string bridge, bool accepted)
+    {
+        // Act
+        var outcome = AgentConfigurationLoader.Load(null, [new(AgentConfigNames.OvsEnabled, "true"), new(AgentConfigNames.OvsBridges + ":0", bridge)],
+            forSending: false, s_noEnvironment);
+
+        // Assert
+        Assert.Equal(accepted, outcome.Succeeded);
+        if (accepted)
+        {
+            Assert.Equal([bridge], outcome.Options!.Collectors.Ovs.Bridges);
+        }
+        else
+        {
+            Assert.StartsWith("Collectors:Ovs:Bridges:0:", Assert.Single(outcome.Errors), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Load_NoCollectorEnabled_SaysSo()
     {

@@ -87,6 +87,38 @@ public sealed class RawIngestTests(DashboardFixture fixture) : IClassFixture<Das
     }
 
     [Fact]
+    public async Task Issue24_RawOvsFlows_StoredAsOpenFlowRulesWithTheirNeutronPortAndDropKind()
+    {
+        // Arrange: `ovs-ofctl show br-int; ovs-ofctl dump-flows br-int` of a compute node, as a host without the agent posts it.
+        const string text = """
+             1(tap38833ad6-c6): addr:0e:5b:f4:1c:38:53
+             LOCAL(br-int): addr:72:09:af:1c:01:41
+             cookie=0x0, duration=4.311s, table=71, n_packets=0, n_bytes=0, idle_age=4, priority=65,ip,reg5=0x1,in_port=1,dl_src=fa:16:3e:c4:20:c7,nw_src=10.1.26.252 actions=resubmit(,94)
+             cookie=0x0, duration=4.311s, table=71, n_packets=6, n_bytes=444, idle_age=1, priority=10,reg5=0x1,in_port=1 actions=ct_clear,resubmit(,93)
+
+            """;
+        var server = fixture.Server;
+        using var hypervisor = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Hypervisor));
+        using var reader = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Reader));
+
+        // Act
+        var upload = await hypervisor.PostAsync("api/v1/ingest/raw/ovs-flows?host=compute-ovs", new StringContent(text, Encoding.UTF8, "text/plain"));
+        var drops = await reader.GetFromJsonAsync<JsonElement>("api/v1/hypervisors/compute-ovs/drops");
+        await using var conn = await server.Services.GetRequiredService<DashboardDatabase>().DataSource.OpenConnectionAsync();
+        var stored = (await conn.QueryAsync<(string Table, string Chain, string? Kind, string? Port, long Packets)>("""
+            select r.table_name, r.chain, r.drop_kind, r.neutron_port, s.packets
+            from iptables_rule_samples s join iptables_rules r on r.id = s.rule_id where r.host = 'compute-ovs' order by r.position
+            """)).ToList();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
+        Assert.Empty((await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("warnings").EnumerateArray());
+        Assert.Equal([("openflow", "br-int table 71", (string?)null, "38833ad6-c", 0L), ("openflow", "br-int table 71", "anti-spoof", "38833ad6-c", 6L)], stored);
+        var rule = Assert.Single(drops.GetProperty("rules").EnumerateArray());
+        Assert.Equal(("br-int table 71", "anti-spoof", 6L), (rule.GetProperty("chain").GetString(), rule.GetProperty("dropKind").GetString(), rule.GetProperty("packets").GetInt64()));
+    }
+
+    [Fact]
     public async Task RawUpload_NothingUsable_400WithLineAndNothingStored()
     {
         var server = fixture.Server;
