@@ -189,4 +189,23 @@ public sealed class IptablesListParserTests
         Assert.Equal((1L, DiagnosticSeverity.Error), (outcome.Diagnostics.Single().Line, outcome.Diagnostics.Single().Severity));
         Assert.False(outcome.HasUsableData);
     }
+
+    [Fact]
+    public void Issue24_KubeProxyNodePortListingWithoutVerbose_NullCountersOneWarning()
+    {
+        // Kubernetes' own IPVS proxier README (SOURCES.md), `iptables -t nat -L -n` without -v. Counted independently:
+        //   grep -c '^Chain' → 7 chains; grep -c '^[A-Z-]*  *all' → 9 rules.
+        using var input = TestText.Fixture("kubernetes-kubernetes__pkg_proxy_ipvs_README_iptables-L-n_nodeport.txt");
+
+        var outcome = IptablesListParser.Parse(input, "nat");
+
+        var warning = Assert.Single(outcome.Diagnostics);
+        Assert.Equal((3L, "pkts"), (warning.Line, warning.Field));
+        var chains = outcome.Value.Tables.Single(t => t.Name == "nat").Chains;
+        Assert.Equal(7, chains.Count);
+        Assert.Equal(9, chains.Sum(c => c.Rules.Count));
+        Assert.Equal(9, outcome.Value.RulesWithoutCounters);
+        Assert.All(chains.SelectMany(c => c.Rules), r => Assert.Null(r.PacketCount));
+        Assert.Equal("kubernetes service traffic requiring SNAT", chains.Single(c => c.Name == "KUBE-POSTROUTING").Rules[0].Comment);
+    }
 }
