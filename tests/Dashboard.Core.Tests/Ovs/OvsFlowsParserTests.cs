@@ -152,6 +152,17 @@ public sealed class OvsFlowsParserTests
         Assert.Equal(before.Identity, after.Identity);
     }
 
+    [Theory]
+    [InlineData(AmphoraFixture)]
+    [InlineData(PortCheckFixture)]
+    public void Parse_MutatedRealCaptures_NeverThrowsAndReportsRealLines(string fixture)
+    {
+        foreach (var (name, bytes) in MutatedInputs.Of(TestText.FixtureBytes(fixture), seed: 2024))
+        {
+            ParserContract.Holds(OvsFlowsParser.Parse, bytes, d => d.Warnings, $"{fixture}/{name}");
+        }
+    }
+
     [Fact]
     public void Parse_Garbage_HasNoUsableData()
     {
