@@ -10,6 +10,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v iptables >/dev/null 2>&1 || missing+=(iptables)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v conntrack >/dev/null 2>&1 || missing+=(conntrack)
+command -v ovs-vswitchd >/dev/null 2>&1 || missing+=(openvswitch-switch)
+command -v ethtool >/dev/null 2>&1 || missing+=(ethtool)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 if ((${#missing[@]})); then
@@ -36,7 +38,8 @@ dotnet publish src/Dashboard.Agent -c Release -nologo -v quiet -clp:ErrorsOnly -
 "$agent/dashboard-agent" version
 for input in "ipvsadm tests/Dashboard.Core.Tests/fixtures/python-diamond-Diamond__ipvsadm-L-n--stats--exact.txt" \
              "iptables-save tests/Dashboard.Core.Tests/fixtures/openstack-neutron__test_iptables_firewall_RAW_TABLE_OUTPUT_iptables-save.txt" \
-             "proc-ip-vs tests/Dashboard.Core.Tests/fixtures/prometheus-procfs__proc_net_ip_vs.txt"; do
+             "proc-ip-vs tests/Dashboard.Core.Tests/fixtures/prometheus-procfs__proc_net_ip_vs.txt" \
+             "ovs-flows tests/Dashboard.Core.Tests/fixtures/9506hqwy-openstack_study_notes__ovs-ofctl_dump-flows_br-int.txt"; do
   set -- $input
   cmp <("$agent/dashboard-agent" parse "$1" "$2") <("${managed[@]}" parse "$1" "$2")
 done

@@ -25,6 +25,11 @@ public static class CollectorSet
             collectors.Add(new NsxCollector(options.Nsx, runner, http, log, timeout));
         }
 
+        if (options.Ovs.Enabled)
+        {
+            collectors.Add(new OvsFlowsCollector(options.Ovs, runner, log, timeout));
+        }
+
         if (options.Keepalived.Enabled)
         {
             collectors.Add(new KeepalivedCollector(options.Keepalived, log));

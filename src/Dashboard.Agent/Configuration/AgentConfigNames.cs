@@ -42,6 +42,10 @@ public static class AgentConfigNames
     public const string KeepalivedNotifyFifo = "Collectors:Keepalived:NotifyFifo";
     public const string KeepalivedDataFile = "Collectors:Keepalived:DataFile";
 
+    public const string OvsEnabled = "Collectors:Ovs:Enabled";
+    public const string OvsOfctlPath = "Collectors:Ovs:OfctlPath";
+    public const string OvsBridges = "Collectors:Ovs:Bridges";
+
     /// <summary>Keys holding a single value.</summary>
     public static IReadOnlyList<string> Scalars { get; } =
     [
@@ -51,8 +55,9 @@ public static class AgentConfigNames
         IptablesEnabled, IptablesCommand, IptablesHostNamespace,
         NsxEnabled, NsxCommand, NsxApiUrl, NsxUser, NsxPasswordFile,
         KeepalivedEnabled, KeepalivedNotifyFifo, KeepalivedDataFile,
+        OvsEnabled, OvsOfctlPath,
     ];
 
     /// <summary>Keys holding a list (KEY:0, KEY:1, … in configuration terms).</summary>
-    public static IReadOnlyList<string> Lists { get; } = [IptablesNamespaces, IptablesTables];
+    public static IReadOnlyList<string> Lists { get; } = [IptablesNamespaces, IptablesTables, OvsBridges];
 }

@@ -61,6 +61,11 @@ public sealed class AgentOptionsReader
         keepalived.Enabled = ReadBool(AgentConfigNames.KeepalivedEnabled, keepalived.Enabled);
         keepalived.NotifyFifo = ReadString(AgentConfigNames.KeepalivedNotifyFifo, keepalived.NotifyFifo);
         keepalived.DataFile = ReadString(AgentConfigNames.KeepalivedDataFile, keepalived.DataFile);
+
+        var ovs = options.Collectors.Ovs;
+        ovs.Enabled = ReadBool(AgentConfigNames.OvsEnabled, ovs.Enabled);
+        ovs.OfctlPath = ReadString(AgentConfigNames.OvsOfctlPath, ovs.OfctlPath) ?? "";
+        ovs.Bridges = ReadList(AgentConfigNames.OvsBridges, ovs.Bridges);
         return options;
     }
 

@@ -37,15 +37,16 @@ public static class AgentOptionsValidator
         Range(errors, AgentConfigNames.PushRequestTimeoutSeconds, options.Push.RequestTimeoutSeconds, 1, 300);
 
         var collectors = options.Collectors;
-        if (!collectors.Ipvs.Enabled && !collectors.Iptables.Enabled && !collectors.Nsx.Enabled && !collectors.Keepalived.Enabled)
+        if (!collectors.Ipvs.Enabled && !collectors.Iptables.Enabled && !collectors.Nsx.Enabled && !collectors.Keepalived.Enabled && !collectors.Ovs.Enabled)
         {
-            errors.Add($"{AgentConfigNames.Collectors}: no collector is enabled (set one of Collectors:Ipvs|Iptables|Nsx|Keepalived:Enabled to true)");
+            errors.Add($"{AgentConfigNames.Collectors}: no collector is enabled (set one of Collectors:Ipvs|Iptables|Nsx|Keepalived|Ovs:Enabled to true)");
         }
 
         ValidateIpvs(collectors.Ipvs, errors);
         ValidateIptables(collectors.Iptables, errors);
         ValidateNsx(collectors.Nsx, errors);
         ValidateKeepalived(collectors.Keepalived, errors);
+        ValidateOvs(collectors.Ovs, errors);
         return errors;
     }
 
@@ -98,6 +99,52 @@ public static class AgentOptionsValidator
         Range(errors, AgentConfigNames.IpvsTopSynRecvSources, ipvs.TopSynRecvSources, 0, 1000);
     }
 
+    private static void ValidateOvs(OvsCollectorOptions ovs, List<string> errors)
+    {
+        if (!ovs.Enabled)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(ovs.OfctlPath) || ovs.OfctlPath.Any(char.IsWhiteSpace))
+        {
+            errors.Add($"{AgentConfigNames.OvsOfctlPath}: '{ovs.OfctlPath}' is not a program path (e.g. ovs-ofctl)");
+        }
+
+        if (ovs.Bridges.Count == 0)
+        {
+            errors.Add($"{AgentConfigNames.OvsBridges}: empty: nothing to read (Neutron's firewall flows are on br-int)");
+        }
+
+        for (var i = 0; i < ovs.Bridges.Count; i++)
+        {
+            var bridge = ovs.Bridges[i];
+            // A bridge name, or an OpenFlow target ovs-ofctl accepts instead (unix:/run/openvswitch/br-int.mgmt for a private daemon).
+            var target = bridge.StartsWith("unix:/", StringComparison.Ordinal);
+            if (bridge.Length == 0 || bridge.StartsWith('-') || bridge.Any(char.IsWhiteSpace) || (!target && bridge.Contains('/')))
+            {
+                errors.Add($"{AgentConfigNames.OvsBridges}:{i}: '{bridge}' is not a bridge name or unix:/path target");
+            }
+        }
+    }
+
+    /// <summary>The iptables-save program of a command that lacks -c/--counters; null when it has them or is a wrapper (sh -c, cat …) the agent cannot judge.</summary>
+    private static string? SaveWithoutCounters(IReadOnlyList<string> arguments)
+    {
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var program = Path.GetFileName(arguments[i]);
+            if (program.EndsWith("tables-save", StringComparison.Ordinal) || program is "iptables-nft-save" or "iptables-legacy-save"
+                or "ip6tables-nft-save" or "ip6tables-legacy-save")
+            {
+                var counted = arguments.Skip(i + 1).Any(a => a is "--counters" || (a.Length > 1 && a[0] == '-' && a[1] != '-' && a.Contains('c')));
+                return counted ? null : program;
+            }
+        }
+
+        return null;
+    }
+
     private static void ValidateIptables(IptablesCollectorOptions iptables, List<string> errors)
     {
         if (!iptables.Enabled)
@@ -109,9 +156,13 @@ public static class AgentOptionsValidator
         {
             errors.Add($"{AgentConfigNames.IptablesCommand}: must not be empty");
         }
-        else if (!Commands.CommandLineSplitter.TrySplit(iptables.Command, out _, out var reason))
+        else if (!Commands.CommandLineSplitter.TrySplit(iptables.Command, out var arguments, out var reason))
         {
             errors.Add($"{AgentConfigNames.IptablesCommand}: {reason}");
+        }
+        else if (SaveWithoutCounters(arguments) is { } program)
+        {
+            errors.Add($"{AgentConfigNames.IptablesCommand}: '{iptables.Command}' prints no rule counters, so no drop could be seen: add -c ({program} -c)");
         }
 
         if (!iptables.HostNamespace && iptables.Namespaces.Count == 0)

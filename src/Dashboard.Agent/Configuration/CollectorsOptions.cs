@@ -6,4 +6,5 @@ public sealed class CollectorsOptions
     public IptablesCollectorOptions Iptables { get; set; } = new();
     public NsxCollectorOptions Nsx { get; set; } = new();
     public KeepalivedCollectorOptions Keepalived { get; set; } = new();
+    public OvsCollectorOptions Ovs { get; set; } = new();
 }

@@ -12,6 +12,7 @@ public sealed class Diagnoser(DiagnosisSettings settings, Inventory? inventory =
         new AgentSilentRule(),
         new CounterResetRule(),
         new StorageFullRule(),
+        new CountersMissingRule(),
     ];
 
     public DiagnosisSettings Settings => settings;

@@ -1,3 +1,5 @@
+using Dashboard.Core.Ovs;
+
 namespace Dashboard.Core.Diagnosis;
 
 /// <summary>
@@ -6,6 +8,9 @@ namespace Dashboard.Core.Diagnosis;
 /// </summary>
 public sealed class DrForwardDropRule : IFindingRule
 {
+    /// <summary>"br-int" of an OpenFlow chain name "br-int table 71".</summary>
+    internal static string Bridge(string chain) => chain.Split(' ')[0];
+
     public string Kind => FindingKinds.DrForwardDrop;
 
     public IEnumerable<FindingCandidate> Evaluate(FleetView fleet, Topology topology, DiagnosisSettings settings)
@@ -35,6 +40,7 @@ public sealed class DrForwardDropRule : IFindingRule
                 }
 
                 var top = drops[0];
+                var openFlow = top.Table == OvsFlowsParser.TableName;
                 var evidence = new List<Evidence>
                 {
                     new("Piled-up real servers", $"{piled.Count} of {vip.RealServers.Count} ({EvidenceText.Ratio(vip.SynRecvRatio)} of {vip.Connections} connections in SYN_RECV)"),
@@ -55,11 +61,18 @@ public sealed class DrForwardDropRule : IFindingRule
                     evidence,
                     [
                         $"on {director.Host}: ipvsadm -Lnc | awk '$3 == \"SYN_RECV\"' | wc -l",
-                        $"on {hypervisor.Host}: iptables -L {top.Chain} -v -n -x --line-numbers",
-                        $"on {hypervisor.Host}: iptables-save -c | grep -e {port.Port} -e neutron-openvswi-local",
+                        .. openFlow
+                            ? (string[])[
+                                $"on {hypervisor.Host}: ovs-ofctl dump-flows {Bridge(top.Chain)} table=71 | grep -e 'priority=10,' -e nw_src (the drop's n_packets rises; no nw_src flow allows the client)",
+                                $"on {hypervisor.Host}: ovs-appctl ofproto/trace {Bridge(top.Chain)} in_port={port.Device ?? "tap" + port.Port},tcp,nw_src=<client>,nw_dst=<real server>,dl_src=<director MAC>",
+                            ]
+                            : [
+                                $"on {hypervisor.Host}: iptables -L {top.Chain} -v -n -x --line-numbers",
+                                $"on {hypervisor.Host}: iptables-save -c | grep -e {port.Port} -e neutron-openvswi-local",
+                            ],
                         $"on a real server: tcpdump -ni any 'host {vip.Address} and tcp[tcpflags] & tcp-syn != 0' (no SYN arrives)",
                     ],
-                    Remediations.DrForwardDrop(port.Port, port.Device));
+                    openFlow ? Remediations.DrForwardDropOvs(port.Port) : Remediations.DrForwardDrop(port.Port, port.Device));
             }
         }
     }

@@ -11,7 +11,9 @@ public static class FindingKinds
     public const string CounterReset = "counter-reset";
     public const string StorageFull = "storage-full";
 
-    public static readonly string[] All = [DrForwardDrop, RsIngressDrop, StatefulHalfFlowDrop, DirectorWideSynRecv, AgentSilent, CounterReset, StorageFull];
+    public const string CountersMissing = "counters-missing";
+
+    public static readonly string[] All = [DrForwardDrop, RsIngressDrop, StatefulHalfFlowDrop, DirectorWideSynRecv, AgentSilent, CounterReset, StorageFull, CountersMissing];
 }
 
 public enum FindingSeverity

@@ -38,7 +38,11 @@ public sealed record HypervisorView(
     DateTimeOffset CollectedAt,
     IReadOnlyList<RuleRate> Rules,
     IReadOnlyList<NeutronPort> Ports,
-    IReadOnlyList<NsxFilterRate> Filters);
+    IReadOnlyList<NsxFilterRate> Filters)
+{
+    /// <summary>Rules the host's dump printed without counters: drops there cannot be seen, so no drop finding can fire.</summary>
+    public long RulesWithoutCounters { get; init; }
+}
 
 /// <summary>One iptables rule with its counter and current rate.</summary>
 public sealed record RuleRate(

@@ -1,3 +1,5 @@
+using Dashboard.Core.Ovs;
+
 namespace Dashboard.Core.Diagnosis;
 
 /// <summary>
@@ -46,7 +48,9 @@ public sealed class RsIngressDropRule : IFindingRule
                         $"{rs.Destination} behind {vip.Virtual}: SYN_RECV piles up while its port {port.Port} on {hypervisor.Host} drops {EvidenceText.Rate(drops[0].PacketsPerSecond)} ({drops[0].DropKind})",
                         evidence,
                         [
-                            $"on {hypervisor.Host}: iptables-save -c | grep {port.Port}",
+                            drops[0].Table == OvsFlowsParser.TableName
+                                ? $"on {hypervisor.Host}: ovs-ofctl dump-flows {DrForwardDropRule.Bridge(drops[0].Chain)} | grep -e 'resubmit(,93)' -e 'actions=drop' (the port's reg5 flows)"
+                                : $"on {hypervisor.Host}: iptables-save -c | grep {port.Port}",
                             $"on {Endpoints.HostOf(rs.Destination)}: ip addr show lo | grep {vip.Address}",
                         ],
                         Remediations.RsIngressDrop(port.Port));

@@ -1,3 +1,5 @@
+using Dashboard.Core.Ovs;
+
 namespace Dashboard.Core.Diagnosis;
 
 /// <summary>
@@ -46,7 +48,9 @@ public sealed class StatefulHalfFlowDropRule : IFindingRule
                     continue;
                 }
 
+                // The OVS firewall drops INVALID in one flow per direction for the whole bridge (no register 5): on the director port's node, it counts.
                 var invalid = topology.RulesOn(port)
+                    .Concat(hypervisor.Rules.Where(r => r.Port is null && r.Table == OvsFlowsParser.TableName))
                     .Where(r => r.DropKind == "conntrack-invalid" && r.PacketsPerSecond >= settings.StatefulDropRate)
                     .OrderByDescending(r => r.PacketsPerSecond)
                     .ToList();
@@ -55,7 +59,13 @@ public sealed class StatefulHalfFlowDropRule : IFindingRule
                     continue;
                 }
 
+                var openFlow = invalid[0].Table == OvsFlowsParser.TableName;
                 var evidence = invalid.Select(r => EvidenceText.Rule(r, hypervisor.Host)).ToList();
+                if (openFlow)
+                {
+                    evidence.Add(new Evidence("Scope", $"Open vSwitch firewall: {invalid[0].Chain} counts INVALID drops of every port of {hypervisor.Host}"));
+                }
+
                 evidence.Add(new Evidence("Director port", port.Why));
                 evidence.Add(new Evidence("Connections of the VIP", $"{vip.Connections} ({EvidenceText.Ratio(vip.SynRecvRatio)} in SYN_RECV)"));
                 yield return new FindingCandidate(
@@ -69,10 +79,14 @@ public sealed class StatefulHalfFlowDropRule : IFindingRule
                     $"{vip.Virtual}: conntrack on the director's port {port.Port} drops {EvidenceText.Rate(invalid[0].PacketsPerSecond)} as INVALID — it sees only half of each DR flow",
                     evidence,
                     [
-                        $"on {hypervisor.Host}: iptables -L {invalid[0].Chain} -v -n -x --line-numbers",
-                        $"on {hypervisor.Host}: conntrack -L -p tcp --dst {vip.Address} | grep -c SYN_SENT",
+                        openFlow
+                            ? $"on {hypervisor.Host}: ovs-ofctl dump-flows {DrForwardDropRule.Bridge(invalid[0].Chain)} 'ct_state=+inv+trk'"
+                            : $"on {hypervisor.Host}: iptables -L {invalid[0].Chain} -v -n -x --line-numbers",
+                        openFlow
+                            ? $"on {hypervisor.Host}: ovs-appctl dpctl/dump-conntrack | grep {vip.Address}"
+                            : $"on {hypervisor.Host}: conntrack -L -p tcp --dst {vip.Address} | grep -c SYN_SENT",
                     ],
-                    Remediations.StatefulHalfFlowNeutron(port.Port));
+                    openFlow ? Remediations.StatefulHalfFlowOvs(port.Port) : Remediations.StatefulHalfFlowNeutron(port.Port));
             }
         }
     }

@@ -17,6 +17,9 @@ public sealed class IptablesDump
     /// <summary>Neutron ports found in the chain names, with the allowed IP/MAC pairs of their anti-spoof chain.</summary>
     public List<NeutronPort> NeutronPorts { get; set; } = [];
 
+    /// <summary>Rules the dump printed without counters (iptables-save without -c, redacted -L columns): their drops are unknown.</summary>
+    public long RulesWithoutCounters { get; set; }
+
     public List<ParseWarning> Warnings { get; set; } = [];
 }
 
@@ -33,10 +36,28 @@ public sealed class IptablesChain
     /// <summary>ACCEPT/DROP for built-in chains, null ("-") for user chains.</summary>
     public string? Policy { get; set; }
 
-    public ulong Packets { get; set; }
-    public ulong Bytes { get; set; }
+    /// <summary>Policy counters as printed; null when the listing did not print them as numbers.</summary>
+    [JsonPropertyName("packets")]
+    public ulong? PacketCount { get; set; }
+
+    [JsonPropertyName("bytes")]
+    public ulong? ByteCount { get; set; }
+
+    /// <summary><see cref="PacketCount"/> for the stages after ingest, which keeps no policy without counters.</summary>
+    [JsonIgnore]
+    public ulong Packets { get => PacketCount ?? throw Uncounted(Name); set => PacketCount = value; }
+
+    [JsonIgnore]
+    public ulong Bytes { get => ByteCount ?? throw Uncounted(Name); set => ByteCount = value; }
+
+    [JsonIgnore]
+    public bool HasCounters => PacketCount is not null && ByteCount is not null;
+
     public NeutronChainRef? Neutron { get; set; }
     public List<IptablesRule> Rules { get; set; } = [];
+
+    internal static InvalidOperationException Uncounted(string what) =>
+        new($"'{what}' has no counters in its dump: read PacketCount/ByteCount, or ingest first (it drops what has none)");
 }
 
 public sealed class IptablesRule
@@ -44,8 +65,23 @@ public sealed class IptablesRule
     /// <summary>1-based position in its chain.</summary>
     public int Index { get; set; }
 
-    public ulong Packets { get; set; }
-    public ulong Bytes { get; set; }
+    /// <summary>Packets as the dump printed them; null when it printed none (iptables-save without -c) or not as a number.</summary>
+    [JsonPropertyName("packets")]
+    public ulong? PacketCount { get; set; }
+
+    [JsonPropertyName("bytes")]
+    public ulong? ByteCount { get; set; }
+
+    /// <summary><see cref="PacketCount"/> for the stages after ingest, which drops rules without counters (storage, live state).</summary>
+    [JsonIgnore]
+    public ulong Packets { get => PacketCount ?? throw IptablesChain.Uncounted(Spec); set => PacketCount = value; }
+
+    [JsonIgnore]
+    public ulong Bytes { get => ByteCount ?? throw IptablesChain.Uncounted(Spec); set => ByteCount = value; }
+
+    [JsonIgnore]
+    public bool HasCounters => PacketCount is not null && ByteCount is not null;
+
     public string? Target { get; set; }
 
     /// <summary>Reached by -g (goto) rather than -j: the chain does not return here.</summary>

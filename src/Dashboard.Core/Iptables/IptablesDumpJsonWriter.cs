@@ -18,6 +18,7 @@ public static class IptablesDumpJsonWriter
         writer.WriteString("variant"u8, dump.Variant);
         JsonArrayWriter.Write(writer, "tables"u8, dump.Tables, WriteTable);
         JsonArrayWriter.Write(writer, "neutronPorts"u8, dump.NeutronPorts, WritePort);
+        writer.WriteNumber("rulesWithoutCounters"u8, dump.RulesWithoutCounters);
         ParseWarningJsonWriter.Write(writer, dump.Warnings);
         writer.WriteEndObject();
     }
@@ -35,8 +36,8 @@ public static class IptablesDumpJsonWriter
         writer.WriteStartObject();
         writer.WriteString("name"u8, chain.Name);
         writer.WriteString("policy"u8, chain.Policy);
-        writer.WriteNumber("packets"u8, chain.Packets);
-        writer.WriteNumber("bytes"u8, chain.Bytes);
+        WriteCount(writer, "packets"u8, chain.PacketCount);
+        WriteCount(writer, "bytes"u8, chain.ByteCount);
         WriteNeutron(writer, chain.Neutron);
         JsonArrayWriter.Write(writer, "rules"u8, chain.Rules, WriteRule);
         writer.WriteEndObject();
@@ -46,8 +47,8 @@ public static class IptablesDumpJsonWriter
     {
         writer.WriteStartObject();
         writer.WriteNumber("index"u8, rule.Index);
-        writer.WriteNumber("packets"u8, rule.Packets);
-        writer.WriteNumber("bytes"u8, rule.Bytes);
+        WriteCount(writer, "packets"u8, rule.PacketCount);
+        WriteCount(writer, "bytes"u8, rule.ByteCount);
         writer.WriteString("target"u8, rule.Target);
         if (rule.Goto)
         {
@@ -62,6 +63,18 @@ public static class IptablesDumpJsonWriter
         writer.WriteString("dropKind"u8, rule.DropKind);
         writer.WriteString("identity"u8, rule.Identity);
         writer.WriteEndObject();
+    }
+
+    private static void WriteCount(Utf8JsonWriter writer, ReadOnlySpan<byte> name, ulong? count)
+    {
+        if (count is { } value)
+        {
+            writer.WriteNumber(name, value);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
     }
 
     private static void WriteNeutron(Utf8JsonWriter writer, NeutronChainRef? neutron)

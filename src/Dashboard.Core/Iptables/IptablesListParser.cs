@@ -29,6 +29,10 @@ public sealed class IptablesListParser
     private bool _hasInterfaces = true;
     private bool _roundedCountersReported;
     private long _usableLines;
+    private long _rules;
+    private long _firstUncountedLine;
+    private long _firstUnreadableLine;
+    private string? _firstUnreadable;
 
     private IptablesListParser()
     {
@@ -88,10 +92,26 @@ public sealed class IptablesListParser
             _dump.Tables.RemoveAll(t => t.Chains.Count == 0);
         }
 
+        WarnOfMissingCounters();
         _dump.NeutronPorts = _ports.Build();
         var diagnostics = _diagnostics.ToList();
         _dump.Warnings = CappedDiagnostics.ToWarnings(diagnostics);
         return new ParseOutcome<IptablesDump>(_dump, diagnostics, reader.LineNumber, _usableLines);
+    }
+
+    /// <summary>One warning for the whole listing: counters missing from a listing are missing from every row alike.</summary>
+    private void WarnOfMissingCounters()
+    {
+        if (_firstUncountedLine > 0)
+        {
+            _diagnostics.Warning(_firstUncountedLine, "pkts", "no rule counters: run iptables -L -v -n -x; the rules' packets and bytes are null");
+        }
+
+        if (_firstUnreadable is not null)
+        {
+            _diagnostics.Warning(_firstUnreadableLine, "pkts",
+                $"no rule counters: '{_firstUnreadable}' is not a number (redacted?); packets and bytes of {_dump.RulesWithoutCounters} of {_rules} rules are null");
+        }
     }
 
     private void UseTable(string name)
@@ -171,8 +191,8 @@ public sealed class IptablesListParser
 
         Tokens.Next(ref rest, out _);
         Tokens.Next(ref rest, out var bytes);
-        chain.Packets = ReadCount(packets, number, "packets");
-        chain.Bytes = ReadCount(bytes, number, "bytes");
+        chain.PacketCount = ReadCount(packets, number, "packets");
+        chain.ByteCount = ReadCount(bytes, number, "bytes");
     }
 
     private void ReadColumnHeader(ReadOnlySpan<byte> line)
@@ -196,13 +216,17 @@ public sealed class IptablesListParser
             _diagnostics.Warning(number, "num", $"line number '{Tokens.Show(num, 24)}' where rule {index} of {_chain.Name} was expected");
         }
 
-        ulong packets = 0, bytes = 0;
+        ulong? packets = null, bytes = null;
         if (_hasCounters)
         {
             Tokens.Next(ref rest, out var packetText);
             Tokens.Next(ref rest, out var byteText);
             packets = ReadCount(packetText, number, "pkts");
             bytes = ReadCount(byteText, number, "bytes");
+        }
+        else if (_firstUncountedLine == 0)
+        {
+            _firstUncountedLine = number;
         }
 
         if (!ReadColumns(ref rest, out var columns, number))
@@ -218,8 +242,8 @@ public sealed class IptablesListParser
         var rule = new IptablesRule
         {
             Index = index,
-            Packets = packets,
-            Bytes = bytes,
+            PacketCount = packets,
+            ByteCount = bytes,
             Target = target,
             Comment = comment,
             Spec = _specs.Get(_spec.Written),
@@ -235,6 +259,8 @@ public sealed class IptablesListParser
             _ports.AddAllowedPair(spoof, source, facts.Mac, number, _diagnostics);
         }
 
+        _rules++;
+        _dump.RulesWithoutCounters += rule.HasCounters ? 0 : 1;
         _usableLines++;
     }
 
@@ -368,7 +394,8 @@ public sealed class IptablesListParser
         _spec.Append(word);
     }
 
-    private ulong ReadCount(ReadOnlySpan<byte> text, long number, string field)
+    /// <returns>The counter, or null when the column holds no number (a redacted or cut listing).</returns>
+    private ulong? ReadCount(ReadOnlySpan<byte> text, long number, string field)
     {
         if (Tokens.TryDecimal(text, out var exact))
         {
@@ -389,13 +416,17 @@ public sealed class IptablesListParser
             }
             catch (OverflowException)
             {
-                _diagnostics.Error(number, field, $"'{Tokens.Show(text, 24)}' does not fit in 64 bits; taken as 0");
-                return 0;
+                _diagnostics.Error(number, field, $"'{Tokens.Show(text, 24)}' does not fit in 64 bits; the counter is null");
+                return null;
             }
         }
 
-        _diagnostics.Error(number, field, $"'{Tokens.Show(text, 24)}' is not a counter; taken as 0");
-        return 0;
+        if (_firstUnreadable is null)
+        {
+            (_firstUnreadable, _firstUnreadableLine) = (Tokens.Show(text, 24), number);
+        }
+
+        return null;
     }
 
     private static ulong SuffixScale(byte suffix) => suffix switch

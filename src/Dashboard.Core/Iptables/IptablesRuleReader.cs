@@ -21,6 +21,9 @@ internal sealed class IptablesRuleReader
     public string? Comment { get; private set; }
     public ulong? Packets { get; private set; }
     public ulong? Bytes { get; private set; }
+
+    /// <summary>The rule carried `-c p b`, readable or not.</summary>
+    public bool CountersPrinted { get; private set; }
     public string? Source { get; private set; }
     public string? MacSource { get; private set; }
     public string? PhysdevIn { get; private set; }
@@ -84,7 +87,7 @@ internal sealed class IptablesRuleReader
         _spec.Clear();
         _targetOptions.Clear();
         Target = Comment = Source = MacSource = PhysdevIn = PhysdevOut = null;
-        Goto = MatchesInvalidState = false;
+        Goto = MatchesInvalidState = CountersPrinted = false;
         Packets = Bytes = null;
     }
 
@@ -130,6 +133,7 @@ internal sealed class IptablesRuleReader
 
     private int ReadCounters(IptablesArgumentSplitter arguments, int i, long line, CappedDiagnostics diagnostics)
     {
+        CountersPrinted = true;
         if (i + 2 >= arguments.Count)
         {
             diagnostics.Error(line, "counters", "-c needs two numbers (packets bytes)");
@@ -144,7 +148,7 @@ internal sealed class IptablesRuleReader
         else
         {
             diagnostics.Error(line, "counters",
-                $"-c {Tokens.Show(arguments[i + 1], 24)} {Tokens.Show(arguments[i + 2], 24)}: not two unsigned 64-bit numbers; counters taken as 0");
+                $"-c {Tokens.Show(arguments[i + 1], 24)} {Tokens.Show(arguments[i + 2], 24)}: not two unsigned 64-bit numbers; the rule's counters are null");
         }
 
         return i + 3;

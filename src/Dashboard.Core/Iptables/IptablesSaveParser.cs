@@ -4,7 +4,7 @@ namespace Dashboard.Core.Iptables;
 
 /// <summary>
 /// Reads `iptables-save [-c]` output (legacy or nf_tables variant): `*table`, `:CHAIN POLICY [p:b]`,
-/// `[p:b] -A CHAIN …` or `-A CHAIN … -c p b`, `COMMIT`. Without -c, rule counters are 0.
+/// `[p:b] -A CHAIN …` or `-A CHAIN … -c p b`, `COMMIT`. Without -c, rule counters are null, with one warning.
 /// </summary>
 public sealed class IptablesSaveParser
 {
@@ -28,6 +28,9 @@ public sealed class IptablesSaveParser
     private bool _tableOpen;
     private bool _tableImplicit;
     private long _usableLines;
+    private long _rules;
+    private long _unprinted;
+    private long _firstUnprintedLine;
 
     private IptablesSaveParser() => _rule = new IptablesRuleReader(_strings);
 
@@ -88,10 +91,23 @@ public sealed class IptablesSaveParser
             _diagnostics.Warning(reader.LineNumber, "table", $"table {_table!.Name} has no COMMIT (truncated input?)");
         }
 
+        WarnOfMissingCounters();
         _dump.NeutronPorts = _ports.Build();
         var diagnostics = _diagnostics.ToList();
         _dump.Warnings = CappedDiagnostics.ToWarnings(diagnostics);
         return new ParseOutcome<IptablesDump>(_dump, diagnostics, reader.LineNumber, _usableLines);
+    }
+
+    /// <summary>One warning for the whole dump: a dump without -c lacks every rule's counters, not one line's.</summary>
+    private void WarnOfMissingCounters()
+    {
+        if (_unprinted == 0)
+        {
+            return;
+        }
+
+        var which = _unprinted == _rules ? "" : $" ({_unprinted} of {_rules} rules)";
+        _diagnostics.Warning(_firstUnprintedLine, "counters", $"no rule counters: run iptables-save -c{which}; their packets and bytes are null");
     }
 
     private void ReadHeaderComment(ReadOnlySpan<byte> line, long number)
@@ -184,7 +200,7 @@ public sealed class IptablesSaveParser
 
         if (!Tokens.Next(ref rest, out var counters))
         {
-            _diagnostics.Warning(number, "counters", $"chain {chain.Name} has no [packets:bytes]; taken as 0");
+            _diagnostics.Warning(number, "counters", $"chain {chain.Name} has no [packets:bytes]; its counters are null");
         }
         else if (TryBracketCounters(counters, out var packets, out var bytes, out var problem))
         {
@@ -200,8 +216,9 @@ public sealed class IptablesSaveParser
 
     private void ReadRule(ReadOnlySpan<byte> line, long number)
     {
-        ulong packets = 0, bytes = 0;
-        if (line[0] == (byte)'[')
+        ulong? packets = null, bytes = null;
+        var printed = line[0] == (byte)'[';
+        if (printed)
         {
             var close = line.IndexOf((byte)']');
             if (close < 0)
@@ -210,9 +227,13 @@ public sealed class IptablesSaveParser
                 return;
             }
 
-            if (!TryBracketCounters(line[..(close + 1)], out packets, out bytes, out var problem))
+            if (TryBracketCounters(line[..(close + 1)], out var p, out var b, out var problem))
             {
-                _diagnostics.Error(number, "counters", problem);
+                (packets, bytes) = (p, b);
+            }
+            else
+            {
+                _diagnostics.Error(number, "counters", problem + "; the rule's counters are null");
             }
 
             line = line[(close + 1)..];
@@ -242,8 +263,8 @@ public sealed class IptablesSaveParser
         var rule = new IptablesRule
         {
             Index = chain.Rules.Count + 1,
-            Packets = _rule.Packets ?? packets,
-            Bytes = _rule.Bytes ?? bytes,
+            PacketCount = _rule.Packets ?? packets,
+            ByteCount = _rule.Bytes ?? bytes,
             Target = _rule.Target,
             Goto = _rule.Goto,
             TargetOptions = _rule.TargetOptions.IsEmpty ? null : _strings.Get(_rule.TargetOptions),
@@ -256,6 +277,14 @@ public sealed class IptablesSaveParser
         chain.Rules.Add(rule);
         NoteNeutronFacts(chain, rule, number);
         _usableLines++;
+        _rules++;
+        if (!printed && !_rule.CountersPrinted && _unprinted++ == 0)
+        {
+            _firstUnprintedLine = number;
+        }
+
+        // Unreadable counters were reported on their own line; both kinds are unknown, not zero.
+        _dump.RulesWithoutCounters += rule.HasCounters ? 0 : 1;
     }
 
     private void NoteNeutronFacts(IptablesChain chain, IptablesRule rule, long number)
@@ -367,14 +396,14 @@ public sealed class IptablesSaveParser
         var colon = text.IndexOf((byte)':');
         if (text.Length < 5 || text[0] != (byte)'[' || text[^1] != (byte)']' || colon < 0)
         {
-            problem = $"'{Tokens.Show(text, 48)}' is not [packets:bytes]; taken as 0";
+            problem = $"'{Tokens.Show(text, 48)}' is not [packets:bytes]";
             return false;
         }
 
         if (!Tokens.TryDecimal(text[1..colon], out packets) || !Tokens.TryDecimal(text[(colon + 1)..^1], out bytes))
         {
             packets = bytes = 0;
-            problem = $"'{Tokens.Show(text, 48)}': counters must be unsigned 64-bit decimal numbers; taken as 0";
+            problem = $"'{Tokens.Show(text, 48)}': counters must be unsigned 64-bit decimal numbers";
             return false;
         }
 

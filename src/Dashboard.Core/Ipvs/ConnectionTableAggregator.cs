@@ -38,6 +38,8 @@ internal sealed class ConnectionTableAggregator
     private long[] _counts = new long[64 * CommonStates];
     private int[] _sketchOfPair = new int[64];
     private bool _untrackedVirtualReported;
+    private long _firewallMarkTemplates;
+    private long _invalidatedTemplates;
 
     public ConnectionTableAggregator(IpvsConnectionParseOptions options, CappedDiagnostics diagnostics, ConnectionColumns columns, bool speculative = false)
     {
@@ -114,6 +116,11 @@ internal sealed class ConnectionTableAggregator
             return false;
         }
 
+        if (CountsApartAsTemplate(row, protocol, state))
+        {
+            return true;
+        }
+
         if (_pendingSources is not null && (row.Virtual.Kind != EndpointKind.Ipv4 || row.Destination.Kind != EndpointKind.Ipv4))
         {
             // Interned endpoints get ids in order of appearance, and the output is sorted by them.
@@ -180,6 +187,32 @@ internal sealed class ConnectionTableAggregator
     }
 
     /// <summary>
+    /// Templates whose virtual is no service: a firewall mark printed as an address, or the 65535 ports of an invalidated
+    /// template. They are counted, never made a (virtual, destination) pair, so no real server appears that does not exist.
+    /// </summary>
+    private bool CountsApartAsTemplate(scoped in ConnectionRow row, int protocol, int state)
+    {
+        if (!row.Client.PortIsZero || (state != KnownConnectionStates.None && state != KnownConnectionStates.Assured && protocol != KnownConnectionProtocols.Ip))
+        {
+            return false;
+        }
+
+        if (row.Virtual.Port == ushort.MaxValue && row.Destination.Port == ushort.MaxValue)
+        {
+            _invalidatedTemplates++;
+            return true;
+        }
+
+        if (protocol == KnownConnectionProtocols.Ip)
+        {
+            _firewallMarkTemplates++;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Adds what a speculative aggregator counted over the lines that follow everything counted so far, replaying its
     /// SYN_RECV sources in line order. False, with this aggregator left half-merged, when the result could differ from
     /// reading those lines here: the caller then reads the whole input in order instead.
@@ -223,6 +256,8 @@ internal sealed class ConnectionTableAggregator
             total += count;
         }
 
+        _firewallMarkTemplates += chunk._firewallMarkTemplates;
+        _invalidatedTemplates += chunk._invalidatedTemplates;
         for (var i = 0; i < chunk._pendingSources.Count; i++)
         {
             var (pair, client) = chunk._pendingSources[i];
@@ -260,11 +295,18 @@ internal sealed class ConnectionTableAggregator
         Array.Clear(_counts, 0, _pairs.Count * CommonStates);
         _rareStateCounts.Clear();
         _pendingSources.Clear();
+        _firewallMarkTemplates = _invalidatedTemplates = 0;
     }
 
     public IpvsConnectionSummary Build()
     {
-        var summary = new IpvsConnectionSummary { NamesNotNumeric = NamesNotNumeric };
+        var summary = new IpvsConnectionSummary
+        {
+            NamesNotNumeric = NamesNotNumeric,
+            FirewallMarkTemplates = _firewallMarkTemplates,
+            InvalidatedTemplates = _invalidatedTemplates,
+            Templates = _firewallMarkTemplates + _invalidatedTemplates,
+        };
         var rareByPair = _rareStateCounts.Count == 0 ? null : _rareStateCounts.ToLookup(r => r.Key.Pair, r => (State: r.Key.State, Count: r.Value));
         // Keys are distinct, so this unstable sort gives the order of a stable one.
         var ordered = new int[_pairs.Count];

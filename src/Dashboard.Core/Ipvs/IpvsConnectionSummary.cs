@@ -11,7 +11,7 @@ public sealed class IpvsConnectionSummary
     /// <summary>Connections, persistence templates excluded.</summary>
     public long Connections { get; set; }
 
-    /// <summary>Persistence templates (client port 0, state NONE/ASSURED).</summary>
+    /// <summary>Persistence templates of every kind (client port 0, state NONE/ASSURED, or protocol IP of a firewall-mark service).</summary>
     public long Templates { get; set; }
 
     /// <summary>Connections by state name; unknown names are kept verbatim.</summary>
@@ -27,6 +27,18 @@ public sealed class IpvsConnectionSummary
 
     /// <summary>Entries a backup director learned from the master (ip_vs_conn_sync Origin SYNC); null without an Origin column.</summary>
     public long? SyncedEntries { get; set; }
+
+    /// <summary>
+    /// Templates of firewall-mark services (`IP … 0.0.0.21:0`: the mark printed as the virtual address), part of
+    /// <see cref="Templates"/>; no destination, since the mark is not an address.
+    /// </summary>
+    public long FirewallMarkTemplates { get; set; }
+
+    /// <summary>
+    /// Templates the kernel invalidated when their real server became unavailable (virtual and destination port 65535),
+    /// part of <see cref="Templates"/>; no destination, since neither port is one.
+    /// </summary>
+    public long InvalidatedTemplates { get; set; }
 
     public List<ParseWarning> Warnings { get; set; } = [];
 }

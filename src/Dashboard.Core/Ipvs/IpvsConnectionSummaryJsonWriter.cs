@@ -29,6 +29,8 @@ public static class IpvsConnectionSummaryJsonWriter
             writer.WriteNull("syncedEntries"u8);
         }
 
+        writer.WriteNumber("firewallMarkTemplates"u8, summary.FirewallMarkTemplates);
+        writer.WriteNumber("invalidatedTemplates"u8, summary.InvalidatedTemplates);
         ParseWarningJsonWriter.Write(writer, summary.Warnings);
         writer.WriteEndObject();
     }

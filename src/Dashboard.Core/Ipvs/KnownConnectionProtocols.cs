@@ -8,6 +8,9 @@ internal static class KnownConnectionProtocols
     public const int Tcp = 0;
     public const int Udp = 1;
 
+    /// <summary>IPPROTO_IP: the protocol of firewall-mark services' persistence templates.</summary>
+    public const int Ip = 3;
+
     public static IReadOnlyList<string> Names { get; } = ["TCP", "UDP", "SCTP", "IP", "ICMP", "ICMPv6", "IPIP", "GRE"];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

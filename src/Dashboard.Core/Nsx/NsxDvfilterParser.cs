@@ -6,7 +6,8 @@ namespace Dashboard.Core.Nsx;
 
 /// <summary>
 /// Reads `summarize-dvfilter` on ESXi into the DFW filters it lists, in the documented layout:
-/// `world &lt;id&gt; vmm0:&lt;VM&gt; vcUuid:'…'`, ` port &lt;id&gt; &lt;name&gt;`, `  vNic slot &lt;n&gt;`, `   name: nic-…-vmware-sfw.&lt;n&gt;`.
+/// `world &lt;id&gt; vmm0:&lt;VM&gt; vcUuid:'…'`, ` port &lt;id&gt; &lt;name&gt;`, `  vNic slot &lt;n&gt;` (or `  dvPort slot &lt;n&gt;`, a
+/// filter on the switch port rather than the vNIC), `   name: nic-…-vmware-sfw.&lt;n&gt;`.
 /// Only vmware-sfw (DFW) filters are kept; their names join with getfilterstat output. Counters stay empty.
 /// </summary>
 public sealed class NsxDvfilterParser
@@ -53,6 +54,15 @@ public sealed class NsxDvfilterParser
         {
             _slot = int.TryParse(line["vNic slot ".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var slot) ? slot : null;
             if (_slot is null)
+            {
+                _diagnostics.Warning(number, "slot", $"'{line}' has no slot number");
+            }
+        }
+        else if (line.StartsWith("dvPort slot ", StringComparison.Ordinal))
+        {
+            // Filters on the distributed switch port (dvfilter-generic-vmware) are not DFW filters; their names are not nic-….
+            _slot = null;
+            if (!int.TryParse(line["dvPort slot ".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
                 _diagnostics.Warning(number, "slot", $"'{line}' has no slot number");
             }

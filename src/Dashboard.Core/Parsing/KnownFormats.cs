@@ -4,6 +4,7 @@ using Dashboard.Core.Iptables;
 using Dashboard.Core.Ipvs;
 using Dashboard.Core.Keepalived;
 using Dashboard.Core.Nsx;
+using Dashboard.Core.Ovs;
 
 namespace Dashboard.Core.Parsing;
 
@@ -25,6 +26,7 @@ public static class KnownFormats
         Register("proc-ip-vs-stats-percpu", static (input, _) => ProcIpVsStatsParser.Parse(input), () => json.IpvsGlobalStats, static (b, v) => IpvsOf(b).Stats = v);
         Register("iptables-save", static (input, _) => IptablesSaveParser.Parse(input), () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v), IptablesDumpJsonWriter.Write);
         Register("iptables-list", static (input, _) => IptablesListParser.Parse(input), () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v), IptablesDumpJsonWriter.Write);
+        Register("ovs-flows", static (input, _) => OvsFlowsParser.Parse(input), () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v), IptablesDumpJsonWriter.Write);
         Register("nsx-filterstat", static (input, _) => NsxFilterStatParser.Parse(input), () => json.NsxFirewallStats, MergeNsx);
         Register("nsx-dvfilter", static (input, _) => NsxDvfilterParser.Parse(input), () => json.NsxFirewallStats, MergeNsx);
         Register("nsx-api", static (input, _) => NsxApiStatsParser.Parse(input), () => json.NsxFirewallStats, MergeNsx);

@@ -53,6 +53,7 @@ public sealed class IngestService(
             return new IngestOutcome.Rejected(errors);
         }
 
+        UncountedRules.Remove(batch);
         var normalized = new NormalizedBatch(batch);
         WriteResult result;
         try

@@ -51,7 +51,7 @@ public static class ReadApi
                     .OrderByDescending(r => r.Key == NsxFilterLive.StateMismatch).ThenByDescending(r => r.Value)
                     .Select(r => new ReasonRate(r.Key, f.Filter.Counters.GetValueOrDefault(r.Key), Math.Round(r.Value, 3))).ToList()))
             .ToList();
-        return TypedResults.Ok(new HypervisorDropsView(host.Name, host.CollectedAt, rules, filters));
+        return TypedResults.Ok(new HypervisorDropsView(host.Name, host.CollectedAt, rules, filters) { RulesWithoutCounters = host.RulesWithoutCounters });
     }
 
     public static async Task<Results<Ok<SeriesView>, ProblemHttpResult>> GetSeriesAsync(string director, string @virtual, SeriesRepository series,
@@ -96,7 +96,13 @@ public sealed record RealServerView(string Address, string? Forward, int? Weight
 public sealed record HostView(string Name, string Role, DateTimeOffset CollectedAt, DateTimeOffset ReceivedAt, bool Silent,
     int VirtualServices, int Rules, int NsxFilters);
 
-public sealed record HypervisorDropsView(string Name, DateTimeOffset UpdatedAt, IReadOnlyList<RuleDropView> Rules, IReadOnlyList<NsxDropView> NsxFilters);
+public sealed record HypervisorDropsView(string Name, DateTimeOffset UpdatedAt, IReadOnlyList<RuleDropView> Rules, IReadOnlyList<NsxDropView> NsxFilters)
+{
+    /// <summary>Rules of the latest dump without counters: not listed, since their drops are unknown ("counters missing" when above 0).</summary>
+    public long RulesWithoutCounters { get; init; }
+
+    public bool CountersMissing => RulesWithoutCounters > 0;
+}
 
 public sealed record RuleDropView(string Namespace, string Table, string Chain, int Position, string? Target, string? Comment, string? DropKind,
     string? NeutronPort, string? NeutronDirection, string Identity, ulong Packets, ulong Bytes, double PacketsPerSecond, double BytesPerSecond, bool Reset);

@@ -33,5 +33,8 @@ public static class FleetViewBuilder
         h.Rules.Where(r => r.Rule.DropKind is not null).Select(r => new RuleRate(r.Rule.Table, r.Rule.Chain, r.Rule.Position, r.Rule.Target, r.Rule.Comment, r.Rule.DropKind,
             r.Rule.NeutronPort, r.Rule.NeutronDirection, r.Packets, r.PacketsPerSecond)).ToList(),
         h.NeutronPorts,
-        h.NsxFilters.Select(f => new NsxFilterRate(f.Filter.Name, f.Filter.VmName, f.Filter.VnicIndex, f.Filter.Counters, f.RatePerReason)).ToList());
+        h.NsxFilters.Select(f => new NsxFilterRate(f.Filter.Name, f.Filter.VmName, f.Filter.VnicIndex, f.Filter.Counters, f.RatePerReason)).ToList())
+    {
+        RulesWithoutCounters = h.RulesWithoutCounters,
+    };
 }

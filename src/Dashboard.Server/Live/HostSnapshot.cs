@@ -24,8 +24,11 @@ public sealed record HostSnapshot(
     bool CounterReset,
     SectionTimes Sections)
 {
+    /// <summary>Rules its latest firewall dump printed without counters ("counters missing"): their drops cannot be seen.</summary>
+    public long RulesWithoutCounters { get; init; }
+
     public bool IsDirector => Virtuals.Count > 0 || Vrrp.Count > 0;
-    public bool IsHypervisor => Rules.Count > 0 || NsxFilters.Count > 0;
+    public bool IsHypervisor => Rules.Count > 0 || NsxFilters.Count > 0 || RulesWithoutCounters > 0;
 
     /// <summary>Summed drop rate of the rules known to drop (anti-spoof, INVALID, fallback…) and NSX drop reasons.</summary>
     public double DropsPerSecond =>

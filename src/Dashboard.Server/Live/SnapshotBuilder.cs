@@ -38,7 +38,10 @@ public static class SnapshotBuilder
             new SectionTimes(
                 batch.Ipvs is null ? times.Ipvs : batch.CollectedAt,
                 batch.Iptables is null ? times.Iptables : batch.CollectedAt,
-                batch.Nsx is null || NamesOnly(batch.Nsx) ? times.Nsx : batch.CollectedAt));
+                batch.Nsx is null || NamesOnly(batch.Nsx) ? times.Nsx : batch.CollectedAt))
+        {
+            RulesWithoutCounters = batch.Iptables is null ? previous?.RulesWithoutCounters ?? 0 : batch.Iptables.Sum(d => d.RulesWithoutCounters),
+        };
     }
 
     private static List<VirtualServiceLive> BuildVirtuals(IpvsSnapshot ipvs, IReadOnlyList<RealServerSample> realServers, HostSnapshot? previous,

@@ -165,6 +165,53 @@ public sealed class AgentConfigurationLoaderTests : IDisposable
         Assert.StartsWith(named + ":", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("iptables-save", false)]
+    [InlineData("/usr/sbin/iptables-nft-save -t filter", false)]
+    [InlineData("sudo ip6tables-legacy-save", false)]
+    [InlineData("iptables-save -c", true)]
+    [InlineData("iptables-nft-save --counters -t filter", true)]
+    [InlineData("sh -c 'cat /var/tmp/dump'", true)]
+    public void Issue24_IptablesCommandWithoutCounters_IsRefused(string command, bool accepted)
+    {
+        // Act
+        var outcome = AgentConfigurationLoader.Load(null, [new(AgentConfigNames.IptablesEnabled, "true"), new(AgentConfigNames.IptablesCommand, command)],
+            forSending: false, s_noEnvironment);
+
+        // Assert
+        Assert.Equal(accepted, outcome.Succeeded);
+        if (!accepted)
+        {
+            var error = Assert.Single(outcome.Errors);
+            Assert.StartsWith("Collectors:Iptables:Command:", error, StringComparison.Ordinal);
+            Assert.Contains("prints no rule counters", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("br-int", true)]
+    [InlineData("unix:/run/ovslab/lab/br-int.mgmt", true)]
+    [InlineData("br int", false)]
+    [InlineData("/run/br-int.mgmt", false)]
+    [InlineData("--names", false)]
+    public void Issue24_OvsCollectorBridges_NamesAndUnixTargetsAccepted(string bridge, bool accepted)
+    {
+        // Act
+        var outcome = AgentConfigurationLoader.Load(null, [new(AgentConfigNames.OvsEnabled, "true"), new(AgentConfigNames.OvsBridges + ":0", bridge)],
+            forSending: false, s_noEnvironment);
+
+        // Assert
+        Assert.Equal(accepted, outcome.Succeeded);
+        if (accepted)
+        {
+            Assert.Equal([bridge], outcome.Options!.Collectors.Ovs.Bridges);
+        }
+        else
+        {
+            Assert.StartsWith("Collectors:Ovs:Bridges:0:", Assert.Single(outcome.Errors), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Load_NoCollectorEnabled_SaysSo()
     {

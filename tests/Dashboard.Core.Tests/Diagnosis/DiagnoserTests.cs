@@ -143,6 +143,104 @@ public sealed class DiagnoserTests
     }
 
     [Fact]
+    public void Issue24_ComputeNodeDumpWithoutCounters_CountersMissingNotZeroDrops()
+    {
+        // Arrange: the seed's pile-up, but the compute node's dump came without -c: its 33 rules have no counters.
+        var fleet = new FleetBuilder()
+            .Director("lvs-a", SeedVip((rs, _) => RealServer(rs, synRecv: 40, established: 1)))
+            .ComputeNode("compute-07", [], rulesWithoutCounters: 33)
+            .Build();
+
+        // Act
+        var findings = _diagnoser.Evaluate(fleet);
+
+        // Assert
+        var missing = Assert.Single(findings, f => f.Kind == FindingKinds.CountersMissing);
+        Assert.Equal(("compute-07", FindingSeverity.Warning), (missing.Hypervisor, missing.Severity));
+        Assert.Contains("counters missing", missing.Summary);
+        Assert.Contains(missing.Evidence, e => e.Label == "Rules without counters" && e.Value == "33");
+        Assert.Contains("iptables-save -c", missing.Remediation);
+        Assert.DoesNotContain(findings, f => f.Kind == FindingKinds.DrForwardDrop);
+    }
+
+    [Fact]
+    public void Issue24_OvsFirewallAntiSpoofOnTheDirectorPort_DrForwardDropWithOpenFlowCommands()
+    {
+        // Arrange: the seed's pile-up on a compute node running firewall_driver = openvswitch.
+        var fleet = new FleetBuilder()
+            .Director("lvs-a", SeedVip((rs, _) => RealServer(rs, synRecv: 40, established: 1)))
+            .ComputeNode("compute-07", [OvsAntiSpoof(DirectorPort, rate: 12)])
+            .Build();
+
+        // Act
+        var finding = Assert.Single(_diagnoser.Evaluate(fleet));
+
+        // Assert
+        Assert.Equal((FindingKinds.DrForwardDrop, "compute-07", DirectorPort), (finding.Kind, finding.Hypervisor, finding.Port));
+        Assert.Contains(finding.Evidence, e => e.Label == "compute-07 br-int table 71 #31" && e.Value.Contains("12/s"));
+        Assert.Contains(finding.ConfirmCommands, c => c.Contains("ovs-ofctl dump-flows br-int table=71"));
+        Assert.DoesNotContain(finding.ConfirmCommands, c => c.Contains("iptables"));
+        Assert.Contains("allowed address pairs", finding.Remediation);
+        Assert.DoesNotContain("neutron-openvswi-local (", finding.Remediation);
+    }
+
+    [Fact]
+    public void Issue24_OvsFirewallIngressDropsOnTwoRealServerPorts_RsIngressDrop()
+    {
+        // Arrange
+        var two = SeedRealServers.Take(2).ToList();
+        var fleet = new FleetBuilder()
+            .Director("lvs-a", SeedVip((rs, _) => two.Contains(rs) ? RealServer(rs, 30, 1) : RealServer(rs, 0, 40)))
+            .ComputeNode("compute-07", two.Select(rs => OvsUnmatchedIngress(PortOf(rs), 5)))
+            .Build();
+
+        // Act
+        var findings = _diagnoser.Evaluate(fleet);
+
+        // Assert
+        Assert.Equal(two.Order(), findings.Where(f => f.Kind == FindingKinds.RsIngressDrop).Select(f => f.RealServer!).Order());
+        Assert.All(findings, f => Assert.Contains(f.ConfirmCommands, c => c.StartsWith("on compute-07: ovs-ofctl dump-flows br-int", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Issue24_OvsFirewallBridgeWideInvalidOnTheDirectorsNode_StatefulHalfFlowDrop()
+    {
+        // Arrange: the OVS firewall counts INVALID in one flow for the whole bridge; the director port sits on that node.
+        var fleet = new FleetBuilder()
+            .Director("lvs-a", SeedVip((rs, _) => RealServer(rs, 0, 200)))
+            .ComputeNode("compute-07", [OvsInvalid(6)])
+            .Build();
+
+        // Act
+        var finding = Assert.Single(_diagnoser.Evaluate(fleet));
+
+        // Assert
+        Assert.Equal((FindingKinds.StatefulHalfFlowDrop, "compute-07", DirectorPort), (finding.Kind, finding.Hypervisor, finding.Port));
+        Assert.Contains(finding.Evidence, e => e.Label == "Scope" && e.Value.Contains("br-int table 72"));
+        Assert.Contains(finding.ConfirmCommands, c => c.Contains("ct_state=+inv+trk"));
+        Assert.Contains("port security", finding.Remediation);
+    }
+
+    [Fact]
+    public void Issue24_OvsFirewallInvalidOnAnotherNode_NotBlamedOnTheDirector()
+    {
+        // Arrange: the bridge-wide INVALID drop is on a node that holds no port of the director.
+        var fleet = new FleetBuilder()
+            .Director("lvs-a", SeedVip((rs, _) => RealServer(rs, 0, 200)))
+            .ComputeNode("compute-07", [])
+            .OtherComputeNode("compute-08", [OvsInvalid(6)])
+            .Build();
+        var sameDropOnTheDirectorsNode = new FleetBuilder()
+            .Director("lvs-a", SeedVip((rs, _) => RealServer(rs, 0, 200)))
+            .ComputeNode("compute-07", [OvsInvalid(6)])
+            .Build();
+
+        // Act, Assert
+        Assert.DoesNotContain(_diagnoser.Evaluate(fleet), f => f.Kind == FindingKinds.StatefulHalfFlowDrop);
+        Assert.Contains(_diagnoser.Evaluate(sameDropOnTheDirectorsNode), f => f.Kind == FindingKinds.StatefulHalfFlowDrop);
+    }
+
+    [Fact]
     public void Evaluate_InvalidDropsOnTheDirectorsNeutronPort_StatefulHalfFlowDrop()
     {
         // Arrange

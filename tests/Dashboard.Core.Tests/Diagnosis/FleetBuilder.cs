@@ -34,7 +34,7 @@ public sealed class FleetBuilder
         new("TCP", Vip, RealServerTable.Create("TCP", Vip, SeedRealServers.Select(realServer), null));
 
     /// <summary>The seed's compute node: the director port carries the VIP and 10.1.26.144; each real server its own address.</summary>
-    public FleetBuilder ComputeNode(string host, IEnumerable<RuleRate> rules, bool realServerPortsCarryVip = false)
+    public FleetBuilder ComputeNode(string host, IEnumerable<RuleRate> rules, bool realServerPortsCarryVip = false, long rulesWithoutCounters = 0)
     {
         var ports = new List<NeutronPort>
         {
@@ -52,7 +52,15 @@ public sealed class FleetBuilder
             ports.Add(new NeutronPort { Port = PortOf(rs), AllowedPairs = pairs });
         }
 
-        _hypervisors.Add(new HypervisorView(host, Now, rules.ToList(), ports, []));
+        _hypervisors.Add(new HypervisorView(host, Now, rules.ToList(), ports, []) { RulesWithoutCounters = rulesWithoutCounters });
+        _hosts.Add(new HostHeartbeat(host, "hypervisor", Now, false));
+        return this;
+    }
+
+    /// <summary>A compute node with rules but none of the seed's ports.</summary>
+    public FleetBuilder OtherComputeNode(string host, IEnumerable<RuleRate> rules)
+    {
+        _hypervisors.Add(new HypervisorView(host, Now, rules.ToList(), [], []));
         _hosts.Add(new HostHeartbeat(host, "hypervisor", Now, false));
         return this;
     }
@@ -81,6 +89,18 @@ public sealed class FleetBuilder
 
     public static RuleRate Fallback(string port, double rate) =>
         new("filter", "neutron-openvswi-sg-fallback", 1, "DROP", "Default drop rule for unmatched traffic.", "sg-fallback", port, "i", 800, rate);
+
+    /// <summary>The OVS firewall's anti-spoof catch-all of a port (br-int table 71, priority 10), as the ovs-flows parser maps it.</summary>
+    public static RuleRate OvsAntiSpoof(string port, double rate, ulong total = 5000) =>
+        new("openflow", "br-int table 71", 31, "DROP", Dashboard.Core.Ovs.NeutronOvsFirewall.AntiSpoofComment, "anti-spoof", port, "s", total, rate);
+
+    /// <summary>The OVS firewall's ingress "no rule matched" drop of a port (br-int table 82, ct_state=-est).</summary>
+    public static RuleRate OvsUnmatchedIngress(string port, double rate) =>
+        new("openflow", "br-int table 82", 14, "DROP", Dashboard.Core.Ovs.NeutronOvsFirewall.UnmatchedComment, "sg-fallback", port, "i", 900, rate);
+
+    /// <summary>The OVS firewall's bridge-wide INVALID drop (br-int table 72, ct_state=+inv+trk, no register 5).</summary>
+    public static RuleRate OvsInvalid(double rate) =>
+        new("openflow", "br-int table 72", 9, "DROP", Dashboard.Core.Ovs.NeutronOvsFirewall.InvalidComment, "conntrack-invalid", null, null, 300, rate);
 
     public static RuleRate Invalid(string port, double rate) =>
         new("filter", $"neutron-openvswi-o{port}", 9, "DROP", "Drop packets that appear related to an existing connection (e.g. TCP ACK/FIN) but do not have an entry in conntrack.", "conntrack-invalid", port, "o", 300, rate);

@@ -136,8 +136,49 @@ public sealed class IptablesListParserTests
 
         var outcome = Parse(text);
 
-        Assert.Equal([(3L, "pkts"), (4L, "opt")], outcome.Diagnostics.Select(d => (d.Line, d.Field)));
-        Assert.Equal([(0UL, "DROP"), (2UL, "ACCEPT")], outcome.Value.Tables.Single().Chains.Single().Rules.Select(r => (r.Packets, r.Target!)));
+        Assert.Equal([(3L, "pkts"), (4L, "opt")], outcome.Diagnostics.OrderBy(d => d.Line).Select(d => (d.Line, d.Field)));
+        Assert.Equal([((ulong?)null, "DROP"), (2UL, "ACCEPT")], outcome.Value.Tables.Single().Chains.Single().Rules.Select(r => (r.PacketCount, r.Target!)));
+    }
+
+    [Fact]
+    public void Issue24_RedactedCounters_AreNullWithOneWarningNamingTheCause()
+    {
+        const string text = """
+            Chain neutron-openvswi-s38833ad6-c (1 references)
+                pkts      bytes target     prot opt in     out     source               destination
+                 xxx        xxx RETURN     all  --  *      *       10.1.26.252          0.0.0.0/0            MAC FA:16:3E:C4:20:C7 /* Allow traffic from defined IP/MAC pairs. */
+                 xxx        xxx DROP       all  --  *      *       0.0.0.0/0            0.0.0.0/0            /* Drop traffic without an IP/MAC allow rule. */
+            """;
+
+        var outcome = Parse(text);
+
+        var warning = Assert.Single(outcome.Diagnostics);
+        Assert.Equal((3L, "pkts", DiagnosticSeverity.Warning), (warning.Line, warning.Field, warning.Severity));
+        Assert.StartsWith("no rule counters: 'xxx' is not a number", warning.Reason);
+        var rules = outcome.Value.Tables.Single().Chains.Single().Rules;
+        Assert.All(rules, r => Assert.Equal(((ulong?)null, (ulong?)null), (r.PacketCount, r.ByteCount)));
+        Assert.Equal(2, outcome.Value.RulesWithoutCounters);
+        Assert.Equal("anti-spoof", rules[1].DropKind);
+    }
+
+    [Fact]
+    public void Issue24_ListingWithoutVerbose_HasNullCountersAndOneWarning()
+    {
+        const string text = """
+            Chain FORWARD (policy ACCEPT)
+            target     prot opt source               destination
+            neutron-filter-top  all  --  0.0.0.0/0            0.0.0.0/0
+            neutron-openvswi-FORWARD  all  --  0.0.0.0/0            0.0.0.0/0
+            """;
+
+        var outcome = Parse(text);
+
+        var warning = Assert.Single(outcome.Diagnostics);
+        Assert.Equal((3L, "no rule counters: run iptables -L -v -n -x; the rules' packets and bytes are null"), (warning.Line, warning.Reason));
+        var chain = outcome.Value.Tables.Single().Chains.Single();
+        Assert.Equal(((ulong?)null, "ACCEPT"), (chain.PacketCount, chain.Policy));
+        Assert.Equal(["neutron-filter-top", "neutron-openvswi-FORWARD"], chain.Rules.Select(r => r.Target!));
+        Assert.All(chain.Rules, r => Assert.Null(r.PacketCount));
     }
 
     [Fact]
@@ -147,5 +188,24 @@ public sealed class IptablesListParserTests
 
         Assert.Equal((1L, DiagnosticSeverity.Error), (outcome.Diagnostics.Single().Line, outcome.Diagnostics.Single().Severity));
         Assert.False(outcome.HasUsableData);
+    }
+
+    [Fact]
+    public void Issue24_KubeProxyNodePortListingWithoutVerbose_NullCountersOneWarning()
+    {
+        // Kubernetes' own IPVS proxier README (SOURCES.md), `iptables -t nat -L -n` without -v. Counted independently:
+        //   grep -c '^Chain' → 7 chains; grep -c '^[A-Z-]*  *all' → 9 rules.
+        using var input = TestText.Fixture("kubernetes-kubernetes__pkg_proxy_ipvs_README_iptables-L-n_nodeport.txt");
+
+        var outcome = IptablesListParser.Parse(input, "nat");
+
+        var warning = Assert.Single(outcome.Diagnostics);
+        Assert.Equal((3L, "pkts"), (warning.Line, warning.Field));
+        var chains = outcome.Value.Tables.Single(t => t.Name == "nat").Chains;
+        Assert.Equal(7, chains.Count);
+        Assert.Equal(9, chains.Sum(c => c.Rules.Count));
+        Assert.Equal(9, outcome.Value.RulesWithoutCounters);
+        Assert.All(chains.SelectMany(c => c.Rules), r => Assert.Null(r.PacketCount));
+        Assert.Equal("kubernetes service traffic requiring SNAT", chains.Single(c => c.Name == "KUBE-POSTROUTING").Rules[0].Comment);
     }
 }

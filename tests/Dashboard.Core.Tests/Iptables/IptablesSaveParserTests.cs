@@ -21,7 +21,11 @@ public sealed class IptablesSaveParserTests
         var outcome = IptablesSaveParser.Parse(input);
 
         var dump = outcome.Value;
-        Assert.Empty(outcome.Diagnostics);
+        // The constant was saved without -c: chain lines carry counters, rules none (Issue 24: null, one warning).
+        var warning = Assert.Single(outcome.Diagnostics);
+        Assert.Equal((7L, "counters", DiagnosticSeverity.Warning), (warning.Line, warning.Field, warning.Severity));
+        Assert.StartsWith("no rule counters: run iptables-save -c", warning.Reason);
+        Assert.Equal(10, dump.RulesWithoutCounters);
         Assert.Equal("legacy", dump.Variant);
         var raw = Assert.Single(dump.Tables);
         Assert.Equal("raw", raw.Name);
@@ -39,7 +43,7 @@ public sealed class IptablesSaveParserTests
         Assert.Equal(8, zones.Count);
         Assert.Equal(Enumerable.Range(1, 8), zones.Select(r => r.Index));
         Assert.All(zones, r => Assert.Equal("CT", r.Target));
-        Assert.All(zones, r => Assert.Equal((0UL, 0UL), (r.Packets, r.Bytes)));
+        Assert.All(zones, r => Assert.Equal(((ulong?)null, (ulong?)null), (r.PacketCount, r.ByteCount)));
         Assert.Equal("-m physdev --physdev-in qvbe804433b-61", zones[0].Spec);
         Assert.Equal("--zone 4097", zones[0].TargetOptions);
         Assert.Equal("--zone 4105", zones[7].TargetOptions);
@@ -134,16 +138,16 @@ public sealed class IptablesSaveParserTests
     }
 
     [Fact]
-    public void Parse_SeedGrepLineWithoutTableOrCounters_KeepsTheRuleInFilterWithZeroCountersAndWarns()
+    public void Parse_SeedGrepLineWithoutTableOrCounters_KeepsTheRuleInFilterWithNullCountersAndWarns()
     {
         const string grep = "-A neutron-openvswi-s38833ad6-c -s 10.1.26.252/32 -m mac --mac-source FA:16:3E:C4:20:C7 -m comment --comment \"Allow traffic from defined IP/MAC pairs.\" -j RETURN\n";
 
         var outcome = Parse(grep);
 
         var rule = Assert.Single(Chain(outcome.Value, "neutron-openvswi-s38833ad6-c").Rules);
-        Assert.Equal((0UL, 0UL, "RETURN"), (rule.Packets, rule.Bytes, rule.Target));
+        Assert.Equal(((ulong?)null, (ulong?)null, "RETURN"), (rule.PacketCount, rule.ByteCount, rule.Target));
         Assert.Equal("FA:16:3E:C4:20:C7", outcome.Value.NeutronPorts.Single().AllowedPairs.Single().Mac);
-        Assert.Equal(["table", "chain"], outcome.Diagnostics.Select(d => d.Field));
+        Assert.Equal(["table", "chain", "counters"], outcome.Diagnostics.Select(d => d.Field));
         Assert.All(outcome.Diagnostics, d => Assert.Equal((1L, DiagnosticSeverity.Warning), (d.Line, d.Severity)));
     }
 
@@ -230,14 +234,15 @@ public sealed class IptablesSaveParserTests
     [InlineData("[18446744073709551616:0] -A INPUT -j DROP")]
     [InlineData("[-1:5] -A INPUT -j DROP")]
     [InlineData("[1:x] -A INPUT -j DROP")]
-    public void Parse_BadRuleCounters_ReportsCountersFieldAndKeepsTheRuleWithZero(string line)
+    public void Parse_BadRuleCounters_ReportsCountersFieldAndKeepsTheRuleWithNullCounters(string line)
     {
         var outcome = Parse($"*filter\n:INPUT ACCEPT [0:0]\n{line}\n[3:4] -A INPUT -j ACCEPT\nCOMMIT\n");
 
         var error = Assert.Single(outcome.Diagnostics);
         Assert.Equal((3L, "counters", DiagnosticSeverity.Error), (error.Line, error.Field, error.Severity));
         var rules = outcome.Value.Tables[0].Chains[0].Rules;
-        Assert.Equal([(0UL, "DROP"), (3UL, "ACCEPT")], rules.Select(r => (r.Packets, r.Target)));
+        Assert.Equal([((ulong?)null, "DROP"), (3UL, "ACCEPT")], rules.Select(r => (r.PacketCount, r.Target)));
+        Assert.Equal(1, outcome.Value.RulesWithoutCounters);
     }
 
     [Fact]
@@ -257,7 +262,7 @@ public sealed class IptablesSaveParserTests
     {
         var outcome = Parse("*filter\n:INPUT ACCEPT [0:0]\ngarbage here\n-I INPUT -j DROP\n-A\n-A INPUT -j\n[1:1] -A INPUT -j ACCEPT\nCOMMIT\n");
 
-        Assert.Equal([(3L, (string?)null), (4L, "command"), (5L, "chain"), (6L, "target")], outcome.Diagnostics.Select(d => (d.Line, d.Field)));
+        Assert.Equal([(3L, (string?)null), (4L, "command"), (5L, "chain"), (6L, "target"), (6L, "counters")], outcome.Diagnostics.Select(d => (d.Line, d.Field)));
         Assert.Equal(["", "ACCEPT"], outcome.Value.Tables[0].Chains[0].Rules.Select(r => r.Target ?? ""));
     }
 
@@ -275,7 +280,7 @@ public sealed class IptablesSaveParserTests
     [Fact]
     public void Parse_ManyBadLines_KeepsOneHundredDiagnosticsAndOneSummary()
     {
-        var text = "*filter\n" + string.Concat(Enumerable.Repeat("nonsense\n", 250)) + ":INPUT ACCEPT [0:0]\n-A INPUT -j DROP\nCOMMIT\n";
+        var text = "*filter\n" + string.Concat(Enumerable.Repeat("nonsense\n", 250)) + ":INPUT ACCEPT [0:0]\n[0:0] -A INPUT -j DROP\nCOMMIT\n";
 
         var outcome = Parse(text);
 

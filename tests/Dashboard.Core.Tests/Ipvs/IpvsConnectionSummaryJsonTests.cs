@@ -24,7 +24,7 @@ public sealed class IpvsConnectionSummaryJsonTests
             {"connections":2,"templates":0,"byState":{"SYN_RECV":1,"SYN_REVV":1},
             "destinations":[{"protocol":"TCP","virtual":"10.1.26.252:10051","destination":"10.1.26.139:10051","byState":{"SYN_RECV":1,"SYN_REVV":1},"templates":0}],
             "topSynRecvSources":[{"protocol":"TCP","virtual":"10.1.26.252:10051","client":"10.0.19.92","connections":1,"overcount":0}],
-            "namesNotNumeric":false,"syncedEntries":null,
+            "namesNotNumeric":false,"syncedEntries":null,"firewallMarkTemplates":0,"invalidatedTemplates":0,
             "warnings":[{"line":4,"field":"state","message":"unknown state name, counted verbatim: SYN_REVV","severity":"Warning"}]}
             """;
         Assert.Equal(expected.ReplaceLineEndings(""), json);

@@ -260,4 +260,20 @@ public sealed class IpvsadmListParserTests
 
     private static void AssertCounters(IpvsTrafficCounters counters, ulong conns, ulong inPackets, ulong outPackets, ulong inBytes, ulong outBytes, bool truncated) =>
         Assert.Equal((conns, inPackets, outPackets, inBytes, outBytes, truncated), (counters.Connections, counters.InPackets, counters.OutPackets, counters.InBytes, counters.OutBytes, counters.Truncated));
+
+    [Fact]
+    public void Issue24_KubeProxyCapture_PersistentTcpAndUdpServicesWithoutWarnings()
+    {
+        // Kubernetes' own IPVS proxier README (SOURCES.md). Counted independently:
+        //   grep -c '^TCP\|^UDP' → 3 services; grep -c ' -> [0-9]' → 3 destinations; grep -c persistent → 1.
+        var outcome = IpvsadmListParser.Parse(Fixture("kubernetes-kubernetes__pkg_proxy_ipvs_README_ipvsadm-ln.txt"));
+
+        Assert.Empty(outcome.Diagnostics);
+        var services = outcome.Value.Services;
+        Assert.Equal([("TCP", "10.0.0.1:443"), ("TCP", "10.0.0.10:53"), ("UDP", "10.0.0.10:53")], services.Select(s => (s.Protocol, s.Virtual!)));
+        Assert.Equal(3, services.Sum(s => s.Destinations.Count));
+        Assert.Equal([10800L, null, null], services.Select(s => s.PersistentSeconds));
+        var apiServer = services[0].Destinations.Single();
+        Assert.Equal(("192.168.0.1:6443", "Masq", (long?)1, (long?)0), (apiServer.Address, apiServer.Forward, apiServer.ActiveConn, apiServer.InActConn));
+    }
 }

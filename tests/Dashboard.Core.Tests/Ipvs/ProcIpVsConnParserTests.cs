@@ -74,16 +74,39 @@ public sealed class ProcIpVsConnParserTests
     }
 
     [Fact]
-    public void Parse_DocumentedLayout_FirewallMarkTemplateIsIpProtocol()
+    public void Issue24_DocumentedLayout_FirewallMarkTemplateCountedApartNotADestination()
     {
-        // Templates of fwmark services use IPPROTO_IP and carry the mark where the virtual address would be.
-        var text = ProcConnRow("IP", Ipv4("10.0.0.1"), 0, 7, 0, Ipv4("10.1.26.141"), 0, "NONE", 299);
+        // Templates of fwmark services use IPPROTO_IP and carry the mark where the virtual address would be: 0.0.0.7 is no VIP.
+        var text = ProcConnRow("IP", Ipv4("10.0.0.1"), 0, 7, 0, Ipv4("10.1.26.141"), 0, "NONE", 299)
+            + ProcConnRow("TCP", Ipv4("10.0.0.1"), 40001, Ipv4("10.1.26.252"), 80, Ipv4("10.1.26.141"), 80, "ESTABLISHED", 899);
 
         var summary = ProcIpVsConnParser.Parse(Text(text)).Value;
 
         var destination = Assert.Single(summary.Destinations);
-        Assert.Equal(("IP", "0.0.0.7:0", "10.1.26.141:0", 1L), (destination.Protocol, destination.Virtual, destination.Destination, destination.Templates));
-        Assert.Equal(0, summary.Connections);
+        Assert.Equal(("TCP", "10.1.26.252:80", "10.1.26.141:80", 0L), (destination.Protocol, destination.Virtual, destination.Destination, destination.Templates));
+        Assert.Equal((1L, 1L, 1L, 0L), (summary.Connections, summary.Templates, summary.FirewallMarkTemplates, summary.InvalidatedTemplates));
+    }
+
+    [Fact]
+    public void Issue24_InvalidatedTemplate_CountedAndNamedNotADestination()
+    {
+        // ip_vs_check_template: ct->dport = htons(0xffff); ct->vport = htons(0xffff); ct->cport = 0 (also for fwmark templates).
+        var text = ProcConnRow("TCP", Ipv4("10.0.0.1"), 0, Ipv4("10.1.26.252"), 0xFFFF, Ipv4("10.1.26.139"), 0xFFFF, "NONE", 59)
+            + ProcConnRow("IP", Ipv4("10.0.0.2"), 0, 21, 0xFFFF, Ipv4("10.1.26.140"), 0xFFFF, "NONE", 59);
+
+        var outcome = ProcIpVsConnParser.Parse(Text(text));
+
+        Assert.Empty(outcome.Diagnostics);
+        Assert.Empty(outcome.Value.Destinations);
+        Assert.Equal((0L, 2L, 2L, 0L), (outcome.Value.Connections, outcome.Value.Templates, outcome.Value.InvalidatedTemplates, outcome.Value.FirewallMarkTemplates));
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            IpvsConnectionSummaryJsonWriter.Write(writer, outcome.Value);
+        }
+
+        var json = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        Assert.Contains("\"invalidatedTemplates\":2", json, StringComparison.Ordinal);
     }
 
     [Fact]

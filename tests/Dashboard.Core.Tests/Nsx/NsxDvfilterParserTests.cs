@@ -27,6 +27,32 @@ public sealed class NsxDvfilterParserTests
     }
 
     [Fact]
+    public void Issue24_RealCaptureWithDvPortSlots_ParsesWithoutWarnings()
+    {
+        // A whole summarize-dvfilter of an ESXi 6 host with NSX 6.2 (SOURCES.md): dvPort slot blocks hold switch-port
+        // filters (dvfilter-generic-vmware), vNic slot blocks the ESXi firewall, switch security and the DFW.
+        // Expected, counted independently: grep -c 'name: nic-.*-vmware-sfw\.' → 1; grep -c 'dvPort slot' → 2.
+        using var input = TestText.Fixture("sio4-sio4.github.com__summarize-dvfilter_ESXi-NSX-6.2.txt");
+
+        var outcome = NsxDvfilterParser.Parse(input);
+
+        Assert.Empty(outcome.Diagnostics);
+        var filter = Assert.Single(outcome.Value.Filters);
+        Assert.Equal(
+            ("nic-36445-eth0-vmware-sfw.2", 36445L, "AW1", 50331654L, "AW1.eth0", 0, 2),
+            (filter.Name, filter.WorldId!.Value, filter.VmName, filter.PortId!.Value, filter.PortName, filter.VnicIndex!.Value, filter.Slot!.Value));
+    }
+
+    [Fact]
+    public void Issue24_DvPortSlotWithoutNumber_WarnsWithLine()
+    {
+        var outcome = NsxDvfilterParser.Parse(TestText.Stream(" port 50331654 AW1.eth0\n  dvPort slot x\n"));
+
+        var warning = Assert.Single(outcome.Diagnostics);
+        Assert.Equal((2L, "slot"), (warning.Line, warning.Field));
+    }
+
+    [Fact]
     public void Parse_DocumentedLayoutJoinedWithFilterStats_MatchesByFilterName()
     {
         var dvfilters = NsxDvfilterParser.Parse(TestText.Stream(DocumentedLayout)).Value.Filters;

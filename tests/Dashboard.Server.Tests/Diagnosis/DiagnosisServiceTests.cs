@@ -48,4 +48,33 @@ public sealed class DiagnosisServiceTests
         var stored = Assert.Single(history.EnumerateArray());
         Assert.NotEqual(JsonValueKind.Null, stored.GetProperty("resolvedAt").ValueKind);
     }
+
+    [Fact]
+    public async Task Issue24_HypervisorDumpWithoutCounters_OpensCountersMissingInsteadOfShowingZeroDrops()
+    {
+        // Arrange
+        await using var server = await RunningDashboard.StartAsync(["--Dashboard:Diagnosis:For=00:00:00", "--Dashboard:Diagnosis:ResolveAfter=00:00:00",
+            "--Dashboard:Auth:AnonymousRole=viewer"]);
+        using var hypervisor = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Hypervisor));
+        using var reader = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Reader));
+        var diagnosis = server.Services.GetRequiredService<DiagnosisService>();
+        var batch = TestBatches.Hypervisor("compute-09", 1, DateTimeOffset.UtcNow.AddSeconds(-5), 1000);
+        foreach (var rule in batch.Iptables!.SelectMany(d => d.Tables).SelectMany(t => t.Chains).SelectMany(c => c.Rules))
+        {
+            (rule.PacketCount, rule.ByteCount) = (null, null);
+        }
+
+        // Act
+        await RunningDashboard.PushAsync(hypervisor, batch);
+        await diagnosis.EvaluateAsync(TestTimeout.Token());
+        var active = await reader.GetFromJsonAsync<JsonElement>("api/v1/findings?active=true");
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await server.CreateClient().GetStringAsync("hypervisor?name=compute-09"));
+
+        // Assert
+        var finding = active.EnumerateArray().Single(f => f.GetProperty("kind").GetString() == "counters-missing");
+        Assert.Equal("compute-09", finding.GetProperty("hypervisor").GetString());
+        Assert.Contains("counters missing", finding.GetProperty("summary").GetString());
+        Assert.Equal("counters missing", page.QuerySelector("[data-counters-missing]")?.TextContent);
+        Assert.StartsWith("2 rules came without counters", page.QuerySelector("[data-counters-missing-detail]")?.TextContent);
+    }
 }

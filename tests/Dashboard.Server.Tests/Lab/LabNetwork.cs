@@ -37,11 +37,16 @@ public sealed partial class LabNetwork : IAsyncDisposable
     /// <summary>The command an agent on the compute node runs to read those rules with their counters.</summary>
     public string SaveCommand => $"iptables-{Backend}-save -c";
 
-    public static async Task<LabNetwork> StartAsync(string prefix, CancellationToken ct)
+    /// <summary>What `up` printed last: the OpenFlow target of the Open vSwitch lab's br-int (ovs-lab.sh).</summary>
+    public string UpOutput { get; private set; } = "";
+
+    /// <param name="script">lab.sh (iptables hybrid driver) or ovs-lab.sh (Open vSwitch firewall driver), both in tests/lab.</param>
+    public static async Task<LabNetwork> StartAsync(string prefix, CancellationToken ct, string script = "lab.sh")
     {
-        var lab = new LabNetwork(LocateScript(), prefix);
-        var (_, log) = await lab.RunWithLogAsync(ct, "up", prefix);
+        var lab = new LabNetwork(LocateScript(script), prefix);
+        var (output, log) = await lab.RunWithLogAsync(ct, "up", prefix);
         lab.Backend = BackendLine().Match(log) is { Success: true } m ? m.Groups[1].Value : "legacy";
+        lab.UpOutput = output.Trim();
         return lab;
     }
 
@@ -74,16 +79,16 @@ public sealed partial class LabNetwork : IAsyncDisposable
         }
     }
 
-    private static string LocateScript()
+    private static string LocateScript(string script)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Dashboard.sln")))
             {
-                return Path.Combine(dir.FullName, "tests", "lab", "lab.sh");
+                return Path.Combine(dir.FullName, "tests", "lab", script);
             }
         }
-        throw new FileNotFoundException($"no Dashboard.sln above {AppContext.BaseDirectory}, so tests/lab/lab.sh cannot be found");
+        throw new FileNotFoundException($"no Dashboard.sln above {AppContext.BaseDirectory}, so tests/lab/{script} cannot be found");
     }
 
     private async Task<string> RunAsync(CancellationToken ct, params string[] args) => (await RunWithLogAsync(ct, args)).Output;

@@ -53,6 +53,7 @@ public sealed class MessageTexts
             [FindingKinds.AgentSilent] = "Agent silent",
             [FindingKinds.CounterReset] = "Counter reset",
             [FindingKinds.StorageFull] = "Database disk below its free-space floor: ingest paused",
+            [FindingKinds.CountersMissing] = "Counters missing: the firewall dump has no rule counters",
         },
     };
 
@@ -104,6 +105,7 @@ public sealed class MessageTexts
             [FindingKinds.AgentSilent] = "采集代理失联",
             [FindingKinds.CounterReset] = "计数器重置",
             [FindingKinds.StorageFull] = "数据库磁盘可用空间低于下限：已暂停接收数据",
+            [FindingKinds.CountersMissing] = "计数缺失：防火墙规则导出不含计数器",
         },
     };
 

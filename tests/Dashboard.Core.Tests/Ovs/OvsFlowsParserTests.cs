@@ -1,0 +1,173 @@
+using Dashboard.Core.Iptables;
+using Dashboard.Core.Ovs;
+using Dashboard.Core.Parsing;
+using Dashboard.Core.Tests.Fuzzing;
+
+namespace Dashboard.Core.Tests.Ovs;
+
+public sealed class OvsFlowsParserTests
+{
+    private const string AmphoraFixture = "9506hqwy-openstack_study_notes__ovs-ofctl_dump-flows_br-int.txt";
+    private const string PortCheckFixture = "antonkurbatov-neutron-portcheck__ovs-ofctl_dump-flows_br-int_grep-mac.txt";
+
+    private static ParseOutcome<IptablesDump> Parse(string text) => OvsFlowsParser.Parse(TestText.Stream(text));
+
+    private static IEnumerable<IptablesRule> Rules(IptablesDump dump) => dump.Tables.Single().Chains.SelectMany(c => c.Rules);
+
+    [Fact]
+    public void Issue24_RealAmphoraComputeNode_GoldenCounts()
+    {
+        // Counted independently over the file:
+        //   grep -c 'actions=' → 126 flows; grep -o 'table=[0-9]*,' | sort -u | wc -l → 17 tables;
+        //   awk -F'n_packets=' '{split($2,a,","); s+=a[1]} END {print s}' → 9305 packets;
+        //   grep -c 'resubmit(,93)$' → 18, grep -c 'actions=drop$' → 12 (one of them table 92's, which is no drop);
+        //   grep 'table=71,.*priority=10,reg5' → anti-spoof 3 packets on reg5=0x6, 5 on reg5=0x7;
+        //   grep 'ct_state=+inv+trk' → 6 packets in table 72, 0 in table 82;
+        //   grep 'table=71,.*priority=65,ip' | grep -o 'nw_src=…\|ipv6_src=…' | sort -u | wc -l → 5 allowed pairs.
+        using var input = TestText.Fixture(AmphoraFixture);
+
+        var outcome = OvsFlowsParser.Parse(input);
+
+        var dump = outcome.Value;
+        Assert.Empty(outcome.Diagnostics);
+        var table = Assert.Single(dump.Tables);
+        Assert.Equal("openflow", table.Name);
+        Assert.Equal(17, table.Chains.Count);
+        Assert.Equal("br-int table 71", table.Chains.Single(c => c.Rules.Count == 33).Name);
+        var rules = Rules(dump).ToList();
+        Assert.Equal(126, rules.Count);
+        Assert.Equal(9305UL, rules.Aggregate(0UL, (sum, r) => sum + r.PacketCount!.Value));
+        Assert.Equal(0, dump.RulesWithoutCounters);
+        Assert.Equal(29, rules.Count(r => r.Target == "DROP"));
+        Assert.Equal(126, rules.Select(r => r.Identity).Distinct().Count());
+
+        var antiSpoof = rules.Where(r => r.DropKind == NeutronDropKinds.AntiSpoof).ToList();
+        Assert.Equal([("5757a3e3-a", "s", 3UL), ("57ff88f0-a", "s", 5UL)], antiSpoof.Select(r => (r.Neutron!.Port, r.Neutron.Direction, r.PacketCount!.Value)));
+        var invalid = rules.Where(r => r.DropKind == NeutronDropKinds.ConntrackInvalid).ToList();
+        Assert.Equal([6UL, 0UL], invalid.Select(r => r.PacketCount!.Value));
+        Assert.All(invalid, r => Assert.Null(r.Neutron));
+        Assert.Equal(4, rules.Count(r => r.DropKind == NeutronDropKinds.DhcpSpoof));
+        Assert.Equal(10, rules.Count(r => r.DropKind == NeutronDropKinds.SgFallback));
+
+        Assert.Equal(["5757a3e3-a", "57ff88f0-a"], dump.NeutronPorts.Select(p => p.Port).Order());
+        Assert.Equal(5, dump.NeutronPorts.Sum(p => p.AllowedPairs.Count));
+        var amphora = dump.NeutronPorts.Single(p => p.Port == "57ff88f0-a");
+        Assert.Equal("tap57ff88f0-a4", amphora.Device);
+        Assert.Contains(amphora.AllowedPairs, p => p.Address == "192.168.101.228" && p.Mac == "fa:16:3e:46:89:39");
+    }
+
+    [Fact]
+    public void Issue24_GrepOfOnePortWithoutShow_CountsFlowsAndWarnsOnceThatPortNamesAreUnknown()
+    {
+        // grep -c 'actions=' → 6; the flows with reg5=0x1e: 3; n_packets sum 97.
+        using var input = TestText.Fixture(PortCheckFixture);
+
+        var outcome = OvsFlowsParser.Parse(input);
+
+        var warning = Assert.Single(outcome.Diagnostics);
+        Assert.Equal((2L, "reg5", DiagnosticSeverity.Warning), (warning.Line, warning.Field, warning.Severity));
+        Assert.StartsWith("3 flows name OpenFlow ports", warning.Reason);
+        Assert.Equal(6, Rules(outcome.Value).Count());
+        Assert.Equal(97UL, Rules(outcome.Value).Aggregate(0UL, (sum, r) => sum + r.PacketCount!.Value));
+        Assert.Empty(outcome.Value.NeutronPorts);
+    }
+
+    [Fact]
+    public void Parse_ShowThenFlowsWithNumericPorts_MapsRegisterFiveToTheTapPortAndBridgeName()
+    {
+        // ovs-ofctl show as Open vSwitch 3.1 prints it (lab capture), then flows that name ports by number only.
+        const string text = """
+            OFPT_FEATURES_REPLY (xid=0x2): dpid:00007209af1c0141
+            n_tables:254, n_buffers:0
+            capabilities: FLOW_STATS TABLE_STATS PORT_STATS QUEUE_STATS ARP_MATCH_IP
+            actions: output enqueue set_vlan_vid set_vlan_pcp strip_vlan mod_dl_src mod_dl_dst mod_nw_src mod_nw_dst mod_nw_tos mod_tp_src mod_tp_dst
+             1(tap38833ad6-c6): addr:0e:5b:f4:1c:38:53
+                 config:     0
+                 state:      0
+                 current:    10GB-FD COPPER
+                 speed: 10000 Mbps now, 0 Mbps max
+             LOCAL(br-lab): addr:72:09:af:1c:01:41
+                 config:     PORT_DOWN
+                 state:      LINK_DOWN
+            OFPT_GET_CONFIG_REPLY (xid=0x4): frags=normal miss_send_len=0
+            NXST_FLOW reply (xid=0x4):
+             cookie=0x1, duration=1.5s, table=71, n_packets=12, n_bytes=720, priority=65,ip,reg5=0x1,in_port=1,dl_src=fa:16:3e:c4:20:c7,nw_src=10.1.26.252 actions=ct(table=72,zone=NXM_NX_REG6[0..15])
+             cookie=0x1, duration=1.5s, table=71, n_packets=60, n_bytes=3600, priority=10,reg5=0x1,in_port=1 actions=drop
+            """;
+
+        var outcome = Parse(text);
+
+        Assert.Empty(outcome.Diagnostics);
+        var chain = outcome.Value.Tables.Single().Chains.Single();
+        Assert.Equal("br-lab table 71", chain.Name);
+        var drop = chain.Rules[1];
+        Assert.Equal(("DROP", NeutronDropKinds.AntiSpoof, "38833ad6-c", "s", 60UL), (drop.Target, drop.DropKind, drop.Neutron!.Port, drop.Neutron.Direction, drop.PacketCount!.Value));
+        var port = Assert.Single(outcome.Value.NeutronPorts);
+        Assert.Equal(("tap38833ad6-c6", "10.1.26.252", "fa:16:3e:c4:20:c7"), (port.Device, port.AllowedPairs.Single().Address, port.AllowedPairs.Single().Mac));
+    }
+
+    [Fact]
+    public void Parse_FlowsWithoutStatistics_NullCountersAndOneWarningNamingTheCause()
+    {
+        // The layout of neutron's own documentation (doc/source/contributor/internals/openvswitch_firewall.rst), which drops the statistics.
+        const string text = """
+             table=71, priority=65,ip,reg5=0x1,in_port=1,dl_src=fa:16:3e:a4:22:10,nw_src=192.168.0.1 actions=ct(table=72,zone=NXM_NX_REG6[0..15])
+             table=71, priority=10,reg5=0x1,in_port=1 actions=resubmit(,93)
+             table=72, priority=50,ct_state=+inv+trk actions=resubmit(,93)
+            """;
+
+        var outcome = Parse(text);
+
+        Assert.Equal([("n_packets", 1L), ("reg5", 1L)], outcome.Diagnostics.Select(d => (d.Field!, d.Line)));
+        Assert.StartsWith("no flow counters: run ovs-ofctl dump-flows br-int", outcome.Diagnostics[0].Reason);
+        Assert.All(Rules(outcome.Value), r => Assert.Null(r.PacketCount));
+        Assert.Equal(3, outcome.Value.RulesWithoutCounters);
+    }
+
+    [Fact]
+    public void Parse_BadLines_ReportLineAndFieldAndKeepTheRest()
+    {
+        const string text = """
+             cookie=0x1, duration=1.5s, table=71, n_packets=x, n_bytes=0, priority=10,reg5=0x1 actions=drop
+             cookie=0x1, duration=1.5s, table=71, n_packets=1, n_bytes=60, priority=high actions=drop
+            something else entirely
+             cookie=0x1, duration=1.5s, table=72, n_packets=2, n_bytes=120, priority=0 actions=drop
+            """;
+
+        var outcome = Parse(text);
+
+        Assert.Equal([(1L, "n_packets", DiagnosticSeverity.Error), (2L, "priority", DiagnosticSeverity.Error), (3L, (string?)null, DiagnosticSeverity.Warning)],
+            outcome.Diagnostics.Select(d => (d.Line, d.Field, d.Severity)));
+        var rule = Assert.Single(Rules(outcome.Value));
+        Assert.Equal((2UL, "DROP", NeutronDropKinds.SgFallback), (rule.PacketCount!.Value, rule.Target, rule.DropKind));
+        Assert.True(outcome.HasUsableData);
+    }
+
+    [Fact]
+    public void Parse_SameFlowReinstalledWithANewCookieAndCounters_KeepsItsIdentity()
+    {
+        var before = Rules(Parse(" cookie=0xaa, duration=9.1s, table=71, n_packets=60, n_bytes=3600, priority=10,reg5=0x1,in_port=1 actions=resubmit(,93)\n").Value).Single();
+        var after = Rules(Parse(" cookie=0xbb, duration=0.2s, table=71, n_packets=1, n_bytes=60, priority=10,reg5=0x1,in_port=1 actions=resubmit(,93)\n").Value).Single();
+
+        Assert.Equal(before.Identity, after.Identity);
+    }
+
+    [Theory]
+    [InlineData(AmphoraFixture)]
+    [InlineData(PortCheckFixture)]
+    public void Parse_MutatedRealCaptures_NeverThrowsAndReportsRealLines(string fixture)
+    {
+        foreach (var (name, bytes) in MutatedInputs.Of(TestText.FixtureBytes(fixture), seed: 2024))
+        {
+            ParserContract.Holds(OvsFlowsParser.Parse, bytes, d => d.Warnings, $"{fixture}/{name}");
+        }
+    }
+
+    [Fact]
+    public void Parse_Garbage_HasNoUsableData()
+    {
+        var outcome = OvsFlowsParser.Parse(TestText.Stream(MutatedInputs.RandomBytes(new Random(11), 2000)));
+
+        Assert.False(outcome.HasUsableData);
+    }
+}

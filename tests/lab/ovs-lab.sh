@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# LVS direct routing behind a compute node running Neutron's Open vSwitch firewall driver, rebuilt in network namespaces
+# around a private Open vSwitch (userspace datapath, datapath_type=netdev: no kernel module). Usage: see README.md.
+set -euo pipefail
+
+PREFIX="${LAB_PREFIX:-ovslab}"
+STATE_ROOT="${LAB_STATE_ROOT:-/run/ovslab}"
+
+readonly UPLINK=uplink0
+readonly CLIENT_IP=10.0.19.92
+readonly CLIENT_MAC=52:54:00:13:00:5c
+readonly VIP=10.1.26.252
+readonly SERVICE_PORT=10051
+readonly PORTS=(director rs1 rs2 rs3)
+declare -rA PORT_ID=(
+  [director]=38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4
+  [rs1]=5d0f17b2-3e8a-4c61-b7d4-0a9e26f3c815
+  [rs2]=9a4c3e58-71f0-4d2b-8e6a-d3b90c1f47e2
+  [rs3]=e27b8d40-5c13-4a9f-a0e7-6f42c8b1d930
+)
+declare -rA PORT_IP=([director]=10.1.26.144 [rs1]=10.1.26.139 [rs2]=10.1.26.140 [rs3]=10.1.26.141)
+declare -rA PORT_MAC=([director]=fa:16:3e:c4:20:c7 [rs1]=fa:16:3e:6b:2d:91 [rs2]=fa:16:3e:1f:a8:54 [rs3]=fa:16:3e:93:07:ce)
+# OpenFlow port numbers, in the order the ports are added; register 5 carries them as the OVS firewall does.
+declare -rA OFPORT=([director]=1 [rs1]=2 [rs2]=3 [rs3]=4)
+readonly REAL_SERVERS=(rs1 rs2 rs3)
+
+readonly PY_LISTENER='
+import socketserver, sys
+class Handler(socketserver.StreamRequestHandler):
+    timeout = 10
+    def handle(self):
+        try:
+            if self.rfile.readline(512):
+                self.wfile.write(("rs=" + sys.argv[1] + "\n").encode())
+        except OSError:
+            pass
+class Server(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+Server(("0.0.0.0", int(sys.argv[2])), Handler).serve_forever()
+'
+readonly PY_CLIENT='
+import socket, sys, threading
+n, timeout, vip, port = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+ok = [0]
+lock = threading.Lock()
+def attempt():
+    try:
+        with socket.create_connection((vip, port), timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            sock.sendall(b"ping\n")
+            if sock.recv(64).startswith(b"rs="):
+                with lock:
+                    ok[0] += 1
+    except OSError:
+        pass
+threads = [threading.Thread(target=attempt) for _ in range(n)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(f"ok={ok[0]} failed={n - ok[0]}")
+'
+
+die() { echo "ovs-lab: $*" >&2; exit 1; }
+unavailable() { echo "lab unavailable: $*" >&2; exit 77; }
+log() { echo "ovs-lab[$PREFIX]: $*" >&2; }
+ns() { echo "$PREFIX-$1"; }
+in_ns() { local n="$1"; shift; ip netns exec "$(ns "$n")" "$@"; }
+tap() { local id="${PORT_ID[$1]}"; echo "tap${id:0:11}"; }
+vsctl() { ovs-vsctl --db="unix:$STATE/db.sock" "$@"; }
+
+set_prefix() {
+  [[ -n "${1:-}" ]] && PREFIX="$1"
+  [[ "$PREFIX" =~ ^[a-z][a-z0-9]{0,7}$ ]] || die "prefix must be 1-8 lowercase letters/digits"
+  STATE="$STATE_ROOT/$PREFIX"
+}
+
+usage() {
+  cat <<USAGE
+ovs-lab.sh up [PREFIX]            build the lab (scenario broken) and print the br-int management socket
+ovs-lab.sh scenario broken|fixed  [PREFIX]  without / with 0.0.0.0/0 in the director port's allowed pairs
+ovs-lab.sh traffic N [TIMEOUT [PREFIX]]     N client requests to the VIP; prints ok=… failed=…
+ovs-lab.sh flows [PREFIX]         ovs-ofctl show + dump-flows of br-int, as the agent's ovs collector reads them
+ovs-lab.sh down [PREFIX]          remove everything the lab built
+USAGE
+}
+
+ensure_tools() {
+  local missing=()
+  command -v ovs-vswitchd >/dev/null 2>&1 || missing+=(openvswitch-switch)
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  command -v ethtool >/dev/null 2>&1 || missing+=(ethtool)
+  ((${#missing[@]} == 0)) && return 0
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq "${missing[@]}" >&2 || { apt-get update -qq >&2 && apt-get install -y -qq "${missing[@]}" >&2; } \
+    || die "cannot install ${missing[*]}"
+}
+
+# The OVS firewall driver's egress pipeline for one port (neutron openvswitch_firewall, tables 60/71/93/94),
+# without conntrack: allowed IP/MAC pairs go on, everything else from the port is the anti-spoof drop.
+port_flows() {
+  local p="$1" r="0x${OFPORT[$1]}" in="${OFPORT[$1]}" mac="${PORT_MAC[$1]}" pair
+  echo "table=60,priority=100,in_port=$in,actions=load:$r->NXM_NX_REG5[],load:0x1->NXM_NX_REG6[],resubmit(,71)"
+  echo "table=71,priority=95,arp,reg5=$r,in_port=$in,dl_src=$mac,arp_spa=${PORT_IP[$p]},actions=resubmit(,94)"
+  for pair in "${PORT_IP[$p]}" "$VIP"; do
+    echo "table=71,priority=65,ip,reg5=$r,in_port=$in,dl_src=$mac,nw_src=$pair,actions=resubmit(,94)"
+  done
+  echo "table=71,priority=10,reg5=$r,in_port=$in,actions=ct_clear,resubmit(,93)"
+}
+
+render_flows() {
+  local p
+  echo "table=0,priority=0,actions=resubmit(,60)"
+  for p in "${PORTS[@]}"; do port_flows "$p"; done
+  echo "table=60,priority=3,actions=NORMAL"
+  echo "table=71,priority=0,actions=drop"
+  echo "table=93,priority=0,actions=drop"
+  echo "table=94,priority=1,actions=NORMAL"
+}
+
+start_ovs() {
+  mkdir -p "$STATE"
+  ovsdb-tool create "$STATE/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+  ovsdb-server "$STATE/conf.db" --remote="punix:$STATE/db.sock" --pidfile="$STATE/ovsdb.pid" --detach \
+    --log-file="$STATE/ovsdb.log" --unixctl="$STATE/ovsdb.ctl" 2>>"$STATE/start.log"
+  vsctl --no-wait init
+  OVS_RUNDIR="$STATE" ovs-vswitchd "unix:$STATE/db.sock" --pidfile="$STATE/vswitchd.pid" --detach \
+    --log-file="$STATE/vswitchd.log" --unixctl="$STATE/vswitchd.ctl" 2>>"$STATE/start.log" \
+    || unavailable "ovs-vswitchd does not start: $(tail -n 2 "$STATE/vswitchd.log" 2>/dev/null | tr '\n' ' ')"
+  # The userspace datapath: no openvswitch kernel module needed.
+  vsctl add-br br-int -- set bridge br-int datapath_type=netdev fail_mode=secure \
+    || unavailable "Open vSwitch cannot create a userspace bridge: $(tail -n 2 "$STATE/vswitchd.log" | tr '\n' ' ')"
+}
+
+plug() { # namespace, host-side name, ofport, mac, address/len
+  ip link add "$2" type veth peer name eth0 netns "$(ns "$1")"
+  ip link set "$2" up
+  # The userspace datapath does not complete checksums a veth left to offload.
+  in_ns "$1" ethtool -K eth0 tx off >/dev/null
+  ethtool -K "$2" tx off >/dev/null
+  vsctl add-port br-int "$2" -- set interface "$2" ofport_request="$3"
+  ip -n "$(ns "$1")" link set eth0 address "$4" up
+  ip -n "$(ns "$1")" addr add "$5" dev eth0
+}
+
+cmd_up() {
+  [[ "$(id -u)" -eq 0 ]] || unavailable "network namespaces need root; running as uid $(id -u)"
+  ensure_tools
+  cmd_down >/dev/null 2>&1 || true
+  trap 'rc=$?; ((rc == 0)) || cmd_down >/dev/null 2>&1 || true; exit $rc' EXIT
+  local n err hops=()
+  for n in client "${PORTS[@]}"; do
+    err="$(ip netns add "$(ns "$n")" 2>&1)" || unavailable "cannot create network namespace $(ns "$n"): $err"
+    in_ns "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    ip -n "$(ns "$n")" link set lo up
+  done
+  start_ovs
+  for n in "${PORTS[@]}"; do
+    plug "$n" "$(tap "$n")" "${OFPORT[$n]}" "${PORT_MAC[$n]}" "${PORT_IP[$n]}/24"
+    ip -n "$(ns "$n")" route add 10.0.19.0/24 dev eth0 scope link
+  done
+  plug client "$PREFIX-$UPLINK" 10 "$CLIENT_MAC" "$CLIENT_IP/24"
+  ip -n "$(ns client)" route add 10.1.26.0/24 dev eth0 scope link
+  ip -n "$(ns client)" neigh replace "$VIP" lladdr "${PORT_MAC[director]}" dev eth0 nud permanent
+
+  # Director: forwards VIP traffic without holding the VIP; only the destination MAC changes (as IPVS-DR does).
+  in_ns director sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.eth0.send_redirects=0 \
+    net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 net.ipv4.fib_multipath_hash_policy=1
+  for n in "${REAL_SERVERS[@]}"; do hops+=(nexthop via "${PORT_IP[$n]}" dev eth0 onlink); done
+  ip -n "$(ns director)" route add "$VIP/32" "${hops[@]}"
+  for n in "${REAL_SERVERS[@]}"; do
+    ip -n "$(ns "$n")" addr add "$VIP/32" dev lo
+    in_ns "$n" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.eth0.arp_ignore=1 \
+      net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.eth0.arp_announce=2
+    ip netns exec "$(ns "$n")" setsid python3 -c "$PY_LISTENER" "${PORT_IP[$n]}" "$SERVICE_PORT" </dev/null >>"$STATE/$n.log" 2>&1 &
+  done
+
+  render_flows | ovs-ofctl add-flows "unix:$STATE/br-int.mgmt" -
+  for n in "${REAL_SERVERS[@]}"; do
+    for _ in $(seq 50); do [[ -n "$(in_ns "$n" ss -Htln "sport = :$SERVICE_PORT")" ]] && continue 2; sleep 0.1; done
+    die "listener on $n did not start"
+  done
+  trap - EXIT
+  log "up (Open vSwitch $(ovs-vswitchd --version | awk 'NR == 1 { print $NF }'), datapath netdev): client $CLIENT_IP -> VIP $VIP:$SERVICE_PORT via director ${PORT_IP[director]} ($(tap director)), scenario broken"
+  echo "unix:$STATE/br-int.mgmt"
+}
+
+cmd_down() {
+  [[ "$(id -u)" -eq 0 ]] || die "root needed"
+  local n name pid
+  for n in client "${PORTS[@]}"; do
+    name="$(ns "$n")"
+    [[ -e "/run/netns/$name" ]] || continue
+    for pid in $(ip netns pids "$name" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
+    ip netns del "$name"
+  done
+  for pid in vswitchd ovsdb; do
+    [[ -f "$STATE/$pid.pid" ]] && kill -TERM "$(cat "$STATE/$pid.pid")" 2>/dev/null || true
+  done
+  for n in "${PORTS[@]}"; do ip link del "$(tap "$n")" 2>/dev/null || true; done
+  ip link del "$PREFIX-$UPLINK" 2>/dev/null || true
+  rm -rf "${STATE:?}"
+}
+
+cmd_scenario() {
+  local fix="table=71,priority=65,ip,reg5=0x1,in_port=1,dl_src=${PORT_MAC[director]},nw_src=0.0.0.0/0"
+  case "$1" in
+    # What Neutron installs for an allowed address pair 0.0.0.0/0 on the director port.
+    fixed) echo "$fix,actions=resubmit(,94)" | ovs-ofctl add-flows "unix:$STATE/br-int.mgmt" - ;;
+    broken) ovs-ofctl --strict del-flows "unix:$STATE/br-int.mgmt" "$fix" ;;
+    *) die "scenario: broken or fixed" ;;
+  esac
+  log "scenario $1"
+}
+
+cmd_traffic() {
+  [[ "$1" =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= 500)) || die "traffic: N must be 1..500"
+  in_ns client python3 -c "$PY_CLIENT" "$1" "${2:-2}" "$VIP" "$SERVICE_PORT"
+}
+
+cmd_flows() {
+  ovs-ofctl show "unix:$STATE/br-int.mgmt"
+  ovs-ofctl dump-flows "unix:$STATE/br-int.mgmt"
+}
+
+main() {
+  local cmd="${1:-help}"
+  shift || true
+  case "$cmd" in
+    up) set_prefix "${1:-}"; cmd_up ;;
+    down) set_prefix "${1:-}"; cmd_down ;;
+    scenario) set_prefix "${2:-}"; cmd_scenario "${1:-}" ;;
+    traffic) set_prefix "${3:-}"; cmd_traffic "${1:-1}" "${2:-2}" ;;
+    flows) set_prefix "${1:-}"; cmd_flows ;;
+    *) usage ;;
+  esac
+}
+
+main "$@"
