@@ -1,0 +1,63 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting.Systemd;
+
+namespace Dashboard.Agent.Hosting;
+
+/// <summary>
+/// Tells systemd (Type=notify) when the agent is ready, what it last did, that it is stopping, and that its loop is alive
+/// (WatchdogSec=). Silent when NOTIFY_SOCKET is not set, as when run from a shell.
+/// </summary>
+public sealed class ServiceManager
+{
+    private static readonly ServiceState s_watchdog = new("WATCHDOG=1");
+    private readonly ISystemdNotifier _notifier;
+
+    public ServiceManager(ISystemdNotifier notifier, TimeSpan? watchdogTimeout)
+    {
+        _notifier = notifier;
+        WatchdogTimeout = watchdogTimeout;
+    }
+
+    /// <summary>How often systemd expects a sign of life, when the unit asks for one and it is meant for this process.</summary>
+    public TimeSpan? WatchdogTimeout { get; }
+
+    public bool IsEnabled => _notifier.IsEnabled;
+
+    public static ServiceManager FromEnvironment() => new(new SystemdNotifier(), ReadWatchdogTimeout());
+
+    public void Ready(string status) => Send($"READY=1\nSTATUS={status}");
+
+    public void Status(string status) => Send($"STATUS={status}");
+
+    public void Stopping() => Send("STOPPING=1\nSTATUS=stopping: finishing the batch in hand");
+
+    public void Alive()
+    {
+        if (WatchdogTimeout is not null && _notifier.IsEnabled)
+        {
+            _notifier.Notify(s_watchdog);
+        }
+    }
+
+    private void Send(string state)
+    {
+        if (_notifier.IsEnabled)
+        {
+            _notifier.Notify(new ServiceState(state));
+        }
+    }
+
+    /// <summary>WATCHDOG_USEC, unless WATCHDOG_PID names another process (the variables were inherited, not meant for us).</summary>
+    private static TimeSpan? ReadWatchdogTimeout()
+    {
+        var pid = Environment.GetEnvironmentVariable("WATCHDOG_PID");
+        if (!string.IsNullOrEmpty(pid) && pid != Environment.ProcessId.ToString(CultureInfo.InvariantCulture))
+        {
+            return null;
+        }
+
+        return long.TryParse(Environment.GetEnvironmentVariable("WATCHDOG_USEC"), NumberStyles.None, CultureInfo.InvariantCulture, out var usec) && usec > 0
+            ? TimeSpan.FromMicroseconds(usec)
+            : null;
+    }
+}
