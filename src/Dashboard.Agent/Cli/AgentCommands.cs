@@ -39,7 +39,7 @@ public sealed class AgentCommands
             log.Info($"dashboard-agent {AgentInfo.Version}: host {options.Host}, pushing every {options.IntervalSeconds} s to {options.Server}, "
                 + $"spool {options.SpoolDirectory} ({assembly.Spool!.Count} batch(es) waiting)");
             var runner = assembly.CreateRunner(options, _time, log);
-            var service = ServiceManager.FromEnvironment();
+            var service = ServiceManager.FromEnvironment(log);
             if (service.WatchdogTimeout is { } watchdog && watchdog < options.LongestCycle)
             {
                 log.Warning($"WatchdogSec={watchdog.TotalSeconds:0} is shorter than one cycle can take with these settings ({options.LongestCycle.TotalSeconds:0} s): "

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Sockets;
 using Microsoft.Extensions.Hosting.Systemd;
 
 namespace Dashboard.Agent.Hosting;
@@ -11,19 +12,20 @@ public sealed class ServiceManager
 {
     private static readonly ServiceState s_watchdog = new("WATCHDOG=1");
     private readonly ISystemdNotifier _notifier;
+    private readonly AgentLog _log;
+    private volatile bool _unreachable;
 
-    public ServiceManager(ISystemdNotifier notifier, TimeSpan? watchdogTimeout)
+    public ServiceManager(ISystemdNotifier notifier, TimeSpan? watchdogTimeout, AgentLog log)
     {
         _notifier = notifier;
         WatchdogTimeout = watchdogTimeout;
+        _log = log;
     }
 
     /// <summary>How often systemd expects a sign of life, when the unit asks for one and it is meant for this process.</summary>
     public TimeSpan? WatchdogTimeout { get; }
 
-    public bool IsEnabled => _notifier.IsEnabled;
-
-    public static ServiceManager FromEnvironment() => new(new SystemdNotifier(), ReadWatchdogTimeout());
+    public static ServiceManager FromEnvironment(AgentLog log) => new(new SystemdNotifier(), ReadWatchdogTimeout(), log);
 
     public void Ready(string status) => Send($"READY=1\nSTATUS={status}");
 
@@ -33,17 +35,30 @@ public sealed class ServiceManager
 
     public void Alive()
     {
-        if (WatchdogTimeout is not null && _notifier.IsEnabled)
+        if (WatchdogTimeout is not null)
         {
-            _notifier.Notify(s_watchdog);
+            Send(s_watchdog);
         }
     }
 
-    private void Send(string state)
+    private void Send(string state) => Send(new ServiceState(state));
+
+    private void Send(ServiceState state)
     {
-        if (_notifier.IsEnabled)
+        if (!_notifier.IsEnabled || _unreachable)
         {
-            _notifier.Notify(new ServiceState(state));
+            return;
+        }
+
+        try
+        {
+            _notifier.Notify(state);
+        }
+        catch (SocketException e)
+        {
+            // A stale NOTIFY_SOCKET (inherited, or its listener gone) must not stop the agent: it keeps collecting, unannounced.
+            _unreachable = true;
+            _log.Warning($"NOTIFY_SOCKET {Environment.GetEnvironmentVariable("NOTIFY_SOCKET")}: {e.Message}; not reporting to systemd any more");
         }
     }
 

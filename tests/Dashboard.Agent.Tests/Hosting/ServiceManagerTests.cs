@@ -65,6 +65,26 @@ public sealed class ServiceManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_NotifySocketWithoutListener_WarnsAndKeepsPushing()
+    {
+        // Arrange: NOTIFY_SOCKET names a path nobody listens on (inherited from a shell, or its supervisor gone).
+        await using var server = await TestIngestServer.StartAsync();
+        var environment = new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _directory.Combine("gone.sock") };
+
+        // Act
+        await using var agent = AgentProcess.Start(environment, "run", "--config", AgentConfig(server.BaseUrl));
+        await server.WaitForStoredAsync(2, s_wait);
+        agent.Terminate();
+        var exit = await agent.WaitForExitAsync(s_wait);
+
+        // Assert
+        Assert.Equal(ExitCodes.Success, exit);
+        Assert.Contains($"warning: NOTIFY_SOCKET {_directory.Combine("gone.sock")}: ", agent.Error, StringComparison.Ordinal);
+        Assert.Single(agent.Error.Split('\n'), line => line.Contains("NOTIFY_SOCKET", StringComparison.Ordinal));
+        Assert.Contains("info: stopped", agent.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_WithoutNotifySocket_RunsAndStopsOnSigterm()
     {
         // Arrange
