@@ -51,6 +51,8 @@ public sealed class AgentCommands
             using var stopping = signal.Token.Register(service.Stopping);
             service.Ready($"pushing every {options.IntervalSeconds} s to {options.Server}");
             await runner.RunAsync(signal.Token);
+            // The loop can end before the signal's callback runs, and disposing the registration then drops it.
+            service.Stopping();
             return ExitCodes.Success;
         }
     }

@@ -14,6 +14,7 @@ public sealed class ServiceManager
     private readonly ISystemdNotifier _notifier;
     private readonly AgentLog _log;
     private volatile bool _unreachable;
+    private int _stopping;
 
     public ServiceManager(ISystemdNotifier notifier, TimeSpan? watchdogTimeout, AgentLog log)
     {
@@ -31,7 +32,14 @@ public sealed class ServiceManager
 
     public void Status(string status) => Send($"STATUS={status}");
 
-    public void Stopping() => Send("STOPPING=1\nSTATUS=stopping: finishing the batch in hand");
+    /// <summary>Once, however many times it is called: from the SIGTERM handler and again when the loop has ended.</summary>
+    public void Stopping()
+    {
+        if (Interlocked.Exchange(ref _stopping, 1) == 0)
+        {
+            Send("STOPPING=1\nSTATUS=stopping: finishing the batch in hand");
+        }
+    }
 
     public void Alive()
     {

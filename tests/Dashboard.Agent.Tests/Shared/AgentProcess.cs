@@ -29,12 +29,14 @@ public sealed class AgentProcess : IAsyncDisposable
 
     public static AgentProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo(Locate())
+        // `dotnet dashboard-agent.dll`, as test.sh runs the managed build: a native publish replaces the build's launcher.
+        var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add(Locate());
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -61,7 +63,7 @@ public sealed class AgentProcess : IAsyncDisposable
         return agent;
     }
 
-    /// <summary>src/Dashboard.Agent/bin/CONFIGURATION/netX.Y/RID/dashboard-agent: the copy beside the tests lacks what ASP.NET brings them.</summary>
+    /// <summary>src/Dashboard.Agent/bin/CONFIGURATION/netX.Y/RID/dashboard-agent.dll: the copy beside the tests lacks what ASP.NET brings them.</summary>
     private static string Locate()
     {
         var rid = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
@@ -70,7 +72,7 @@ public sealed class AgentProcess : IAsyncDisposable
         {
             if (File.Exists(Path.Combine(dir.FullName, "Dashboard.sln")))
             {
-                var binary = Path.Combine(dir.FullName, "src", "Dashboard.Agent", "bin", configuration.Name, framework.Name, rid.Name, "dashboard-agent");
+                var binary = Path.Combine(dir.FullName, "src", "Dashboard.Agent", "bin", configuration.Name, framework.Name, rid.Name, "dashboard-agent.dll");
                 return File.Exists(binary) ? binary : throw new FileNotFoundException($"The built agent is missing at {binary}", binary);
             }
         }
