@@ -14,6 +14,7 @@ command -v ovs-vswitchd >/dev/null 2>&1 || missing+=(openvswitch-switch)
 command -v ethtool >/dev/null 2>&1 || missing+=(ethtool)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 if ((${#missing[@]})); then
   echo "Installing test prerequisites: ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
@@ -48,6 +49,12 @@ dotnet tests/Dashboard.Benchmarks/bin/Release/net10.0/*/Dashboard.Benchmarks.dll
 cmp <("$agent/dashboard-agent" parse ipvsadm-conn "$agent/ipvsadm-conn.txt") \
     <("${managed[@]}" parse ipvsadm-conn "$agent/ipvsadm-conn.txt" --threads 1)
 rm "$agent/ipvsadm-conn.txt"
+
+echo "== packaging"
+# Both systemd units pass systemd-analyze verify; the agent's .deb (built from the native agent above) installs with dpkg -i,
+# runs `dashboard-agent version`, survives a reinstall, and is removed and purged again.
+if [ "$(id -u)" -eq 0 ]; then as_root=; else as_root=sudo; fi
+$as_root tests/packaging/check-packaging.sh "$agent" "${TMPDIR:-/tmp}/lvs-dashboard-publish"
 
 results=$(mktemp -d)
 status=0

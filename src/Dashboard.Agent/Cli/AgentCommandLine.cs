@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Completions;
 using Dashboard.Agent.Hosting;
+using Dashboard.Core.Parsing;
 
 namespace Dashboard.Agent.Cli;
 
@@ -11,7 +13,9 @@ public static class AgentCommandLine
         var commands = new AgentCommands(console, time ?? TimeProvider.System);
         var root = new RootCommand("LVS-DR cluster health agent: collects IPVS, iptables, NSX and keepalived state and pushes it to the dashboard.");
 
-        var format = new Argument<string>("FORMAT") { Description = "Input format (see the error for an unknown one)" };
+        var format = new Argument<string>("FORMAT") { Description = "Input format (tab completion, or an unknown one, lists them)" };
+        // Lazy: the format table is built only when completions are asked for, not on every start.
+        format.CompletionSources.Add(static _ => KnownFormats.Names.Order(StringComparer.Ordinal).Select(static name => new CompletionItem(name)));
         var file = new Argument<string?>("FILE") { Description = "File to read; - or nothing for stdin", Arity = ArgumentArity.ZeroOrOne };
         var threads = new Option<int>("--threads")
         {

@@ -38,7 +38,21 @@ public sealed class AgentCommands
             var options = configuration.Options!;
             log.Info($"dashboard-agent {AgentInfo.Version}: host {options.Host}, pushing every {options.IntervalSeconds} s to {options.Server}, "
                 + $"spool {options.SpoolDirectory} ({assembly.Spool!.Count} batch(es) waiting)");
-            await assembly.CreateRunner(options, _time, log).RunAsync(signal.Token);
+            var runner = assembly.CreateRunner(options, _time, log);
+            var service = ServiceManager.FromEnvironment(log);
+            if (service.WatchdogTimeout is { } watchdog && watchdog < options.LongestCycle)
+            {
+                log.Warning($"WatchdogSec={watchdog.TotalSeconds:0} is shorter than one cycle can take with these settings ({options.LongestCycle.TotalSeconds:0} s): "
+                    + "systemd may restart a healthy agent while the server is slow; raise WatchdogSec");
+            }
+
+            runner.Delivered += report => service.Status(Describe(report));
+            runner.CycleEnded += service.Alive;
+            using var stopping = signal.Token.Register(service.Stopping);
+            service.Ready($"pushing every {options.IntervalSeconds} s to {options.Server}");
+            await runner.RunAsync(signal.Token);
+            // The loop can end before the signal's callback runs, and disposing the registration then drops it.
+            service.Stopping();
             return ExitCodes.Success;
         }
     }
@@ -81,11 +95,15 @@ public sealed class AgentCommands
                 return ExitCodes.NotDelivered;
             }
 
-            var replayed = report.Replayed > 0 ? $" after {report.Replayed} spooled batch(es)" : "";
-            _console.Error.WriteLine($"batch #{report.Sequence} {report.Outcome.ToString().ToLowerInvariant()}{replayed}"
-                + (report.Reason is null ? "" : $": {report.Reason}"));
+            _console.Error.WriteLine(Describe(report));
             return report.Outcome == DeliveryOutcome.Delivered ? ExitCodes.Success : ExitCodes.NotDelivered;
         }
+    }
+
+    private static string Describe(DeliveryReport report)
+    {
+        var replayed = report.Replayed > 0 ? $" after {report.Replayed} spooled batch(es)" : "";
+        return $"batch #{report.Sequence} {report.Outcome.ToString().ToLowerInvariant()}{replayed}" + (report.Reason is null ? "" : $": {report.Reason}");
     }
 
     /// <summary>The sequence and drop count the batch would get, read without changing anything on disk.</summary>

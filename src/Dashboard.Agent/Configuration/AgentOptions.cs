@@ -36,4 +36,17 @@ public sealed class AgentOptions
     public TimeSpan CollectTimeout => TimeSpan.FromSeconds(Math.Min(IntervalSeconds, 30));
 
     public TimeSpan SpoolMaxAge => TimeSpan.FromHours(SpoolMaxAgeHours);
+
+    /// <summary>
+    /// The most one pass of `run` can take when the server answers slowly: the wait, the collectors, a spool replay (one
+    /// interval, plus the push under way when it ends) and the new batch's push, each push with every retry and timeout.
+    /// </summary>
+    public TimeSpan LongestCycle
+    {
+        get
+        {
+            var push = TimeSpan.FromSeconds((Push.MaxRetries + 1) * (long)Push.RequestTimeoutSeconds + Push.MaxRetries * (long)Push.MaxRetryDelaySeconds);
+            return Interval + CollectTimeout + Interval + push + push;
+        }
+    }
 }

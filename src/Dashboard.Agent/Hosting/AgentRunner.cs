@@ -24,6 +24,9 @@ public sealed class AgentRunner
     /// <summary>Raised after each delivery (tests and status lines).</summary>
     public event Action<DeliveryReport>? Delivered;
 
+    /// <summary>Raised after each pass of <see cref="RunAsync"/>, delivered or not: the loop is alive (systemd's watchdog).</summary>
+    public event Action? CycleEnded;
+
     public async Task RunAsync(CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(_interval, _time);
@@ -38,6 +41,8 @@ public sealed class AgentRunner
                 // A full or read-only disk fails this cycle, not the agent: the next tick tries again.
                 _log.Error($"cycle failed: {e.Message}");
             }
+
+            CycleEnded?.Invoke();
         }
         while (await WaitForTickAsync(timer, stopping));
 

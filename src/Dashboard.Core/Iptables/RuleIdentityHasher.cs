@@ -47,7 +47,7 @@ internal sealed class RuleIdentityHasher
         _input.Append((byte)'\n');
         AppendCanonicalSpec(spec);
 
-        return Hex(XxHash64.Hash(_input.Written));
+        return Hex(System.IO.Hashing.XxHash64.HashToUInt64(_input.Written));
     }
 
     private static string Hex(ulong value) =>

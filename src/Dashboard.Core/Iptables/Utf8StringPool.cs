@@ -32,7 +32,7 @@ internal sealed class Utf8StringPool
             return Encoding.UTF8.GetString(utf8);
         }
 
-        var hash = (int)XxHash64.Hash(utf8);
+        var hash = (int)System.IO.Hashing.XxHash64.HashToUInt64(utf8);
         var mask = _entries.Length - 1;
         for (var i = hash & mask; ; i = (i + 1) & mask)
         {

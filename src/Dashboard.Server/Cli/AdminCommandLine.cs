@@ -8,11 +8,17 @@ namespace Dashboard.Server.Cli;
 /// <summary>`token …` and `user …`: administration from the shell, against the same database the server uses.</summary>
 public static class AdminCommandLine
 {
-    public static bool IsAdminCommand(string[] args) => args.Length > 0 && args[0] is "token" or "user";
+    /// <summary>`token …`, `user …`, and help or completions at the top level (`--help`, `[suggest]`); anything else serves.</summary>
+    public static bool IsAdminCommand(string[] args) =>
+        args.Length > 0 && (args[0] is "token" or "user" or "--help" or "-h" or "-?" || args[0].StartsWith("[suggest", StringComparison.Ordinal));
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("LVS-DR health dashboard administration") { TokenCommand(), UserCommand() };
+        var root = new RootCommand("""
+            LVS-DR health dashboard. Without a command it serves: --urls URL, --demo (simulated fleet, anonymous viewing),
+            and any setting as --Key=value (--ConnectionStrings:Dashboard=…, --Dashboard:DataDir=…).
+            The commands administer the same database, whether or not a server is running on it.
+            """) { TokenCommand(), UserCommand() };
         // Unknown --Key=value pairs are configuration (connection string, data folder), as for the server itself.
         root.TreatUnmatchedTokensAsErrors = false;
         return await root.Parse(args).InvokeAsync();

@@ -35,6 +35,7 @@ public static class DashboardServerExtensions
     public static WebApplicationBuilder AddDashboardServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddDashboardSystemd();
 
         // Storage: started before Kestrel listens, so migrations are applied before the first request.
         services.AddDashboardStorage(builder.Configuration);

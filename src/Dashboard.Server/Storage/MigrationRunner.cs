@@ -1,3 +1,4 @@
+// Kept over DbUp and Evolve (issue 25): DbUp journals names without checksums, so an edited applied file is skipped silently (DbUp#277), and has no runner lock; Evolve has checksums, a transaction per file and a cluster lock, but journals a failed file outside its rolled-back transaction, waits for its lock in an uncancellable Thread.Sleep loop with no async API, and would need every existing schema_migrations journal converted.
 using System.Data;
 using System.Reflection;
 using System.Text.RegularExpressions;

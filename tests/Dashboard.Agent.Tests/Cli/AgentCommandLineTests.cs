@@ -32,6 +32,32 @@ public sealed class AgentCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_SuggestDirectiveOnAFormatPrefix_CompletesTheFormats()
+    {
+        // Act: what dotnet-suggest asks when Tab is pressed after "dashboard-agent parse proc-".
+        var run = await CommandLineRun.RunAsync(["[suggest:11]", "parse proc-"]);
+
+        // Assert
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        var suggestions = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("proc-ip-vs", suggestions);
+        Assert.Contains("proc-ip-vs-conn", suggestions);
+        Assert.DoesNotContain("ipvsadm", suggestions);
+    }
+
+    [Fact]
+    public async Task RunAsync_ParseHelp_DescribesArgumentsAndOptions()
+    {
+        // Act
+        var run = await CommandLineRun.RunAsync(["parse", "--help"]);
+
+        // Assert
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.Contains("parse <FORMAT> [<FILE>] [options]", run.Output, StringComparison.Ordinal);
+        Assert.Contains("--threads", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_ParseUnknownFormat_ExitsTwoListingTheKnownFormats()
     {
         // Act
