@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using Dashboard.Core.Batches;
 using Dashboard.Server.Hosting;
@@ -22,23 +23,54 @@ public sealed class IngestService(
     StreamingRollups rollups,
     IOptionsMonitor<DashboardOptions> options,
     TimeProvider clock,
+    IngestInstruments instruments,
     ILogger<IngestService> logger)
 {
     private static readonly TimeSpan s_slotWait = TimeSpan.FromSeconds(5);
 
     // Throughput falls when more writers than cores fight over PostgreSQL: the rest wait here, not in the connection pool.
     private readonly SemaphoreSlim _writeSlots = new(options.CurrentValue.Ingest.MaxConcurrentWrites);
+    private readonly int _slotCount = options.CurrentValue.Ingest.MaxConcurrentWrites;
+
+    /// <summary>Write turns in all, and how many are taken now.</summary>
+    public int WriteSlots => _slotCount;
+
+    public int WritesInProgress => _slotCount - _writeSlots.CurrentCount;
 
     /// <summary>
     /// A turn to decode and store one push, taken before its body is decoded: pushes waiting for a turn hold only their
     /// bytes, not a decoded batch that every collection during the wait would have to copy. Null when none came in time.
     /// </summary>
-    public async Task<WriteSlot?> EnterAsync(CancellationToken ct) =>
-        await _writeSlots.WaitAsync(s_slotWait, ct) ? new WriteSlot(_writeSlots) : null;
+    public async Task<WriteSlot?> EnterAsync(CancellationToken ct)
+    {
+        instruments.EnterWait();
+        try
+        {
+            return await _writeSlots.WaitAsync(s_slotWait, ct) ? new WriteSlot(_writeSlots) : null;
+        }
+        finally
+        {
+            instruments.LeaveWait();
+        }
+    }
 
     public const string SaturatedReason = "the server is saturated with writes; nothing was stored, retry later";
 
     public async Task<IngestOutcome> IngestAsync(AgentBatch batch, BatchOrigin origin, WriteSlot slot, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await IngestTimedAsync(batch, origin, slot, ct);
+        instruments.RecordDuration(Stopwatch.GetElapsedTime(started), outcome switch
+        {
+            IngestOutcome.Accepted { Result.Status: WriteStatus.Stored } => "stored",
+            IngestOutcome.Accepted => "duplicate",
+            IngestOutcome.Rejected => "rejected",
+            _ => "unavailable",
+        });
+        return outcome;
+    }
+
+    private async Task<IngestOutcome> IngestTimedAsync(AgentBatch batch, BatchOrigin origin, WriteSlot slot, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var errors = BatchValidator.Validate(batch, origin, now, options.CurrentValue.Retention.RawDays);
