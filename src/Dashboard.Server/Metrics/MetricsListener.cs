@@ -34,8 +34,8 @@ public sealed class MetricsListener(MetricsPage page, IOptionsMonitor<DashboardO
             }
         });
         _app = builder.Build();
-        _app.MapGet("/metrics", async (HttpContext context) =>
-            TypedResults.Text(await page.RenderAsync(context.RequestAborted), ExpositionWriter.ContentType));
+        // A CancellationToken parameter, not HttpContext: a lambda of HttpContext alone would bind as a RequestDelegate and drop the result.
+        _app.MapGet("/metrics", async (CancellationToken ct) => TypedResults.Text(await page.RenderAsync(ct), ExpositionWriter.ContentType));
         await _app.StartAsync(cancellationToken);
         logger.LogInformation("Prometheus metrics without authentication on {Address}:{Port}/metrics", settings.Address ?? "*", port);
     }
