@@ -10,7 +10,7 @@ public static class MetricsApi
     {
         app.MapGet("/metrics", GetMetricsAsync).RequireAuthorization(DashboardPolicies.ReadApi).WithName("GetMetrics")
             .WithSummary("Prometheus exposition of live VIPs, real servers, drop counters, findings and the server itself (see Metrics/METRICS.md)")
-            .Produces<string>(StatusCodes.Status200OK, "text/plain").Produces(StatusCodes.Status401Unauthorized).Produces(StatusCodes.Status403Forbidden);
+            .Produces<string>(StatusCodes.Status200OK, "text/plain").AnswersRefusals();
         return app;
     }
 

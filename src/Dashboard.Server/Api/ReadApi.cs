@@ -9,12 +9,12 @@ public static class ReadApi
 {
     public static IEndpointRouteBuilder MapReadApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").RequireAuthorization(DashboardPolicies.ReadApi);
+        var group = app.MapGroup("/api/v1").RequireAuthorization(DashboardPolicies.ReadApi).AnswersRefusals();
         group.MapGet("/vips", GetVips).WithName("GetVips").WithSummary("Every virtual service with its real servers, live");
         group.MapGet("/hosts", GetHosts).WithName("GetHosts").WithSummary("Every host that reported, with its freshness");
         group.MapGet("/hypervisors/{name}/drops", GetDrops).WithName("GetHypervisorDrops").WithSummary("Drop rates per rule and NSX reason");
         group.MapGet("/vips/{director}/series", GetSeriesAsync).WithName("GetVipSeries")
-            .WithSummary("Connections and SYN_RECV over time; raw for short ranges, one-minute rollups for long ones");
+            .WithSummary("Connections and SYN_RECV over time; raw for short ranges, one-minute rollups for long ones").ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
