@@ -63,6 +63,28 @@ public sealed class ApiTableTests(DashboardFixture fixture) : IClassFixture<Dash
         Assert.True(table.Count >= 20, $"only {table.Count} rows read from the table");
     }
 
+    [Fact]
+    public async Task ApiReferencePage_LoggedInViewer_ListsEveryOperationOfTheDocument()
+    {
+        // Arrange
+        using var viewer = await Dashboard.Server.Tests.Alerting.PersonClient.LogInAsync(fixture.Server, KnownRoles.Viewer);
+
+        // Act
+        var page = System.Net.WebUtility.HtmlDecode(await viewer.GetStringAsync("api-reference"));
+        using var refused = await new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Server.BaseAddress }
+            .GetAsync("api-reference");
+
+        // Assert
+        foreach (var row in ReadTable().Values)
+        {
+            Assert.Contains($"<code>{row.Path}</code>", page);
+        }
+
+        Assert.Contains("Prometheus exposition of live VIPs", page);
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Contains("/login", refused.Headers.Location!.OriginalString);
+    }
+
     /// <summary>The caller rule of the endpoint behind an operation, from its authorization metadata.</summary>
     private string Who(string method, string path)
     {
