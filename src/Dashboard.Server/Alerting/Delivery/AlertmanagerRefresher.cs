@@ -1,4 +1,5 @@
 using Dashboard.Server.Alerting.Channels;
+using Dashboard.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Dashboard.Server.Alerting.Delivery;
@@ -9,6 +10,7 @@ namespace Dashboard.Server.Alerting.Delivery;
 /// changes (first firing, resolved with endsAt) with its retries; this only keeps them alive in between.
 /// </summary>
 public sealed class AlertmanagerRefresher(
+    DashboardDatabase database,
     AlertRepository alerts,
     SilenceRepository silences,
     ChannelCatalog channels,
@@ -43,12 +45,24 @@ public sealed class AlertmanagerRefresher(
     /// <summary>One round: returns how many channels took the alerts.</summary>
     public async Task<int> ResendAsync(CancellationToken ct)
     {
-        var targets = (await channels.AllAsync(ct)).Where(c => c.Enabled && c.Kind == ChannelKinds.Alertmanager).ToList();
-        if (targets.Count == 0)
+        var taken = 0;
+        foreach (var channel in (await channels.AllAsync(ct)).Where(c => c.Enabled && c.Kind == ChannelKinds.Alertmanager))
         {
-            return 0;
+            taken += await ResendAsync(channel, ct) ? 1 : 0;
         }
 
+        return taken;
+    }
+
+    /// <summary>
+    /// Under the channel's lock, the one the dispatcher sends under: a resolved notification can then never overtake a
+    /// re-send that still saw the alert firing, which would open it again at Alertmanager until its resolve_timeout.
+    /// </summary>
+    private async Task<bool> ResendAsync(AlertChannel channel, CancellationToken ct)
+    {
+        await using var conn = await database.DataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await OutboxRepository.LockChannelAsync(conn, tx, channel.Name);
         var now = AlertClock.Now(clock);
         var muting = await silences.ActiveAsync(now, ct);
         var firing = (await alerts.ListAsync(new AlertQuery(State: AlertStates.Firing, Limit: 5000), ct))
@@ -57,7 +71,8 @@ public sealed class AlertmanagerRefresher(
             .ToList();
         if (firing.Count == 0)
         {
-            return 0;
+            await tx.CommitAsync(CancellationToken.None);
+            return false;
         }
 
         var notification = new AlertNotification
@@ -73,21 +88,14 @@ public sealed class AlertmanagerRefresher(
             Link = $"{links.Base}/alerts",
             Alerts = firing,
         };
-        var taken = 0;
-        foreach (var channel in targets)
+        var message = MessageBuilder.Build(notification, channel.Language, options.CurrentValue.MaxAlertsPerMessage);
+        var result = await sender.SendAsync(channel, new ChannelPayload(message, notification, null), now);
+        await tx.CommitAsync(CancellationToken.None);
+        if (!result.Succeeded)
         {
-            var message = MessageBuilder.Build(notification, channel.Language, options.CurrentValue.MaxAlertsPerMessage);
-            var result = await sender.SendAsync(channel, new ChannelPayload(message, notification, null), now);
-            if (result.Succeeded)
-            {
-                taken++;
-            }
-            else
-            {
-                logger.LogWarning("Channel {Channel}: re-sending {Count} firing alerts to Alertmanager failed: {Error}", channel.Name, firing.Count, result.Error);
-            }
+            logger.LogWarning("Channel {Channel}: re-sending {Count} firing alerts to Alertmanager failed: {Error}", channel.Name, firing.Count, result.Error);
         }
 
-        return taken;
+        return result.Succeeded;
     }
 }
