@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Dashboard.Server.Security;
 using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Server.Tests.Reliability;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Server.Tests.Metrics;
 
@@ -109,6 +110,32 @@ public sealed partial class MetricsApiTests
         Assert.Equal(13, ratios.Count);
         Assert.Equal(ratios, weights);
         Assert.Equal(100, Value(first, "lvs_dashboard_metrics_max_series"));
+    }
+
+    [Fact]
+    public async Task Metrics_DrForwardDropOpen_FindingsGaugeCountsItAndZeroForTheOtherKinds()
+    {
+        // Arrange: the seed incident of DiagnosisServiceTests, without hold times.
+        await using var server = await RunningDashboard.StartAsync(["--Dashboard:Diagnosis:For=00:00:00", "--Dashboard:Diagnosis:ResolveAfter=00:00:00"]);
+        using var director = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director));
+        using var hypervisor = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Hypervisor));
+        using var reader = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Reader));
+        var t = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await RunningDashboard.PushAsync(hypervisor, TestBatches.Hypervisor("compute-07", 1, t, 1000));
+        await RunningDashboard.PushAsync(hypervisor, TestBatches.Hypervisor("compute-07", 2, t.AddSeconds(10), 1600));
+        await RunningDashboard.PushAsync(director, TestBatches.Director("lvs-a", 1, t.AddSeconds(10), synRecv: 60, established: 2));
+        var diagnosis = server.Services.GetRequiredService<Dashboard.Server.Diagnosis.DiagnosisService>();
+        await diagnosis.EvaluateAsync(TestTimeout.Token());
+
+        // Act
+        var page = await reader.GetStringAsync("metrics");
+
+        // Assert: each kind's value is the number of open findings of that kind.
+        Assert.Contains(diagnosis.Open, f => f.Latest.Kind == "dr-forward-drop");
+        foreach (var kind in Dashboard.Core.Diagnosis.FindingKinds.All)
+        {
+            Assert.Equal(diagnosis.Open.Count(f => f.Latest.Kind == kind), Value(page, $"lvs_dashboard_findings_active\\{{kind=\"{kind}\"\\}}"));
+        }
     }
 
     private static double Value(string page, string name) =>
