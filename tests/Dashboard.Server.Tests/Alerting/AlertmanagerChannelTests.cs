@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Dashboard.Server.Security;
 using Dashboard.Server.Tests.Infrastructure;
 using Dashboard.Server.Tests.Reliability;
@@ -37,6 +39,15 @@ public sealed class AlertmanagerChannelTests
             $"--Dashboard:Alerting:Channels:0:Url={alertmanager.Url}",
         ]);
         using var director = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director));
+
+        // Act: the admin's "send test message" reaches Alertmanager's API as an alert already resolved.
+        using (var admin = await PersonClient.LogInAsync(server, KnownRoles.Admin))
+        {
+            var test = await admin.PostAsync("api/v1/alerting/channels/team-alertmanager/test", null);
+            Assert.Equal(HttpStatusCode.OK, test.StatusCode);
+            Assert.True((await test.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("succeeded").GetBoolean(), await test.Content.ReadAsStringAsync());
+            Assert.True(await alertmanager.ReceivedAsync("resolved") >= 1, "Alertmanager took no resolved test alert");
+        }
 
         // Act: nine in ten connections stuck in SYN_RECV on the VIP.
         Assert.Equal(HttpStatusCode.OK, (await RunningDashboard.PushAsync(director,
