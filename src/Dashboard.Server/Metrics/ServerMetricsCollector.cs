@@ -7,7 +7,7 @@ namespace Dashboard.Server.Metrics;
 
 /// <summary>
 /// The server's own families: the ingest latency histogram and write queue (from the ingest meter), the database pool
-/// (from Npgsql's meter, this server's pool only) and the size of every time partition (asked of PostgreSQL).
+/// (from Npgsql's meter, this server's pool only) and the size of every time partition (asked of PostgreSQL once a minute).
 /// </summary>
 public sealed class ServerMetricsCollector : IDisposable
 {
@@ -25,6 +25,10 @@ public sealed class ServerMetricsCollector : IDisposable
     private readonly SortedDictionary<string, DurationHistogram> _durations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _pool = new(StringComparer.Ordinal);
     private long? _poolMax;
+    private volatile PartitionSizes? _partitions;
+
+    /// <summary>Sizes are read at most this often: they grow slowly, and a year of daily partitions costs PostgreSQL a stat of each file.</summary>
+    public static readonly TimeSpan PartitionSizesEvery = TimeSpan.FromSeconds(60);
 
     public ServerMetricsCollector(IMeterFactory meters, IngestService ingest, IngestInstruments instruments, DashboardDatabase database,
         ILogger<ServerMetricsCollector> logger)
@@ -122,14 +126,18 @@ public sealed class ServerMetricsCollector : IDisposable
             WHERE n.nspname = current_schema() AND parent.relname = ANY(@tables)
             ORDER BY parent.relname, child.relname
             """;
-        List<PartitionSize> sizes;
+        var sizes = _partitions is { } cached && Environment.TickCount64 - cached.ReadAt < PartitionSizesEvery.TotalMilliseconds ? cached.Sizes : null;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await using var conn = await _database.DataSource.OpenConnectionAsync(timeout.Token);
-            sizes = (await conn.QueryAsync<PartitionSize>(new CommandDefinition(sql,
-                new { tables = PartitionedTables.Raw.Concat(PartitionedTables.Rollups).ToArray() }, cancellationToken: timeout.Token))).ToList();
+            if (sizes is null)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                await using var conn = await _database.DataSource.OpenConnectionAsync(timeout.Token);
+                sizes = (await conn.QueryAsync<PartitionSize>(new CommandDefinition(sql,
+                    new { tables = PartitionedTables.Raw.Concat(PartitionedTables.Rollups).ToArray() }, cancellationToken: timeout.Token))).ToList();
+                _partitions = new PartitionSizes(Environment.TickCount64, sizes);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -225,4 +233,6 @@ public sealed class ServerMetricsCollector : IDisposable
     }
 
     private sealed record PartitionSize(string ParentTable, string PartitionName, long SizeBytes);
+
+    private sealed record PartitionSizes(long ReadAt, List<PartitionSize> Sizes);
 }
