@@ -14,6 +14,7 @@ public sealed class IngestInstruments
 
     private readonly Histogram<double> _duration;
     private int _waiting;
+    private SemaphoreSlim? _writeSlots;
 
     public IngestInstruments(IMeterFactory meters)
     {
@@ -23,6 +24,18 @@ public sealed class IngestInstruments
 
     /// <summary>Pushes waiting for a write turn now.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Write turns in all, and how many are taken now (0 and 0 until the ingest service made its turns).</summary>
+    public int WriteSlots { get; private set; }
+
+    public int WritesInProgress => _writeSlots is { } slots ? WriteSlots - slots.CurrentCount : 0;
+
+    /// <summary>The ingest service's write turns, watched here so readers of the figures need not know the service.</summary>
+    public SemaphoreSlim Track(SemaphoreSlim writeSlots, int count)
+    {
+        (_writeSlots, WriteSlots) = (writeSlots, count);
+        return writeSlots;
+    }
 
     public void RecordDuration(TimeSpan elapsed, string outcome) =>
         _duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(OutcomeTag, outcome));

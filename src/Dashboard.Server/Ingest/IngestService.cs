@@ -29,13 +29,8 @@ public sealed class IngestService(
     private static readonly TimeSpan s_slotWait = TimeSpan.FromSeconds(5);
 
     // Throughput falls when more writers than cores fight over PostgreSQL: the rest wait here, not in the connection pool.
-    private readonly SemaphoreSlim _writeSlots = new(options.CurrentValue.Ingest.MaxConcurrentWrites);
-    private readonly int _slotCount = options.CurrentValue.Ingest.MaxConcurrentWrites;
-
-    /// <summary>Write turns in all, and how many are taken now.</summary>
-    public int WriteSlots => _slotCount;
-
-    public int WritesInProgress => _slotCount - _writeSlots.CurrentCount;
+    private readonly SemaphoreSlim _writeSlots = instruments.Track(
+        new SemaphoreSlim(options.CurrentValue.Ingest.MaxConcurrentWrites), options.CurrentValue.Ingest.MaxConcurrentWrites);
 
     /// <summary>
     /// A turn to decode and store one push, taken before its body is decoded: pushes waiting for a turn hold only their

@@ -16,7 +16,6 @@ public sealed class ServerMetricsCollector : IDisposable
     /// <summary>Upper bounds in seconds: a healthy push commits in milliseconds, a saturated one waits seconds.</summary>
     public static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    private readonly IngestService _ingest;
     private readonly IngestInstruments _instruments;
     private readonly DashboardDatabase _database;
     private readonly ILogger<ServerMetricsCollector> _logger;
@@ -30,10 +29,9 @@ public sealed class ServerMetricsCollector : IDisposable
     /// <summary>Sizes are read at most this often: they grow slowly, and a year of daily partitions costs PostgreSQL a stat of each file.</summary>
     public static readonly TimeSpan PartitionSizesEvery = TimeSpan.FromSeconds(60);
 
-    public ServerMetricsCollector(IMeterFactory meters, IngestService ingest, IngestInstruments instruments, DashboardDatabase database,
-        ILogger<ServerMetricsCollector> logger)
+    public ServerMetricsCollector(IMeterFactory meters, IngestInstruments instruments, DashboardDatabase database, ILogger<ServerMetricsCollector> logger)
     {
-        (_ingest, _instruments, _database, _logger) = (ingest, instruments, database, logger);
+        (_instruments, _database, _logger) = (instruments, database, logger);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             // The ingest meter of this server only (several servers share a process in tests), and Npgsql's pool gauges.
@@ -79,10 +77,10 @@ public sealed class ServerMetricsCollector : IDisposable
 
         const string inProgress = LiveMetricsCollector.Prefix + "ingest_writes_in_progress";
         w.Family(inProgress, "gauge", "Batches being written now (each holds one write turn).");
-        w.Sample(inProgress, (long)_ingest.WritesInProgress);
+        w.Sample(inProgress, (long)_instruments.WritesInProgress);
         const string slots = LiveMetricsCollector.Prefix + "ingest_write_slots";
         w.Family(slots, "gauge", "Write turns in all (Dashboard:Ingest:MaxConcurrentWrites).");
-        w.Sample(slots, (long)_ingest.WriteSlots);
+        w.Sample(slots, (long)_instruments.WriteSlots);
         const string waiting = LiveMetricsCollector.Prefix + "ingest_queued_requests";
         w.Family(waiting, "gauge", "Pushes waiting for a write turn now; past 5 s they are answered 503 with Retry-After.");
         w.Sample(waiting, (long)_instruments.Waiting);
@@ -123,7 +121,7 @@ public sealed class ServerMetricsCollector : IDisposable
             JOIN pg_class parent ON parent.oid = i.inhparent
             JOIN pg_class child ON child.oid = i.inhrelid
             JOIN pg_namespace n ON n.oid = parent.relnamespace
-            WHERE n.nspname = current_schema() AND parent.relname = ANY(@tables)
+            WHERE n.nspname = current_schema() AND parent.relkind = 'p'
             ORDER BY parent.relname, child.relname
             """;
         var sizes = _partitions is { } cached && Environment.TickCount64 - cached.ReadAt < PartitionSizesEvery.TotalMilliseconds ? cached.Sizes : null;
@@ -134,8 +132,8 @@ public sealed class ServerMetricsCollector : IDisposable
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(TimeSpan.FromSeconds(5));
                 await using var conn = await _database.DataSource.OpenConnectionAsync(timeout.Token);
-                sizes = (await conn.QueryAsync<PartitionSize>(new CommandDefinition(sql,
-                    new { tables = PartitionedTables.Raw.Concat(PartitionedTables.Rollups).ToArray() }, cancellationToken: timeout.Token))).ToList();
+                // Every partitioned table of the schema, whichever tables the migrations made: no list to keep in step here.
+                sizes = (await conn.QueryAsync<PartitionSize>(new CommandDefinition(sql, cancellationToken: timeout.Token))).ToList();
                 _partitions = new PartitionSizes(Environment.TickCount64, sizes);
             }
         }

@@ -70,8 +70,8 @@ public sealed class MetricsPrometheusTests
         await prometheus.WaitForAsync("lvs_dashboard_ingest_write_slots{job=\"dashboard\"}", v => v >= 1, "the write turns");
         await prometheus.WaitForAsync("lvs_dashboard_database_pool_max_connections{job=\"dashboard\"}", v => v == 40, "the pool's 40 connections");
         await prometheus.WaitForAsync("sum(lvs_dashboard_database_pool_connections{job=\"dashboard\"})", v => v >= 1, "the pool's open connections");
-        await prometheus.WaitForAsync("count(lvs_dashboard_partition_size_bytes{job=\"dashboard\",table=\"ipvs_rs_samples\"} > 0)", v => v >= 1,
-            "today's ipvs_rs_samples partition has a size");
+        await prometheus.WaitForAsync($"count(lvs_dashboard_partition_size_bytes{{job=\"dashboard\",partition=~\".*_p{DateTime.UtcNow:yyyyMMdd}\"}} > 0)", v => v >= 1,
+            "today's partitions have sizes");
 
         // Act again: the counter grows on the hypervisor; the next scrape reads the live store again.
         Assert.Equal(HttpStatusCode.OK, (await RunningDashboard.PushAsync(hypervisor, TestBatches.Hypervisor("compute-1", 2, at.AddSeconds(2), antiSpoofPackets: 4842))).StatusCode);
