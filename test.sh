@@ -15,11 +15,16 @@ command -v ethtool >/dev/null 2>&1 || missing+=(ethtool)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+test -x /usr/bin/prometheus -a -x /usr/bin/promtool || missing+=(prometheus)
+test -x /usr/bin/prometheus-alertmanager -a -x /usr/bin/amtool || missing+=(prometheus-alertmanager)
 if ((${#missing[@]})); then
   echo "Installing test prerequisites: ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
   export DEBIAN_FRONTEND=noninteractive
+  # Tests start their own Prometheus and Alertmanager on loopback: the packages' services must not start while installing.
+  policy=; [ -e /usr/sbin/policy-rc.d ] || { policy=/usr/sbin/policy-rc.d; printf '#!/bin/sh\nexit 101\n' | $sudo tee $policy >/dev/null; $sudo chmod +x $policy; }
   $sudo apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}"; }
+  [ -z "$policy" ] || $sudo rm -f "$policy"
 fi
 
 echo "== build"

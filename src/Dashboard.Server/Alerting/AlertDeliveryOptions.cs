@@ -16,4 +16,7 @@ public sealed class AlertDeliveryOptions
 
     /// <summary>How often the dispatcher looks for due messages when nothing wakes it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Firing alerts are posted to alertmanager channels again this often, well within Alertmanager's resolve_timeout (5 min).</summary>
+    public TimeSpan AlertmanagerResend { get; set; } = TimeSpan.FromMinutes(1);
 }

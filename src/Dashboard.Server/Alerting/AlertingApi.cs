@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Dashboard.Server.Alerting.Channels;
 using Dashboard.Server.Alerting.Delivery;
+using Dashboard.Server.Api;
 using Dashboard.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,18 +11,20 @@ public static class AlertingApi
 {
     public static IEndpointRouteBuilder MapAlertingApi(this IEndpointRouteBuilder app)
     {
-        var read = app.MapGroup("/api/v1").RequireAuthorization(DashboardPolicies.ReadApi);
-        read.MapGet("/alerts", ListAsync).WithName("GetAlerts").WithSummary("Alerts; ?state=firing|pending|resolved|active, &severity=, &director=");
+        var read = app.MapGroup("/api/v1").RequireAuthorization(DashboardPolicies.ReadApi).AnswersRefusals();
+        read.MapGet("/alerts", ListAsync).WithName("GetAlerts")
+            .WithSummary("Alerts; ?state= firing, pending, resolved or active, &severity=, &director=").ProducesProblem(StatusCodes.Status400BadRequest);
         read.MapGet("/alerts/{id:long}/history", HistoryAsync).WithName("GetAlertHistory").WithSummary("State changes and acknowledgements of one alert");
         read.MapGet("/silences", ListSilencesAsync).WithName("GetSilences").WithSummary("Silences not yet ended, then the last ended ones");
         read.MapGet("/alerting/rules", ListRulesAsync).WithName("GetAlertRules").WithSummary("The alerting rules in force and where each comes from");
 
-        var operate = app.MapGroup("/api/v1").RequireAuthorization(DashboardPolicies.Operate);
+        var operate = app.MapGroup("/api/v1").RequireAuthorization(DashboardPolicies.Operate).AnswersRefusals();
         operate.MapPost("/alerts/{fingerprint}/ack", AcknowledgeAsync).WithName("AcknowledgeAlert").WithSummary("Acknowledge an active alert: no more repeats");
-        operate.MapPost("/silences", CreateSilenceAsync).WithName("CreateSilence").WithSummary("Mute alerts matching label matchers for a time");
+        operate.MapPost("/silences", CreateSilenceAsync).WithName("CreateSilence").WithSummary("Mute alerts matching label matchers for a time")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         operate.MapDelete("/silences/{id:long}", ExpireSilenceAsync).WithName("ExpireSilence").WithSummary("End a silence now");
 
-        var admin = app.MapGroup("/api/v1/alerting").RequireAuthorization(DashboardPolicies.Administer);
+        var admin = app.MapGroup("/api/v1/alerting").RequireAuthorization(DashboardPolicies.Administer).AnswersRefusals();
         admin.MapGet("/channels", ListChannelsAsync).WithName("GetAlertChannels").WithSummary("Channels with masked URLs and secrets, and how delivery goes");
         admin.MapPost("/channels/{name}/test", TestChannelAsync).WithName("TestAlertChannel").WithSummary("Send a test message to a channel now");
         return app;

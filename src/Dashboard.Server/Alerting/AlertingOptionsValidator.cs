@@ -79,6 +79,11 @@ public sealed class AlertingOptionsValidator : IValidateOptions<DashboardOptions
             errors.Add($"{AlertingOptions.Section}:Delivery: Timeout and InitialBackoff must be positive and MaxBackoff at least InitialBackoff.");
         }
 
+        if (alerting.Delivery.AlertmanagerResend < TimeSpan.FromSeconds(1) || alerting.Delivery.AlertmanagerResend > TimeSpan.FromMinutes(4))
+        {
+            errors.Add($"{AlertingOptions.Section}:Delivery:AlertmanagerResend: between 1 s and 4 min, so Alertmanager (resolve_timeout 5 min) never resolves a firing alert.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

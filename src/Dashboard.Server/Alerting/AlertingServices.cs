@@ -43,6 +43,7 @@ public static class AlertingServices
         services.AddSingleton<IChannelFormatter, FeishuFormatter>();
         services.AddSingleton<IChannelFormatter, TeamsFormatter>();
         services.AddSingleton<IChannelFormatter, WebhookFormatter>();
+        services.AddSingleton<IChannelFormatter, AlertmanagerFormatter>();
         services.AddSingleton<ChannelRepository>();
         services.AddSingleton<ChannelCatalog>();
         services.AddSingleton<ChannelSender>();
@@ -50,6 +51,7 @@ public static class AlertingServices
         services.AddSingleton<OutboxRepository>();
         services.AddSingleton<AlertDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
+        services.AddHostedService<AlertmanagerRefresher>();
         return services;
     }
 }

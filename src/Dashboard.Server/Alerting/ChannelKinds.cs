@@ -1,6 +1,6 @@
 namespace Dashboard.Server.Alerting;
 
-/// <summary>The chat systems a channel can post to.</summary>
+/// <summary>The chat systems (and the Alertmanager) a channel can post to.</summary>
 public static class ChannelKinds
 {
     public const string Slack = "slack";
@@ -11,5 +11,8 @@ public static class ChannelKinds
     public const string Teams = "teams";
     public const string Webhook = "webhook";
 
-    public static readonly string[] All = [Slack, Mattermost, DingTalk, WeCom, Feishu, Teams, Webhook];
+    /// <summary>An existing Alertmanager, through its v2 API; Url is its base address.</summary>
+    public const string Alertmanager = "alertmanager";
+
+    public static readonly string[] All = [Slack, Mattermost, DingTalk, WeCom, Feishu, Teams, Webhook, Alertmanager];
 }

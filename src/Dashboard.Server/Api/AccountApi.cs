@@ -15,9 +15,12 @@ public static class AccountApi
 
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/account/login", LoginAsync).AllowAnonymous().RequireRateLimiting(DashboardPolicies.LoginRateLimit).WithName("Login");
-        app.MapPost("/account/logout", LogoutAsync).RequireAuthorization(DashboardPolicies.View).WithName("Logout");
-        app.MapGet("/culture", SetCulture).AllowAnonymous().WithName("SetCulture");
+        app.MapPost("/account/login", LoginAsync).AllowAnonymous().RequireRateLimiting(DashboardPolicies.LoginRateLimit).WithName("Login")
+            .WithSummary("Cookie login from the login form; redirects back, or to the login page with the reason").Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status429TooManyRequests);
+        app.MapPost("/account/logout", LogoutAsync).RequireAuthorization(DashboardPolicies.View).WithName("Logout")
+            .WithSummary("End the cookie session (form post with its antiforgery token)").Produces(StatusCodes.Status302Found);
+        app.MapGet("/culture", SetCulture).AllowAnonymous().WithName("SetCulture")
+            .WithSummary("Choose the UI language (?c=en or zh-CN) and go back to a local page").Produces(StatusCodes.Status302Found);
         return app;
     }
 

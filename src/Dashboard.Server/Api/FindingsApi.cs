@@ -9,7 +9,7 @@ public static class FindingsApi
 {
     public static IEndpointRouteBuilder MapFindingsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/findings", ListAsync).RequireAuthorization(DashboardPolicies.ReadApi)
+        app.MapGet("/api/v1/findings", ListAsync).RequireAuthorization(DashboardPolicies.ReadApi).AnswersRefusals()
             .WithName("GetFindings").WithSummary("Findings with evidence and remediation; ?active=true for the open ones");
         return app;
     }

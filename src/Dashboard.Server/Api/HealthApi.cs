@@ -7,8 +7,9 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Text("ok")).WithName("Healthz").AllowAnonymous();
-        app.MapGet("/readyz", ReadyAsync).WithName("Readyz").AllowAnonymous();
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).WithName("Healthz").AllowAnonymous().WithSummary("The process is up");
+        app.MapGet("/readyz", ReadyAsync).WithName("Readyz").AllowAnonymous()
+            .WithSummary("The database is reachable and every migration applied; 503 with the reason otherwise").Produces<Readiness>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

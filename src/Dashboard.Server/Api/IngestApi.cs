@@ -16,9 +16,11 @@ public static class IngestApi
         var group = app.MapGroup("/api/v1/ingest")
             .RequireAuthorization(DashboardPolicies.Ingest)
             .RequireRateLimiting(DashboardPolicies.IngestRateLimit)
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .AnswersIngestRefusals();
         group.MapPost("", IngestBatchAsync).WithName("IngestBatch").WithSummary("Store an agent batch (JSON, gzip accepted)");
-        group.MapPost("/raw/{format}", RawIngest.IngestRawAsync).WithName("IngestRaw").WithSummary("Parse and store raw command output");
+        group.MapPost("/raw/{format}", RawIngest.IngestRawAsync).WithName("IngestRaw").WithSummary("Parse and store raw command output")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dashboard.Core.Batches;
 using Dashboard.Server.Hosting;
 using Dashboard.Server.Ingest;
@@ -22,23 +23,49 @@ public sealed class IngestService(
     FreeSpaceFloor floor,
     IOptionsMonitor<DashboardOptions> options,
     TimeProvider clock,
+    IngestInstruments instruments,
     ILogger<IngestService> logger)
 {
     private static readonly TimeSpan s_slotWait = TimeSpan.FromSeconds(5);
 
     // Throughput falls when more writers than cores fight over PostgreSQL: the rest wait here, not in the connection pool.
-    private readonly SemaphoreSlim _writeSlots = new(options.CurrentValue.Ingest.MaxConcurrentWrites);
+    private readonly SemaphoreSlim _writeSlots = instruments.Track(
+        new SemaphoreSlim(options.CurrentValue.Ingest.MaxConcurrentWrites), options.CurrentValue.Ingest.MaxConcurrentWrites);
 
     /// <summary>
     /// A turn to decode and store one push, taken before its body is decoded: pushes waiting for a turn hold only their
     /// bytes, not a decoded batch that every collection during the wait would have to copy. Null when none came in time.
     /// </summary>
-    public async Task<WriteSlot?> EnterAsync(CancellationToken ct) =>
-        await _writeSlots.WaitAsync(s_slotWait, ct) ? new WriteSlot(_writeSlots) : null;
+    public async Task<WriteSlot?> EnterAsync(CancellationToken ct)
+    {
+        instruments.EnterWait();
+        try
+        {
+            return await _writeSlots.WaitAsync(s_slotWait, ct) ? new WriteSlot(_writeSlots) : null;
+        }
+        finally
+        {
+            instruments.LeaveWait();
+        }
+    }
 
     public const string SaturatedReason = "the server is saturated with writes; nothing was stored, retry later";
 
     public async Task<IngestOutcome> IngestAsync(AgentBatch batch, BatchOrigin origin, WriteSlot slot, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await IngestTimedAsync(batch, origin, slot, ct);
+        instruments.RecordDuration(Stopwatch.GetElapsedTime(started), outcome switch
+        {
+            IngestOutcome.Accepted { Result.Status: WriteStatus.Stored } => "stored",
+            IngestOutcome.Accepted => "duplicate",
+            IngestOutcome.Rejected => "rejected",
+            _ => "unavailable",
+        });
+        return outcome;
+    }
+
+    private async Task<IngestOutcome> IngestTimedAsync(AgentBatch batch, BatchOrigin origin, WriteSlot slot, CancellationToken ct)
     {
         // Refused whole before anything is written, so that PostgreSQL keeps its room for WAL.
         if (floor.Current is { IsBelowFloor: true } disk)

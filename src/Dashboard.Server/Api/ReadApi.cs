@@ -9,14 +9,16 @@ public static class ReadApi
 {
     public static IEndpointRouteBuilder MapReadApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").RequireAuthorization(DashboardPolicies.ReadApi);
+        var group = app.MapGroup("/api/v1").RequireAuthorization(DashboardPolicies.ReadApi).AnswersRefusals();
         group.MapGet("/vips", GetVips).WithName("GetVips").WithSummary("Every virtual service with its real servers, live");
         group.MapGet("/hosts", GetHosts).WithName("GetHosts").WithSummary("Every host that reported, with its freshness");
         group.MapGet("/hypervisors/{name}/drops", GetDrops).WithName("GetHypervisorDrops").WithSummary("Drop rates per rule and NSX reason");
         group.MapGet("/vips/{director}/series", GetSeriesAsync).WithName("GetVipSeries")
-            .WithSummary("Connections and SYN_RECV over time; every push for short ranges, one-minute or one-hour rollups for long ones");
+            .WithSummary("Connections and SYN_RECV over time; every push for short ranges, one-minute or one-hour rollups for long ones")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/hypervisors/{name}/drops/series", GetDropSeriesAsync).WithName("GetHypervisorDropSeries")
-            .WithSummary("Drops a second over time per drop rule and NSX reason, from the same tier as the VIP series");
+            .WithSummary("Drops a second over time per drop rule and NSX reason, from the same tier as the VIP series")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 

@@ -34,6 +34,9 @@ public sealed class DashboardOptions
 
     /// <summary>Chat channels, rule overrides, grouping and delivery of alerts.</summary>
     public Alerting.AlertingOptions Alerting { get; set; } = new();
+
+    /// <summary>The Prometheus page: an optional unauthenticated listener and the series cap.</summary>
+    public Metrics.MetricsOptions Metrics { get; set; } = new();
 }
 
 public sealed class AuthOptions

@@ -7,6 +7,7 @@ using Dashboard.Server.Demo;
 using Dashboard.Server.Diagnosis;
 using Dashboard.Server.Ingest;
 using Dashboard.Server.Live;
+using Dashboard.Server.Metrics;
 using Dashboard.Server.Security;
 using Dashboard.Server.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -56,6 +57,7 @@ public static class DashboardServerExtensions
         services.AddHostedService<StorageMaintenanceService>();
 
         // Ingest and live state.
+        services.AddSingleton<IngestInstruments>();
         services.AddSingleton<IngestService>();
         services.AddSingleton<LiveStore>();
         services.AddSingleton<StoredBatchReader>();
@@ -69,6 +71,9 @@ public static class DashboardServerExtensions
 
         // Alerting: rules over findings and live data, grouped notifications to chat through an outbox.
         services.AddDashboardAlerting(builder.Configuration);
+
+        // Prometheus: /metrics for reader tokens, and optionally an unauthenticated listener on its own port.
+        services.AddDashboardMetrics();
 
         // Identity: bearer tokens for machines, cookies for people and wall screens.
         services.AddSingleton<TokenValidator>();
@@ -94,7 +99,7 @@ public static class DashboardServerExtensions
                 o.SlidingExpiration = true;
                 o.Events.OnRedirectToLogin = context =>
                 {
-                    if (context.Request.Path.StartsWithSegments("/api"))
+                    if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/metrics"))
                     {
                         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                         return Task.CompletedTask;
@@ -196,6 +201,7 @@ public static class DashboardServerExtensions
         app.MapStorageApi();
         app.MapAlertingApi();
         app.MapAccountApi();
+        app.MapMetricsApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -27,13 +27,16 @@ public sealed class DashboardDatabase(
     /// <summary>The embedded PostgreSQL's data folder; null with a configured connection string.</summary>
     public string? EmbeddedDataDirectory => _embedded?.DataDirectory;
 
+    /// <summary>This server's pool as Npgsql's meter names it, so its gauges are told from other pools in the process.</summary>
+    public string PoolName { get; } = $"lvs-dashboard-{Guid.NewGuid():N}";
+
     /// <summary>Where the data lives, for logs and the admin page (never the password).</summary>
     public string Description { get; private set; } = "not started";
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         var connectionString = await ResolveConnectionStringAsync(cancellationToken);
-        _dataSource = CreateDataSource(connectionString);
+        _dataSource = CreateDataSource(connectionString, PoolName);
         await MigrationRunner.FromEmbeddedResources(_dataSource, loggerFactory.CreateLogger<MigrationRunner>()).ApplyAsync(cancellationToken);
         await partitions.RunAsync(_dataSource, cancellationToken);
     }
@@ -63,9 +66,9 @@ public sealed class DashboardDatabase(
     /// <summary>Bytes Npgsql gathers before writing to the socket, unless the connection string says otherwise.</summary>
     public const int WriteBufferSize = 64 * 1024;
 
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    public static NpgsqlDataSource CreateDataSource(string connectionString, string? poolName = null)
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = poolName };
         builder.ConnectionStringBuilder.ApplicationName ??= "lvs-dashboard";
         // Npgsql's default of 100 plus the LISTEN connection exceeds PostgreSQL's default 100 connections; writes are bounded anyway.
         if (!Names("pool size"))

@@ -72,6 +72,9 @@ public sealed class AlertPagesTests
         Assert.DoesNotContain(Secret, html, StringComparison.Ordinal);
         Assert.DoesNotContain("robot-token-1a2b3c4d", html, StringComparison.Ordinal);
         Assert.NotEqual(HttpStatusCode.OK, byOperator.StatusCode);
+        var kinds = page.QuerySelectorAll("select[aria-label=Kind] option").Select(o => o.GetAttribute("value")).ToList();
+        Assert.Equal(ChannelKinds.All, kinds);
+        Assert.Contains(ChannelKinds.Alertmanager, kinds);
     }
 
     [Fact]
