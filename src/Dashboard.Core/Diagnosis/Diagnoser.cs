@@ -11,6 +11,8 @@ public sealed class Diagnoser(DiagnosisSettings settings, Inventory? inventory =
         new DirectorWideSynRecvRule(),
         new AgentSilentRule(),
         new CounterResetRule(),
+        new ClockSkewRule(),
+        new LimitReachedRule(),
     ];
 
     public DiagnosisSettings Settings => settings;

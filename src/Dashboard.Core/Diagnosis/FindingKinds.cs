@@ -9,8 +9,10 @@ public static class FindingKinds
     public const string DirectorWideSynRecv = "director-wide-synrecv";
     public const string AgentSilent = "agent-silent";
     public const string CounterReset = "counter-reset";
+    public const string ClockSkew = "clock-skew";
+    public const string LimitReached = "limit-reached";
 
-    public static readonly string[] All = [DrForwardDrop, RsIngressDrop, StatefulHalfFlowDrop, DirectorWideSynRecv, AgentSilent, CounterReset];
+    public static readonly string[] All = [DrForwardDrop, RsIngressDrop, StatefulHalfFlowDrop, DirectorWideSynRecv, AgentSilent, CounterReset, ClockSkew, LimitReached];
 }
 
 public enum FindingSeverity

@@ -15,6 +15,12 @@ public sealed record FleetView(
     /// holds the stuck entries for up to a minute after the fix, which is not a new failure of the director.
     /// </summary>
     public IReadOnlySet<string> RecentlyExplained { get; init; } = new HashSet<string>();
+
+    /// <summary>How far ahead of the server each host's clock ran in its last batch, for hosts beyond the tolerance.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> ClockOffsets { get; init; } = new Dictionary<string, TimeSpan>();
+
+    /// <summary>Configured limits that refused data, with how often.</summary>
+    public IReadOnlyList<LimitBreach> LimitBreaches { get; init; } = [];
 }
 
 public sealed record DirectorView(string Host, DateTimeOffset CollectedAt, IReadOnlyList<VipView> Vips, IReadOnlyList<IpvsSynRecvSource> TopSynRecvSources);

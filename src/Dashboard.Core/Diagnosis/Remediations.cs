@@ -38,4 +38,12 @@ public static class Remediations
     public const string CounterReset =
         "A counter of this host went down since its previous batch (iptables -Z, a rule reload, an NSX stats reset or a reboot). Rates were computed from zero; " +
         "totals before the reset are kept in history.";
+
+    public const string ClockSkew =
+        "This host's clock runs ahead of the server's: its batches claimed a collection time in the future. They are stored as of their receipt " +
+        "(or, more than 10 minutes ahead, refused), so its charts are shifted. Fix the time on the host: `chronyc tracking` or `timedatectl status`, then enable NTP.";
+
+    public const string LimitReached =
+        "A configured limit refused data: the host, token or batch named in the evidence was not stored. Raise the limit named there if the fleet really is that " +
+        "large, or find the token that sends for too many hosts (`token list`) and bind it to its own hosts.";
 }

@@ -72,6 +72,8 @@ public sealed class DiagnosisService(
         var fleet = FleetViewBuilder.Build(live, _knownHosts) with
         {
             RecentlyExplained = _explainedUntil.Where(e => e.Value > now).Select(e => e.Key).ToHashSet(StringComparer.Ordinal),
+            ClockOffsets = live.ClockOffsets.ToDictionary(StringComparer.Ordinal),
+            LimitBreaches = live.Limits.Breaches,
         };
         var candidates = new Diagnoser(settings, options.CurrentValue.Inventory).Evaluate(fleet);
         foreach (var director in Diagnoser.ExplainedDirectors(candidates))

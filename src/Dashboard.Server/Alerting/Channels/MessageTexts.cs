@@ -52,6 +52,8 @@ public sealed class MessageTexts
             [FindingKinds.DirectorWideSynRecv] = "Every VIP of the director piles up in SYN_RECV",
             [FindingKinds.AgentSilent] = "Agent silent",
             [FindingKinds.CounterReset] = "Counter reset",
+            [FindingKinds.ClockSkew] = "Agent clock ahead of the server",
+            [FindingKinds.LimitReached] = "A configured limit refused data",
         },
     };
 
@@ -102,6 +104,8 @@ public sealed class MessageTexts
             [FindingKinds.DirectorWideSynRecv] = "调度器的所有 VIP 堆积 SYN_RECV",
             [FindingKinds.AgentSilent] = "采集代理失联",
             [FindingKinds.CounterReset] = "计数器重置",
+            [FindingKinds.ClockSkew] = "采集代理时钟超前于服务器",
+            [FindingKinds.LimitReached] = "已达配置上限，数据被拒收",
         },
     };
 
