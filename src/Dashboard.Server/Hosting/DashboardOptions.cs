@@ -48,6 +48,9 @@ public sealed class AuthOptions
     /// <summary>Networks of such proxies, in CIDR notation (10.0.0.0/8).</summary>
     public List<string> KnownNetworks { get; set; } = [];
 
+    /// <summary>Login attempts one client address may make per minute before 429.</summary>
+    public int MaxLoginsPerMinutePerAddress { get; set; } = 10;
+
     /// <summary>Seconds between checks that a signed-in person's session, or a wall's token, is still valid in an open page.</summary>
     public int RevalidateSeconds { get; set; } = 5;
 }

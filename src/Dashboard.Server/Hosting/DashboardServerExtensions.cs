@@ -157,10 +157,15 @@ public static class DashboardServerExtensions
                 return RateLimitPartition.GetFixedWindowLimiter(context.User.Identity?.Name ?? context.Connection.RemoteIpAddress?.ToString() ?? "",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
-            // Password guessing: a handful of tries per minute per client address, on top of the per-user lockout.
+            // Password guessing: a handful of tries per minute per client address (the real client behind a configured proxy), on top of the backoff.
             o.AddPolicy(DashboardPolicies.LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptionsMonitor<DashboardOptions>>().CurrentValue.Auth.MaxLoginsPerMinutePerAddress,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
             o.OnRejected = (context, _) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry)
@@ -197,7 +202,12 @@ public static class DashboardServerExtensions
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        // With no proxy configured the middleware would believe any sender, so it only runs when some are.
+        if (app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.Auth is { } auth && auth.KnownProxies.Count + auth.KnownNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<OriginCheckMiddleware>();
         app.UseRequestLocalization(o => o.SetDefaultCulture(AccountApi.Cultures[0]).AddSupportedCultures(AccountApi.Cultures).AddSupportedUICultures(AccountApi.Cultures));

@@ -67,7 +67,10 @@ public sealed class TokenRepository(NpgsqlDataSource dataSource)
             order by name
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return (await conn.QueryAsync<ApiTokenInfo>(new CommandDefinition(sql, cancellationToken: ct))).AsList();
+        // Read as tuples: Dapper matches record constructors by the reader's field types, and text[] reports itself as Array.
+        var rows = await conn.QueryAsync<(string Name, string Role, DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastUsedAt, string[]? Hosts, string? HostPattern)>(
+            new CommandDefinition(sql, cancellationToken: ct));
+        return rows.Select(r => new ApiTokenInfo(r.Name, r.Role, r.CreatedAt, r.RevokedAt, r.LastUsedAt, r.Hosts, r.HostPattern)).ToList();
     }
 
     /// <summary>Revokes at once: the notice makes every running instance forget the token before its next request.</summary>
