@@ -1,8 +1,8 @@
 namespace Dashboard.Server.Security;
 
 /// <summary>
-/// A state change carried by a cookie (no bearer token) must come from this site's own pages: a foreign or opaque Origin,
-/// or a cross-site fetch, is refused with 403 before any endpoint runs. SameSite=Strict stays as a second wall.
+/// A state change carried by a cookie (no bearer token) must come from this site's own pages: a foreign Origin, or a
+/// fetch the browser marks cross-site (sandboxed frames send an opaque Origin), is refused with 403 before any endpoint runs. SameSite=Strict stays as a second wall.
 /// </summary>
 public sealed class OriginCheckMiddleware(RequestDelegate next, ILogger<OriginCheckMiddleware> logger)
 {
@@ -16,10 +16,10 @@ public sealed class OriginCheckMiddleware(RequestDelegate next, ILogger<OriginCh
             return next(context);
         }
 
+        // Under Referrer-Policy: no-referrer browsers send "Origin: null" even for this site's own forms: Sec-Fetch-Site tells then.
         var origin = request.Headers.Origin.ToString();
-        var foreign = origin.Length > 0
-            ? !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase)
-            : request.Headers["Sec-Fetch-Site"].ToString() is "cross-site";
+        var foreign = (origin.Length > 0 && origin != "null" && !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase))
+            || request.Headers["Sec-Fetch-Site"].ToString() is "cross-site" or "same-site";
         if (!foreign)
         {
             return next(context);

@@ -149,6 +149,7 @@ public sealed partial class SessionTests(DashboardFixture fixture) : IClassFixtu
         var refused = await client.SendAsync(foreign);
         using var opaque = new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { comment = "x" }) };
         opaque.Headers.Add("Origin", "null");
+        opaque.Headers.Add("Sec-Fetch-Site", "cross-site");
         var refusedOpaque = await client.SendAsync(opaque);
         using var own = new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { comment = "x" }) };
         own.Headers.Add("Origin", Server.BaseAddress.GetLeftPart(UriPartial.Authority));
