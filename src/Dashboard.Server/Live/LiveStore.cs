@@ -112,7 +112,10 @@ public sealed class LiveStore
     {
         var batch = rows.Batch;
         var previous = _hosts.GetValueOrDefault(batch.Host);
-        if (previous is not null && batch.CollectedAt < previous.CollectedAt)
+        // Older than what is shown: a replay, never shown over newer data. Unless what is shown claims a time still ahead of the
+        // server (stored before clocks were checked, or by an older instance): then the host's latest batch wins, not its clock.
+        if (previous is not null && batch.CollectedAt < previous.CollectedAt
+            && previous.CollectedAt <= _clock.GetUtcNow().AddSeconds(_options.CurrentValue.Ingest.ClockSkewToleranceSeconds))
         {
             return;
         }
