@@ -110,6 +110,30 @@ public sealed class TrustBoundaryTests(DashboardFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Ingest_RequireBoundTokensSet_UnboundTokenRefusedWithTheBindCommandBoundOneAccepted()
+    {
+        // Arrange: the end of the migration: every agent token was bound, and unbound ones are refused from now on.
+        await using var server = await RunningDashboard.StartAsync(["--Dashboard:Auth:RequireBoundTokens=true"]);
+        using var legacy = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director, "old-agent"));
+        using var bound = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director, "lvs-d", HostScope.ForHost("lvs-d")));
+        await using (var conn = await server.Services.GetRequiredService<DashboardDatabase>().DataSource.OpenConnectionAsync())
+        {
+            await conn.ExecuteAsync("update api_tokens set hosts = null, host_pattern = null where name = 'old-agent'");
+        }
+
+        server.Services.GetRequiredService<TokenValidator>().Forget();
+
+        // Act
+        var refused = await RunningDashboard.PushAsync(legacy, TestBatches.Director("lvs-d", 1, DateTimeOffset.UtcNow, 0, 3));
+        var accepted = await RunningDashboard.PushAsync(bound, TestBatches.Director("lvs-d", 1, DateTimeOffset.UtcNow, 0, 3));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("token bind old-agent --host lvs-d", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
     public async Task Ingest_AnotherTokenSentTheHostsSequencesFirst_TheHostsOwnBatchesAreStillStored()
     {
         // Arrange
