@@ -13,6 +13,8 @@ public sealed class Diagnoser(DiagnosisSettings settings, Inventory? inventory =
         new CounterResetRule(),
         new StorageFullRule(),
         new CountersMissingRule(),
+        new ClockSkewRule(),
+        new LimitReachedRule(),
     ];
 
     public DiagnosisSettings Settings => settings;

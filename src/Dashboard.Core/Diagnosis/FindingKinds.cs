@@ -13,7 +13,11 @@ public static class FindingKinds
 
     public const string CountersMissing = "counters-missing";
 
-    public static readonly string[] All = [DrForwardDrop, RsIngressDrop, StatefulHalfFlowDrop, DirectorWideSynRecv, AgentSilent, CounterReset, StorageFull, CountersMissing];
+    public const string ClockSkew = "clock-skew";
+    public const string LimitReached = "limit-reached";
+
+    public static readonly string[] All =
+        [DrForwardDrop, RsIngressDrop, StatefulHalfFlowDrop, DirectorWideSynRecv, AgentSilent, CounterReset, StorageFull, CountersMissing, ClockSkew, LimitReached];
 }
 
 public enum FindingSeverity

@@ -51,8 +51,8 @@ public sealed class FindingTracker(DiagnosisSettings settings)
                 tracked = tracked with { Latest = candidate, LastSeen = now };
             }
 
-            // Immediate kinds need no hold time: silence is already measured against its own threshold.
-            var hold = candidate.Kind is FindingKinds.AgentSilent or FindingKinds.CounterReset ? TimeSpan.Zero : settings.For;
+            // Immediate kinds need no hold time: silence, skew and refusals are already measured facts.
+            var hold = candidate.Kind is FindingKinds.AgentSilent or FindingKinds.CounterReset or FindingKinds.ClockSkew or FindingKinds.LimitReached ? TimeSpan.Zero : settings.For;
             if (tracked.OpenedAt is null && now - tracked.FirstSeen >= hold)
             {
                 tracked = tracked with { OpenedAt = now };

@@ -19,6 +19,12 @@ public sealed record FleetView(
 
     /// <summary>The database's file system against its free-space floor; null when the server has no path to watch.</summary>
     public DatabaseDisk? DatabaseDisk { get; init; }
+
+    /// <summary>How far ahead of the server each host's clock ran in its last batch, for hosts beyond the tolerance.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> ClockOffsets { get; init; } = new Dictionary<string, TimeSpan>();
+
+    /// <summary>Configured limits that refused data, with how often.</summary>
+    public IReadOnlyList<LimitBreach> LimitBreaches { get; init; } = [];
 }
 
 public sealed record DirectorView(string Host, DateTimeOffset CollectedAt, IReadOnlyList<VipView> Vips, IReadOnlyList<IpvsSynRecvSource> TopSynRecvSources);

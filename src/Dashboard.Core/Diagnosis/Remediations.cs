@@ -60,4 +60,12 @@ public static class Remediations
         "keeps room for its write-ahead log instead of stopping with a PANIC; the agents spool meanwhile. Free space on that file system (other files, " +
         "a larger volume, or shorter Dashboard:Retention), never by deleting files under pg_wal. Ingest resumes by itself once space is back above " +
         "the floor, and the agents replay their spools (bounded by SpoolMaxBytes and SpoolMaxAgeHours).";
+
+    public const string ClockSkew =
+        "This host's clock runs ahead of the server's: its batches claimed a collection time in the future. They are stored as of their receipt " +
+        "(or, more than 10 minutes ahead, refused), so its charts are shifted. Fix the time on the host: `chronyc tracking` or `timedatectl status`, then enable NTP.";
+
+    public const string LimitReached =
+        "A configured limit refused data: the host, token or batch named in the evidence was not stored. Raise the limit named there if the fleet really is that " +
+        "large, or find the token that sends for too many hosts (`token list`) and bind it to its own hosts.";
 }

@@ -24,44 +24,59 @@ public static class AccountApi
         return app;
     }
 
+    /// <summary>
+    /// A wrong password, an unknown user and a throttled try get the same answer after the same work, so the page tells
+    /// neither which names exist nor whom someone is trying to lock out.
+    /// </summary>
     public static async Task<IResult> LoginAsync([FromForm] string name, [FromForm] string password, [FromForm] string? returnUrl,
-        HttpContext context, DashboardDatabase database, CancellationToken ct)
+        HttpContext context, DashboardDatabase database, LoginThrottle throttle, ILogger<LoginThrottle> logger, CancellationToken ct)
     {
         var users = new UserRepository(database.DataSource);
-        var user = name.Length <= 100 ? await users.FindAsync(name, ct) : null;
         var back = SafeReturnUrl(returnUrl);
-        if (user is null || password.Length > 200)
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "";
+        var failed = Results.Redirect($"/login?error=LoginFailed&returnUrl={Uri.EscapeDataString(back)}");
+        var throttled = throttle.IsThrottled(name, address);
+        var user = !throttled && name.Length <= 100 ? await users.FindAsync(name, ct) : null;
+        if (user is null || password.Length > 200 || throttled)
         {
             UserRepository.HashPassword(name, password.Length > 200 ? password[..200] : password); // equal work whether or not the user exists
-            return Results.Redirect($"/login?error=LoginFailed&returnUrl={Uri.EscapeDataString(back)}");
-        }
-
-        if (user.LockedUntil is { } until && until > DateTime.UtcNow)
-        {
-            return Results.Redirect($"/login?error=LoginLocked&returnUrl={Uri.EscapeDataString(back)}");
+            throttle.RecordFailure(name, address);
+            logger.LogInformation("Failed login from {Address}", address);
+            return failed;
         }
 
         if (!UserRepository.VerifyPassword(user, password))
         {
-            await users.RecordFailureAsync(user.Name, ct);
-            return Results.Redirect($"/login?error=LoginFailed&returnUrl={Uri.EscapeDataString(back)}");
+            throttle.RecordFailure(name, address);
+            logger.LogInformation("Failed login from {Address}", address);
+            return failed;
         }
 
-        await users.RecordSuccessAsync(user.Name, ct);
+        throttle.RecordSuccess(name, address);
+        var session = await users.StartSessionAsync(user.Name, ct);
         var principal = new ClaimsPrincipal(new ClaimsIdentity(
             [
                 new Claim(ClaimTypes.Name, user.Name),
                 new Claim(ClaimTypes.Role, user.Role),
                 new Claim(DashboardPolicies.AuthKindClaim, DashboardPolicies.UserKind),
+                new Claim(SessionValidator.SessionClaim, session.ToString()),
             ],
             CookieAuthenticationDefaults.AuthenticationScheme));
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
         return Results.LocalRedirect(back);
     }
 
-    /// <summary>Binding the form makes the framework check the antiforgery token: a forged cross-site form cannot log anyone out.</summary>
-    public static async Task<IResult> LogoutAsync([FromForm] string? returnUrl, HttpContext context)
+    /// <summary>
+    /// Binding the form makes the framework check the antiforgery token: a forged cross-site form cannot log anyone out.
+    /// The session ends on the server too, so a copy of the cookie is worth nothing afterwards.
+    /// </summary>
+    public static async Task<IResult> LogoutAsync([FromForm] string? returnUrl, HttpContext context, DashboardDatabase database, CancellationToken ct)
     {
+        if (Guid.TryParse(context.User.FindFirstValue(SessionValidator.SessionClaim), out var session))
+        {
+            await new UserRepository(database.DataSource).EndSessionAsync(session, ct);
+        }
+
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return Results.LocalRedirect("/login" + (returnUrl is null ? "" : "?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl))));
     }

@@ -1,4 +1,6 @@
+using Dashboard.Server.Hosting;
 using Dashboard.Server.Storage;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dashboard.Server.Api;
@@ -7,10 +9,24 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Text("ok")).WithName("Healthz").AllowAnonymous().WithSummary("The process is up");
+        app.MapGet("/healthz", HealthAsync).WithName("Healthz").AllowAnonymous()
+            .WithSummary("The process is up and the database has not stayed unreachable past Dashboard:Database:UnhealthyAfterSeconds");
         app.MapGet("/readyz", ReadyAsync).WithName("Readyz").AllowAnonymous()
             .WithSummary("The database is reachable and every migration applied; 503 with the reason otherwise").Produces<Readiness>(StatusCodes.Status503ServiceUnavailable);
         return app;
+    }
+
+    /// <summary>
+    /// Up, unless the database stayed unreachable past Dashboard:Database:UnhealthyAfterSeconds: then systemd or Kubernetes
+    /// restart a server that cannot recover by itself (the embedded PostgreSQL is restarted in-process first).
+    /// </summary>
+    public static async Task<IResult> HealthAsync(DatabaseReachability reachability, IOptionsMonitor<DashboardOptions> options, CancellationToken ct)
+    {
+        var down = await reachability.ProbeAsync(ct);
+        var limit = TimeSpan.FromSeconds(options.CurrentValue.Database.UnhealthyAfterSeconds);
+        return down > limit
+            ? Results.Text($"unhealthy: the database has been unreachable for {(int)down.TotalSeconds} s (limit {(int)limit.TotalSeconds} s)", statusCode: 503)
+            : TypedResults.Text("ok");
     }
 
     public static async Task<Results<Ok<Readiness>, JsonHttpResult<Readiness>>> ReadyAsync(DashboardDatabase database, ILoggerFactory loggers, CancellationToken ct)

@@ -29,14 +29,9 @@ public static class IngestApi
     {
         var limits = options.CurrentValue.Ingest;
         var (status, body, error) = await BoundedBodyReader.ReadAsync(context.Request, limits.MaxBodyBytes, ct);
-        if (status == BodyReadStatus.TooLarge)
+        if (status != BodyReadStatus.Ok)
         {
-            return ApiProblems.TooLarge(error!);
-        }
-
-        if (status == BodyReadStatus.BadEncoding)
-        {
-            return ApiProblems.UnsupportedEncoding(error!);
+            return ApiProblems.BodyProblem(context, status, error!);
         }
 
         // Back to the pool on every path, a cancelled wait for a turn included; decoding gives it back as soon as it is read.
@@ -68,7 +63,7 @@ public static class IngestApi
             return ApiProblems.BadRequest("The batch is empty; nothing was stored", [new IngestError(1, "$", "expected a JSON object, got null")]);
         }
 
-        var origin = new BatchOrigin(context.User.Identity?.Name ?? "", context.User.FindFirstValue(ClaimTypes.Role) ?? "", BatchOrigin.AgentSource);
+        var origin = TokenClaims.OriginOf(context.User, BatchOrigin.AgentSource);
         return await IngestSummary.FromAsync(context, ingest.IngestAsync(batch, origin, slot, ct), limits.RetryAfterSeconds, batch.Host);
     }
 
@@ -90,6 +85,8 @@ public sealed record IngestSummary(string Status, string Host, long Sequence, in
             IngestOutcome.Accepted a => TypedResults.Ok(new IngestSummary(
                 a.Result.Status == Storage.WriteStatus.Stored ? "stored" : "duplicate", host ?? "", a.Result.Sequence, a.Result.Rows, warnings ?? [])),
             IngestOutcome.Rejected r => ApiProblems.BadRequest("The batch was refused; nothing was stored", r.Errors),
+            IngestOutcome.Forbidden f => ApiProblems.Forbidden(f.Reason),
+            IngestOutcome.OverLimit l => ApiProblems.OverLimit(context, l.Reason),
             IngestOutcome.Unavailable u => ApiProblems.Unavailable(context, u.RetryAfterSeconds ?? retryAfterSeconds, u.Reason),
             _ => throw new InvalidOperationException("unknown ingest outcome"),
         };

@@ -12,6 +12,8 @@ public abstract record IngestOutcome
 {
     public sealed record Accepted(WriteResult Result) : IngestOutcome;
     public sealed record Rejected(IReadOnlyList<IngestError> Errors) : IngestOutcome;
+    public sealed record Forbidden(string Reason) : IngestOutcome;
+    public sealed record OverLimit(string Reason) : IngestOutcome;
     /// <summary>Nothing stored; RetryAfterSeconds overrides Dashboard:Ingest:RetryAfterSeconds when the wait is known to be longer.</summary>
     public sealed record Unavailable(string Reason, int? RetryAfterSeconds = null) : IngestOutcome;
 }
@@ -74,14 +76,48 @@ public sealed class IngestService(
         }
 
         var now = clock.GetUtcNow();
-        var errors = BatchValidator.Validate(batch, origin, now, options.CurrentValue.Retention.RawHours);
+        var settings = options.CurrentValue;
+        if (IngestAuthorizer.Refusal(batch, origin, settings.Auth.RequireBoundTokens) is { } refusal)
+        {
+            logger.LogInformation("Refused a batch: {Reason}", refusal);
+            return new IngestOutcome.Forbidden(refusal);
+        }
+
+        // Checked before validation, so a clock too far ahead to be stored still names the host in a finding.
+        var skew = batch.CollectedAt - now;
+        var tolerance = TimeSpan.FromSeconds(settings.Ingest.ClockSkewToleranceSeconds);
+        if (BatchValidator.HostNameProblem(batch.Host) is null)
+        {
+            live.RecordClockOffset(batch.Host, skew > tolerance ? skew : null);
+        }
+
+        var errors = BatchValidator.Validate(batch, origin, now, settings.Retention.RawHours);
         if (errors.Count > 0)
         {
             return new IngestOutcome.Rejected(errors);
         }
 
+        if (skew > tolerance)
+        {
+            // A clock ahead would pin the live view on the future batch: such a batch is stored as of its receipt.
+            batch.CollectedAt = now;
+        }
+
+        if (live.Limits.Admit(batch.Host, origin.TokenName) is { } limit)
+        {
+            logger.LogInformation("Refused a batch of {Host}: {Reason}", batch.Host, limit);
+            return new IngestOutcome.OverLimit(limit);
+        }
+
         UncountedRules.Remove(batch);
         var normalized = new NormalizedBatch(batch);
+        if (normalized.Count > settings.Limits.MaxRowsPerBatch)
+        {
+            var reason = live.Limits.Refuse(LiveLimits.MaxRowsPerBatchName, batch.Host, origin.TokenName,
+                $"the batch has {normalized.Count} rows, over {LiveLimits.MaxRowsPerBatchName} = {settings.Limits.MaxRowsPerBatch}");
+            return new IngestOutcome.Rejected([new IngestError(null, "$", reason)]);
+        }
+
         WriteResult result;
         try
         {

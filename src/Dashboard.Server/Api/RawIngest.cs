@@ -45,7 +45,7 @@ public static class RawIngest
         var (status, body, error) = await BoundedBodyReader.ReadAsync(context.Request, options.CurrentValue.Ingest.MaxBodyBytes, ct);
         if (status != BodyReadStatus.Ok)
         {
-            return status == BodyReadStatus.TooLarge ? ApiProblems.TooLarge(error!) : ApiProblems.UnsupportedEncoding(error!);
+            return ApiProblems.BodyProblem(context, status, error!);
         }
 
         // Back to the pool on every path, a cancelled wait for a turn included; parsing gives it back as soon as it is read.
@@ -76,7 +76,7 @@ public static class RawIngest
 
         var batch = new AgentBatch { Host = host!, CollectedAt = at };
         parsed.AddTo(batch);
-        var origin = new BatchOrigin(context.User.Identity?.Name ?? "", context.User.FindFirstValue(ClaimTypes.Role) ?? "", $"raw:{format}");
+        var origin = Security.TokenClaims.OriginOf(context.User, $"raw:{format}");
         return await IngestSummary.FromAsync(context, ingest.IngestAsync(batch, origin, slot, ct), options.CurrentValue.Ingest.RetryAfterSeconds, host, diagnostics);
     }
 }

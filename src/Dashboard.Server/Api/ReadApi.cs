@@ -13,6 +13,8 @@ public static class ReadApi
         group.MapGet("/vips", GetVips).WithName("GetVips").WithSummary("Every virtual service with its real servers, live");
         group.MapGet("/hosts", GetHosts).WithName("GetHosts").WithSummary("Every host that reported, with its freshness");
         group.MapGet("/hypervisors/{name}/drops", GetDrops).WithName("GetHypervisorDrops").WithSummary("Drop rates per rule and NSX reason");
+        group.MapGet("/limits", GetLimits).RequireAuthorization(DashboardPolicies.Administer).WithName("GetLimits")
+            .WithSummary("Configured limits, how full they are, and how often each refused data");
         group.MapGet("/vips/{director}/series", GetSeriesAsync).WithName("GetVipSeries")
             .WithSummary("Connections and SYN_RECV over time; every push for short ranges, one-minute or one-hour rollups for long ones")
             .ProducesProblem(StatusCodes.Status400BadRequest);
@@ -33,6 +35,18 @@ public static class ReadApi
         TypedResults.Ok(live.Hosts.OrderBy(h => h.Name, StringComparer.Ordinal)
             .Select(h => new HostView(h.Name, h.Role, h.CollectedAt, h.ReceivedAt, live.IsSilent(h), h.Virtuals.Count, h.Rules.Count, h.NsxFilters.Count))
             .ToList());
+
+    public static Ok<LimitsView> GetLimits(LiveStore live, Microsoft.Extensions.Options.IOptionsMonitor<Hosting.DashboardOptions> options)
+    {
+        var limits = options.CurrentValue.Limits;
+        return TypedResults.Ok(new LimitsView(
+            [
+                new LimitView(Live.LiveLimits.MaxHostsName, limits.MaxHosts, live.HostCount),
+                new LimitView(Live.LiveLimits.MaxHostsPerTokenName, limits.MaxHostsPerToken, null),
+                new LimitView(Live.LiveLimits.MaxRowsPerBatchName, limits.MaxRowsPerBatch, null),
+            ],
+            live.Limits.Breaches));
+    }
 
     public static Results<Ok<HypervisorDropsView>, NotFound> GetDrops(string name, LiveStore live, bool all = false)
     {
@@ -112,3 +126,7 @@ public sealed record RuleDropView(string Namespace, string Table, string Chain, 
 public sealed record NsxDropView(string Filter, string? VmName, int? Vnic, IReadOnlyList<ReasonRate> Reasons);
 
 public sealed record ReasonRate(string Reason, ulong Count, double PerSecond);
+
+public sealed record LimitView(string Limit, long Value, long? Current);
+
+public sealed record LimitsView(IReadOnlyList<LimitView> Limits, IReadOnlyList<Dashboard.Core.Diagnosis.LimitBreach> Refusals);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dashboard.Server.Hosting;
+using Dashboard.Server.Ingest;
 using Dashboard.Server.Security;
 using Dashboard.Server.Storage;
 
@@ -29,23 +30,55 @@ public static class AdminCommandLine
         var name = new Option<string>("--name") { Description = "Token name (one per agent, script or wall display)", Required = true };
         var role = new Option<string>("--role") { Description = "director, hypervisor, nsx, reader or wall", Required = true };
         role.AcceptOnlyFromAmong(KnownRoles.TokenRoles);
-        var create = new Command("create", "Create a token; it is printed once, as the last line") { name, role };
+        var hosts = HostsOption();
+        var pattern = PatternOption();
+        var create = new Command("create", "Create a token; it is printed once, as the last line") { name, role, hosts, pattern };
         create.SetAction((parse, ct) => WithDatabaseAsync(parse, ct, async (db, ct) =>
         {
-            var token = await new TokenRepository(db.DataSource).CreateAsync(parse.GetValue(name)!, parse.GetValue(role)!, ct);
-            Console.WriteLine($"Token '{parse.GetValue(name)}' ({parse.GetValue(role)}) created. It is shown only now:");
+            var tokenName = parse.GetValue(name)!;
+            // Without --host or --host-pattern an agent token speaks for the host called as the token.
+            var scope = ScopeOf(parse, hosts, pattern) ?? HostScope.ForHost(tokenName);
+            var token = await new TokenRepository(db.DataSource).CreateAsync(tokenName, parse.GetValue(role)!, scope, ct);
+            var speaksFor = KnownRoles.IngestRoles.Contains(parse.GetValue(role)) ? $", for {scope}" : "";
+            Console.WriteLine($"Token '{tokenName}' ({parse.GetValue(role)}{speaksFor}) created. It is shown only now:");
             Console.WriteLine(token);
             return 0;
+        }));
+
+        var bindName = new Argument<string>("name") { Description = "Name of the agent token to bind" };
+        var bindHosts = HostsOption();
+        var bindPattern = PatternOption();
+        var bind = new Command("bind", "Bind an agent token to the hosts it speaks for (tokens made before host scopes)") { bindName, bindHosts, bindPattern };
+        bind.SetAction((parse, ct) => WithDatabaseAsync(parse, ct, async (db, ct) =>
+        {
+            var n = parse.GetValue(bindName)!;
+            if (ScopeOf(parse, bindHosts, bindPattern) is not { } scope)
+            {
+                Console.Error.WriteLine("Give --host (repeatable) or --host-pattern.");
+                return 2;
+            }
+
+            if (await new TokenRepository(db.DataSource).BindAsync(n, scope, ct))
+            {
+                Console.WriteLine($"Token '{n}' now speaks for {scope}.");
+                return 0;
+            }
+
+            Console.Error.WriteLine($"No active token named '{n}'.");
+            return 1;
         }));
 
         var list = new Command("list", "List tokens (never their secrets)");
         list.SetAction((parse, ct) => WithDatabaseAsync(parse, ct, async (db, ct) =>
         {
             var tokens = await new TokenRepository(db.DataSource).ListAsync(ct);
-            Console.WriteLine($"{"NAME",-24} {"ROLE",-11} {"CREATED",-20} {"LAST USED",-20} STATUS");
+            Console.WriteLine($"{"NAME",-24} {"ROLE",-11} {"CREATED",-20} {"LAST USED",-20} {"STATUS",-8} HOSTS");
             foreach (var t in tokens)
             {
-                Console.WriteLine($"{t.Name,-24} {t.Role,-11} {t.CreatedAt:yyyy-MM-dd HH:mm:ss}  {(t.LastUsedAt is { } u ? u.ToString("yyyy-MM-dd HH:mm:ss") : "never"),-20} {(t.RevokedAt is null ? "active" : "revoked")}");
+                var speaksFor = !KnownRoles.IngestRoles.Contains(t.Role) ? "-"
+                    : t.Hosts is null && t.HostPattern is null ? "UNBOUND (token bind)"
+                    : new HostScope(t.Hosts ?? [], t.HostPattern).ToString();
+                Console.WriteLine($"{t.Name,-24} {t.Role,-11} {t.CreatedAt:yyyy-MM-dd HH:mm:ss}  {(t.LastUsedAt is { } u ? u.ToString("yyyy-MM-dd HH:mm:ss") : "never"),-20} {(t.RevokedAt is null ? "active" : "revoked"),-8} {speaksFor}");
             }
 
             return 0;
@@ -66,7 +99,20 @@ public static class AdminCommandLine
             return 1;
         }));
 
-        return new Command("token", "Agent, reader and wall tokens") { create, list, revoke };
+        return new Command("token", "Agent, reader and wall tokens") { create, bind, list, revoke };
+    }
+
+    private static Option<string[]> HostsOption() =>
+        new("--host") { Description = "A host this agent token speaks for (repeatable)", AllowMultipleArgumentsPerToken = false };
+
+    private static Option<string> PatternOption() =>
+        new("--host-pattern") { Description = "A glob (* and ?) of the host names this agent token speaks for" };
+
+    private static HostScope? ScopeOf(ParseResult parse, Option<string[]> hosts, Option<string> pattern)
+    {
+        var list = parse.GetValue(hosts) ?? [];
+        var glob = parse.GetValue(pattern);
+        return list.Length == 0 && string.IsNullOrEmpty(glob) ? null : new HostScope(list, string.IsNullOrEmpty(glob) ? null : glob);
     }
 
     private static Command UserCommand()
@@ -96,7 +142,21 @@ public static class AdminCommandLine
 
             return 0;
         }));
-        return new Command("user", "People who log in") { add };
+        var deleteName = new Argument<string>("name") { Description = "Login name" };
+        var delete = new Command("delete", "Delete a user; their open sessions end at once") { deleteName };
+        delete.SetAction((parse, ct) => WithDatabaseAsync(parse, ct, async (db, ct) =>
+        {
+            var n = parse.GetValue(deleteName)!;
+            if (await new UserRepository(db.DataSource).DeleteAsync(n, ct))
+            {
+                Console.WriteLine($"User '{n}' deleted; their sessions are ended.");
+                return 0;
+            }
+
+            Console.Error.WriteLine($"No user named '{n}'.");
+            return 1;
+        }));
+        return new Command("user", "People who log in") { add, delete };
     }
 
     internal static string GeneratePassword() =>

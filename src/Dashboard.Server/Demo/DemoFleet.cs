@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Dashboard.Core.Batches;
+using Dashboard.Server.Ingest;
 using Dashboard.Server.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -70,7 +71,7 @@ public sealed class DemoFleet(
         var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var role in fleet.Select(h => h.Role).Distinct())
         {
-            tokens[role] = await repository.CreateAsync($"demo-{role}-{run}", role, ct);
+            tokens[role] = await repository.CreateAsync($"demo-{role}-{run}", role, new HostScope([.. fleet.Where(h => h.Role == role).Select(h => h.Name)], null), ct);
         }
 
         return tokens;

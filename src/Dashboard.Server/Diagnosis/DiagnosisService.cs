@@ -74,6 +74,8 @@ public sealed class DiagnosisService(
         {
             RecentlyExplained = _explainedUntil.Where(e => e.Value > now).Select(e => e.Key).ToHashSet(StringComparer.Ordinal),
             DatabaseDisk = floor.Current,
+            ClockOffsets = live.ClockOffsets.ToDictionary(StringComparer.Ordinal),
+            LimitBreaches = live.Limits.Breaches,
         };
         var candidates = new Diagnoser(settings, options.CurrentValue.Inventory).Evaluate(fleet);
         foreach (var director in Diagnoser.ExplainedDirectors(candidates))

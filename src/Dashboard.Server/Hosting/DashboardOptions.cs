@@ -23,6 +23,8 @@ public sealed class DashboardOptions
     public StorageOptions Storage { get; set; } = new();
 
     public LiveOptions Live { get; set; } = new();
+    public LimitsOptions Limits { get; set; } = new();
+    public DatabaseOptions Database { get; set; } = new();
 
     public WallOptions Wall { get; set; } = new();
 
@@ -43,6 +45,21 @@ public sealed class AuthOptions
 {
     /// <summary>Role given to people who have not logged in (viewer), or none; as Grafana's anonymous access.</summary>
     public string? AnonymousRole { get; set; }
+
+    /// <summary>Refuse agent tokens made before host scopes until `token bind NAME --host …` binds them (the end of the migration).</summary>
+    public bool RequireBoundTokens { get; set; }
+
+    /// <summary>Proxies whose X-Forwarded-For/-Proto are believed (addresses), so client limits and Secure cookies work behind TLS.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Networks of such proxies, in CIDR notation (10.0.0.0/8).</summary>
+    public List<string> KnownNetworks { get; set; } = [];
+
+    /// <summary>Login attempts one client address may make per minute before 429.</summary>
+    public int MaxLoginsPerMinutePerAddress { get; set; } = 10;
+
+    /// <summary>Seconds between checks that a signed-in person's session, or a wall's token, is still valid in an open page.</summary>
+    public int RevalidateSeconds { get; set; } = 5;
 }
 
 public sealed class IngestOptions
@@ -58,6 +75,12 @@ public sealed class IngestOptions
 
     /// <summary>Batches written at once; beyond it pushes wait briefly, then get 503 so agents spool instead of piling up.</summary>
     public int MaxConcurrentWrites { get; set; } = Math.Max(4, 2 * Environment.ProcessorCount);
+
+    /// <summary>Seconds a batch's collectedAt may lie ahead of receipt; beyond, it is stored as of receipt and a clock-skew finding names the host.</summary>
+    public int ClockSkewToleranceSeconds { get; set; } = 30;
+
+    /// <summary>Failed bearer authentications one client address may make per minute before 429, checked before any database look-up.</summary>
+    public int MaxFailedAuthPerMinutePerAddress { get; set; } = 30;
 }
 
 public sealed class RetentionOptions
@@ -103,4 +126,22 @@ public sealed class WallPage
 {
     public string Title { get; set; } = "";
     public List<string> Directors { get; set; } = [];
+}
+
+public sealed class LimitsOptions
+{
+    /// <summary>Hosts the live store holds; a new host past it is refused with 429 (Dashboard:Limits:MaxHosts), never dropped silently.</summary>
+    public int MaxHosts { get; set; } = 5000;
+
+    /// <summary>Distinct hosts one token may send for (a pattern or list token), as Mimir's per-tenant series limit.</summary>
+    public int MaxHostsPerToken { get; set; } = 1000;
+
+    /// <summary>Rows (real servers, rules, filters…) one batch may carry, as Prometheus' sample_limit; past it 400.</summary>
+    public int MaxRowsPerBatch { get; set; } = 500_000;
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary>Seconds the database may stay unreachable before /healthz answers 503, so a supervisor restarts the server.</summary>
+    public int UnhealthyAfterSeconds { get; set; } = 120;
 }

@@ -70,6 +70,26 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
             errors.Add($"{ConfigNames.StorageDataPath}: '{dataPath}' is not an absolute path.");
         }
 
+        if (options.Ingest.ClockSkewToleranceSeconds is < 0 or > 600)
+        {
+            errors.Add("Dashboard:Ingest:ClockSkewToleranceSeconds: must be between 0 and 600.");
+        }
+
+        if (options.Limits.MaxHosts < 1 || options.Limits.MaxHostsPerToken < 1 || options.Limits.MaxRowsPerBatch < 1)
+        {
+            errors.Add("Dashboard:Limits: MaxHosts, MaxHostsPerToken and MaxRowsPerBatch must be at least 1.");
+        }
+
+        foreach (var proxy in options.Auth.KnownProxies.Where(p => !System.Net.IPAddress.TryParse(p, out _)))
+        {
+            errors.Add($"Dashboard:Auth:KnownProxies: '{proxy}' is not an IP address.");
+        }
+
+        foreach (var network in options.Auth.KnownNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _)))
+        {
+            errors.Add($"Dashboard:Auth:KnownNetworks: '{network}' is not a network in CIDR notation (10.0.0.0/8).");
+        }
+
         foreach (var (setting, value) in options.EmbeddedPostgresSettings)
         {
             // Written into postgresql.conf as name = 'value': a name is one identifier, a value one line.

@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Radzen;
@@ -63,6 +64,8 @@ public static class DashboardServerExtensions
         services.AddSingleton<StoredBatchReader>();
         services.AddSingleton<ServerInstance>();
         services.AddHostedService<ClusterSync>();
+        services.AddSingleton<SilentHostSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<SilentHostSweeper>());
 
         // Diagnosis: known failures named from the live fleet, with history.
         services.AddSingleton<FindingRepository>();
@@ -77,7 +80,31 @@ public static class DashboardServerExtensions
 
         // Identity: bearer tokens for machines, cookies for people and wall screens.
         services.AddSingleton<TokenValidator>();
+        services.AddSingleton<SessionValidator>();
+        services.AddSingleton<FailedAuthLimiter>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<DatabaseReachability>();
+        services.AddHostedService<IdentityChanges>();
         services.AddHostedService<FirstAdminBootstrap>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, DashboardAuthenticationStateProvider>();
+        // Expected client errors are logged once by our own code; the framework's per-request lines for them are not needed.
+        builder.Logging.AddFilter(typeof(TokenAuthenticationHandler).FullName, LogLevel.Warning);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<DashboardOptions>>((o, dashboard) =>
+        {
+            // Only configured proxies are believed; without any, X-Forwarded-* is ignored (the default would trust loopback).
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in dashboard.Value.Auth.KnownProxies)
+            {
+                o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+
+            foreach (var network in dashboard.Value.Auth.KnownNetworks)
+            {
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = "smart";
@@ -115,8 +142,9 @@ public static class DashboardServerExtensions
                 };
                 o.Events.OnValidatePrincipal = async context =>
                 {
-                    if (context.Principal?.FindFirstValue(WallTokenSignIn.TokenNameClaim) is { } wallToken
-                        && !await context.HttpContext.RequestServices.GetRequiredService<TokenValidator>().IsNameActiveAsync(wallToken, context.HttpContext.RequestAborted))
+                    var services = context.HttpContext.RequestServices;
+                    if (context.Principal is { } principal && !await DashboardAuthenticationStateProvider.StillValidAsync(principal,
+                            services.GetRequiredService<SessionValidator>(), services.GetRequiredService<TokenValidator>(), context.HttpContext.RequestAborted))
                     {
                         context.RejectPrincipal();
                         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -143,10 +171,15 @@ public static class DashboardServerExtensions
                 return RateLimitPartition.GetFixedWindowLimiter(context.User.Identity?.Name ?? context.Connection.RemoteIpAddress?.ToString() ?? "",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
-            // Password guessing: a handful of tries per minute per client address, on top of the per-user lockout.
+            // Password guessing: a handful of tries per minute per client address (the real client behind a configured proxy), on top of the backoff.
             o.AddPolicy(DashboardPolicies.LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptionsMonitor<DashboardOptions>>().CurrentValue.Auth.MaxLoginsPerMinutePerAddress,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
             o.OnRejected = (context, _) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry)
@@ -183,7 +216,14 @@ public static class DashboardServerExtensions
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
+        // With no proxy configured the middleware would believe any sender, so it only runs when some are.
+        if (app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.Auth is { } auth && auth.KnownProxies.Count + auth.KnownNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<OriginCheckMiddleware>();
         app.UseRequestLocalization(o => o.SetDefaultCulture(AccountApi.Cultures[0]).AddSupportedCultures(AccountApi.Cultures).AddSupportedUICultures(AccountApi.Cultures));
         app.UseStaticFiles();
         app.UseAuthentication();

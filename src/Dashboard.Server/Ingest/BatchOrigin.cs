@@ -1,7 +1,10 @@
 namespace Dashboard.Server.Ingest;
 
-/// <summary>Who sent a batch and how: the token, its role, and "agent" or "raw:FORMAT".</summary>
-public sealed record BatchOrigin(string TokenName, string Role, string Source)
+/// <summary>
+/// Who sent a batch and how: the token, its role, "agent" or "raw:FORMAT", and the hosts the token speaks for
+/// (null: a token made before scopes existed, or an in-process writer).
+/// </summary>
+public sealed record BatchOrigin(string TokenName, string Role, string Source, HostScope? Scope = null)
 {
     public const string AgentSource = "agent";
 

@@ -7,6 +7,9 @@ public enum BodyReadStatus
     Ok,
     TooLarge,
     BadEncoding,
+
+    /// <summary>The client sent the body too slowly (Kestrel's minimum data rate): an expected client error, not a fault.</summary>
+    TimedOut,
 }
 
 /// <summary>Reads a request body, gunzipping when asked, and stops as soon as the decompressed size passes the limit.</summary>
@@ -57,6 +60,10 @@ public static class BoundedBodyReader
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (BodyReadStatus.TooLarge, null, $"The body is larger than {maxBytes} bytes.");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            return (BodyReadStatus.TimedOut, null, "The body arrived too slowly; nothing was stored.");
         }
         finally
         {

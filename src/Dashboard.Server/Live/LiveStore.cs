@@ -13,16 +13,77 @@ namespace Dashboard.Server.Live;
 /// Latest snapshot per host with rolling rates, and bounded live history per virtual service and real server.
 /// Updated once per committed batch; subscribers hear about it through a throttled callback.
 /// </summary>
-public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimeProvider clock)
+public sealed class LiveStore
 {
     public const int HistoryPoints = 360;
-    public const int MaxHosts = 5000;
 
     private readonly ConcurrentDictionary<string, HostSnapshot> _hosts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SeriesKey, RingBuffer<HistoryPoint>> _history = new();
     private readonly ConcurrentDictionary<string, HostSeries> _seriesOfHost = new(StringComparer.Ordinal);
-    private readonly ChangeNotifier _changes = new(clock);
+    private readonly ConcurrentDictionary<string, TimeSpan> _clockOffsets = new(StringComparer.Ordinal);
+    private readonly ChangeNotifier _changes;
+    private readonly IOptionsMonitor<DashboardOptions> _options;
+    private readonly TimeProvider _clock;
     private long _version;
+
+    public LiveStore(IOptionsMonitor<DashboardOptions> options, TimeProvider clock)
+    {
+        _options = options;
+        _clock = clock;
+        _changes = new ChangeNotifier(clock);
+        Limits = new LiveLimits(options, clock, _hosts.ContainsKey, () => _hosts.Count);
+    }
+
+    /// <summary>Hosts, hosts per token and rows per batch: refused and counted past their configured limits.</summary>
+    public LiveLimits Limits { get; }
+
+    /// <summary>How far ahead of the server each host's clock ran, for the hosts whose last batch was beyond the tolerance.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> ClockOffsets => _clockOffsets;
+
+    /// <summary>Notes (or, with null, clears) how far ahead of receipt a host's last batch claimed to be collected.</summary>
+    public void RecordClockOffset(string host, TimeSpan? ahead)
+    {
+        if (ahead is { } offset)
+        {
+            _clockOffsets[host] = offset;
+        }
+        else
+        {
+            _clockOffsets.TryRemove(host, out _);
+        }
+    }
+
+    /// <summary>Hosts unseen since <paramref name="before"/> leave the live store with their history; returns how many left.</summary>
+    public int ForgetUnseenSince(DateTimeOffset before)
+    {
+        var gone = 0;
+        foreach (var host in _hosts.Values.Where(h => h.ReceivedAt < before).ToList())
+        {
+            if (!_hosts.TryRemove(new KeyValuePair<string, HostSnapshot>(host.Name, host)))
+            {
+                continue;
+            }
+
+            gone++;
+            Limits.Forget(host.Name);
+            _clockOffsets.TryRemove(host.Name, out _);
+            if (_seriesOfHost.TryRemove(host.Name, out var series))
+            {
+                foreach (var key in series.Keys)
+                {
+                    _history.TryRemove(key, out _);
+                }
+            }
+        }
+
+        if (gone > 0)
+        {
+            Interlocked.Increment(ref _version);
+            _changes.Notify();
+        }
+
+        return gone;
+    }
 
     public long Version => Interlocked.Read(ref _version);
 
@@ -35,9 +96,9 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
 
     /// <summary>True when the host has not reported for longer than the silence threshold.</summary>
     public bool IsSilent(HostSnapshot host) =>
-        clock.GetUtcNow() - host.ReceivedAt > TimeSpan.FromSeconds(options.CurrentValue.Live.SilentAfterSeconds);
+        _clock.GetUtcNow() - host.ReceivedAt > TimeSpan.FromSeconds(_options.CurrentValue.Live.SilentAfterSeconds);
 
-    public DateTimeOffset Now => clock.GetUtcNow();
+    public DateTimeOffset Now => _clock.GetUtcNow();
 
     /// <summary>Live points of one virtual service (all real servers summed), oldest first.</summary>
     public SeriesPoint[] History(string director, string protocol, string virtualAddress) =>
@@ -52,13 +113,19 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
     {
         var batch = rows.Batch;
         var previous = _hosts.GetValueOrDefault(batch.Host);
-        if (previous is not null && batch.CollectedAt < previous.CollectedAt)
+        // Older than what is shown: a replay, never shown over newer data. Unless what is shown claims a time still ahead of the
+        // server (stored before clocks were checked, or by an older instance): then the host's latest batch wins, not its clock.
+        if (previous is not null && batch.CollectedAt < previous.CollectedAt
+            && previous.CollectedAt <= _clock.GetUtcNow().AddSeconds(_options.CurrentValue.Ingest.ClockSkewToleranceSeconds))
         {
             return;
         }
 
-        if (previous is null && _hosts.Count >= MaxHosts)
+        var maxHosts = _options.CurrentValue.Limits.MaxHosts;
+        if (previous is null && _hosts.Count >= maxHosts)
         {
+            // Only batches another instance took get here unadmitted (ingest refuses first); counted, never silent.
+            Limits.Refuse(LiveLimits.MaxHostsName, batch.Host, "", $"the live store holds {maxHosts} hosts ({LiveLimits.MaxHostsName}); host '{batch.Host}' is new");
             return;
         }
 
@@ -71,7 +138,7 @@ public sealed class LiveStore(IOptionsMonitor<DashboardOptions> options, TimePro
 
     /// <summary>Calls <paramref name="onChanged"/> at most once per configured interval while batches arrive.</summary>
     public IDisposable Subscribe(Func<Task> onChanged, TimeSpan? minInterval = null) =>
-        _changes.Subscribe(onChanged, minInterval ?? TimeSpan.FromMilliseconds(options.CurrentValue.Live.MinRefreshMilliseconds));
+        _changes.Subscribe(onChanged, minInterval ?? TimeSpan.FromMilliseconds(_options.CurrentValue.Live.MinRefreshMilliseconds));
 
     public int SubscriberCount => _changes.Count;
 

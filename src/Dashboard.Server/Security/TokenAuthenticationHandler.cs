@@ -10,9 +10,12 @@ public sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    TokenValidator validator) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    TokenValidator validator,
+    FailedAuthLimiter failures,
+    ILogger<FailedAuthLimiter> failureLog) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string DatabaseDownKey = "dashboard.token.database-down";
+    private const string ThrottledKey = "dashboard.token.throttled";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -22,32 +25,49 @@ public sealed class TokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
+        var address = Context.Connection.RemoteIpAddress?.ToString() ?? "";
         var token = header["Bearer ".Length..].Trim();
         if (!TokenSecrets.LooksLikeToken(token))
         {
-            return AuthenticateResult.Fail("malformed token");
+            return Failed(address, "malformed token");
         }
 
-        var check = await validator.CheckAsync(token, Context.RequestAborted);
+        // Known tokens are answered from memory; only an address that keeps failing is stopped before the database.
+        var check = validator.CheckRemembered(token) ?? (failures.IsBlocked(address) ? null : await validator.CheckAsync(token, Context.RequestAborted));
+        if (check is null)
+        {
+            Context.Items[ThrottledKey] = true;
+            return AuthenticateResult.NoResult();
+        }
+
         if (check.DatabaseDown)
         {
             Context.Items[DatabaseDownKey] = true;
-            return AuthenticateResult.Fail("token store unavailable");
+            return AuthenticateResult.NoResult();
         }
 
         if (check.Identity is null)
         {
-            return AuthenticateResult.Fail("unknown or revoked token");
+            return Failed(address, "unknown or revoked token");
         }
 
-        var identity = new ClaimsIdentity(
-            [
-                new Claim(ClaimTypes.Name, check.Identity.Name),
-                new Claim(ClaimTypes.Role, check.Identity.Role),
-                new Claim(DashboardPolicies.AuthKindClaim, DashboardPolicies.TokenKind),
-            ],
-            Scheme.Name);
+        var identity = new ClaimsIdentity(TokenClaims.Of(check.Identity), Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+
+    private AuthenticateResult Failed(string address, string reason)
+    {
+        if (failures.RecordFailure(address))
+        {
+            failureLog.LogInformation("Bearer authentication from {Address} keeps failing ({Reason}); refused before any look-up for the rest of the minute", address, reason);
+        }
+        else
+        {
+            failureLog.LogDebug("Bearer authentication from {Address} failed: {Reason}", address, reason);
+        }
+
+        // NoResult, not Fail: the framework would log every failure at information level; one line per address is enough.
+        return AuthenticateResult.NoResult();
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -57,6 +77,13 @@ public sealed class TokenAuthenticationHandler(
             // Nothing is wrong with the token as far as we know: tell the agent to come back, not to give up.
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             Response.Headers.RetryAfter = "5";
+            return Task.CompletedTask;
+        }
+
+        if (Context.Items.ContainsKey(ThrottledKey))
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = failures.SecondsLeft().ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Task.CompletedTask;
         }
 

@@ -13,6 +13,17 @@ public sealed class TokenValidator(DashboardDatabase database, TimeProvider cloc
     private static readonly TimeSpan s_outageGrace = TimeSpan.FromMinutes(30);
     private readonly ConcurrentDictionary<string, (ApiTokenIdentity? Identity, DateTimeOffset CheckedAt)> _recent = new(StringComparer.Ordinal);
 
+    private long _lookups;
+
+    /// <summary>Database look-ups made so far (each unknown token costs one; known tokens are remembered).</summary>
+    public long Lookups => Interlocked.Read(ref _lookups);
+
+    /// <summary>The remembered answer for this token while it is fresh, without touching the database; else null.</summary>
+    public TokenCheck? CheckRemembered(string token) =>
+        _recent.TryGetValue(Convert.ToHexString(TokenSecrets.Hash(token)), out var known) && clock.GetUtcNow() - known.CheckedAt < s_fresh
+            ? new TokenCheck(known.Identity, DatabaseDown: false)
+            : null;
+
     public async Task<TokenCheck> CheckAsync(string token, CancellationToken ct)
     {
         var key = Convert.ToHexString(TokenSecrets.Hash(token));
@@ -24,6 +35,7 @@ public sealed class TokenValidator(DashboardDatabase database, TimeProvider cloc
 
         try
         {
+            Interlocked.Increment(ref _lookups);
             var repository = new TokenRepository(database.DataSource);
             var identity = await repository.FindActiveAsync(token, ct);
             if (_recent.Count > 10_000)

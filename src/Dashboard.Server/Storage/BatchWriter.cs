@@ -36,7 +36,7 @@ public sealed class BatchWriter(Func<NpgsqlDataSource> dataSource, DimensionIdCa
             with journal as (
                 insert into ingest_batches (host, source, sequence, collected_at, token_name, row_count)
                 values (@host, @source, coalesce(@sequence, nextval('raw_upload_sequence')), @collectedAt, @token, @rows)
-                on conflict (host, source, sequence) do nothing
+                on conflict (host, source, token_name, sequence) do nothing
                 returning sequence
             ), seen as (
                 insert into hosts (name, role, last_seen, last_collected, agent_version, dropped_batches)
@@ -46,7 +46,7 @@ public sealed class BatchWriter(Func<NpgsqlDataSource> dataSource, DimensionIdCa
                     role = excluded.role, last_seen = now(),
                     last_collected = greatest(hosts.last_collected, excluded.last_collected),
                     agent_version = coalesce(excluded.agent_version, hosts.agent_version),
-                    dropped_batches = hosts.dropped_batches + excluded.dropped_batches
+                    dropped_batches = least(hosts.dropped_batches::numeric + excluded.dropped_batches, 9223372036854775807)::bigint
             )
             select sequence, pg_notify(@channel, @payload) from journal
             """;

@@ -18,6 +18,10 @@ public sealed class DashboardDatabase(
     private readonly ILogger _logger = loggerFactory.CreateLogger<DashboardDatabase>();
     private NpgsqlDataSource? _dataSource;
     private EmbeddedPostgres? _embedded;
+    private EmbeddedPostgresOptions? _embeddedOptions;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _supervision = Task.CompletedTask;
+    private long _restarts;
 
     static DashboardDatabase() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -42,11 +46,71 @@ public sealed class DashboardDatabase(
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The embedded PostgreSQL is watched once the server runs (the admin commands never start the watch).</summary>
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        if (_embedded is { OwnsServer: true })
+        {
+            _supervision = SuperviseAsync(_stopping.Token);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _supervision;
+    }
 
     public async Task StoppedAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    /// <summary>How often the embedded PostgreSQL was found dead and started again.</summary>
+    public long EmbeddedRestarts => Interlocked.Read(ref _restarts);
+
+    /// <summary>Process id of the embedded postmaster, or null with a configured server.</summary>
+    public int? EmbeddedProcessId => _embedded?.ProcessId;
+
+    /// <summary>
+    /// Starts the embedded PostgreSQL again when its postmaster dies (killed, OOM, `pg_ctl stop -m immediate`), with backoff
+    /// from 1 s to 30 s between failed starts; the socket and port stay, so the data source needs no change.
+    /// </summary>
+    private async Task SuperviseAsync(CancellationToken ct)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                if (_embedded is not { } current || !PostgresProcessTable.HasExited(current.ProcessId))
+                {
+                    continue;
+                }
+
+                _logger.LogWarning("The embedded PostgreSQL (pid {ProcessId}) is gone; starting it again", current.ProcessId);
+                try
+                {
+                    _embedded = await EmbeddedPostgres.StartAsync(_embeddedOptions!, loggerFactory.CreateLogger<EmbeddedPostgres>(), ct);
+                    Interlocked.Increment(ref _restarts);
+                    _logger.LogWarning("Restarted the embedded PostgreSQL (pid {ProcessId}) after it died", _embedded.ProcessId);
+                    backoff = TimeSpan.FromSeconds(1);
+                }
+                catch (Exception e) when (e is EmbeddedPostgresException or NpgsqlException or IOException)
+                {
+                    _logger.LogError("Could not restart the embedded PostgreSQL, trying again in {Seconds} s: {Reason}", backoff.TotalSeconds, e.Message);
+                    await Task.Delay(backoff, ct);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -121,8 +185,8 @@ public sealed class DashboardDatabase(
         }
 
         var dataDir = options.Value.DataDir is { Length: > 0 } dir ? Path.Combine(Path.GetFullPath(dir), "pgdata") : EmbeddedPostgresOptions.DefaultDataDirectory();
-        _embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = dataDir, ServerSettings = options.Value.EmbeddedPostgresSettings },
-            loggerFactory.CreateLogger<EmbeddedPostgres>(), ct);
+        _embeddedOptions = new EmbeddedPostgresOptions { DataDirectory = dataDir, ServerSettings = options.Value.EmbeddedPostgresSettings };
+        _embedded = await EmbeddedPostgres.StartAsync(_embeddedOptions, loggerFactory.CreateLogger<EmbeddedPostgres>(), ct);
         Description = $"embedded PostgreSQL in {dataDir}";
         _logger.LogInformation("Using {Database}", Description);
         return _embedded.ConnectionString;

@@ -24,6 +24,7 @@ public sealed class UserRepository(NpgsqlDataSource dataSource)
             throw new ArgumentException($"role '{role}' is not one of {string.Join(", ", KnownRoles.UserRoles)}", nameof(role));
         }
 
+        // A new password or role ends every session the user had: they sign in again with what they now are.
         const string sql = """
             insert into users (name, role, password_hash)
             values (@name, @role, @hash)
@@ -31,7 +32,22 @@ public sealed class UserRepository(NpgsqlDataSource dataSource)
                 failed_logins = 0, locked_until = null
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { name, role, hash = HashPassword(name, password) }, cancellationToken: ct));
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { name, role, hash = HashPassword(name, password) }, tx, cancellationToken: ct));
+        await EndSessionsAsync(conn, tx, name, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Deletes the user and ends their sessions; false when there was no such user.</summary>
+    public async Task<bool> DeleteAsync(string name, CancellationToken ct)
+    {
+        const string sql = "delete from users where name = @name";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var deleted = await conn.ExecuteAsync(new CommandDefinition(sql, new { name }, tx, cancellationToken: ct)) > 0;
+        await EndSessionsAsync(conn, tx, name, ct);
+        await tx.CommitAsync(ct);
+        return deleted;
     }
 
     public async Task<DashboardUser?> FindAsync(string name, CancellationToken ct)
@@ -51,22 +67,43 @@ public sealed class UserRepository(NpgsqlDataSource dataSource)
         return await conn.ExecuteScalarAsync<int>(new CommandDefinition(sql, cancellationToken: ct));
     }
 
-    /// <summary>Counts a failed login; the fifth in a row locks the account for 15 minutes.</summary>
-    public async Task RecordFailureAsync(string name, CancellationToken ct)
+    /// <summary>A new sign-in; its id travels in the cookie and is checked while the cookie is used.</summary>
+    public async Task<Guid> StartSessionAsync(string name, CancellationToken ct)
     {
-        const string sql = """
-            update users set failed_logins = failed_logins + 1,
-                locked_until = case when failed_logins + 1 >= 5 then now() + interval '15 minutes' else locked_until end
-            where name = @name
-            """;
+        var id = Guid.NewGuid();
+        const string sql = "insert into user_sessions (id, user_name) values (@id, @name)";
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { name }, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { id, name }, cancellationToken: ct));
+        return id;
     }
 
-    public async Task RecordSuccessAsync(string name, CancellationToken ct)
+    /// <summary>Logout: this one session ends, on every instance.</summary>
+    public async Task EndSessionAsync(Guid id, CancellationToken ct)
     {
-        const string sql = "update users set failed_logins = 0, locked_until = null where name = @name";
+        const string sql = "update user_sessions set ended_at = now() where id = @id and ended_at is null";
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { name }, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition("select pg_notify(@channel, 'session:' || @id)", new { channel = TokenRepository.ChangeChannel, id = id.ToString() }, cancellationToken: ct));
+    }
+
+    /// <summary>Whether the session is open and its user still exists with the role the cookie carries.</summary>
+    public async Task<bool> IsSessionActiveAsync(Guid id, string name, string role, CancellationToken ct)
+    {
+        const string sql = """
+            select exists (
+                select 1 from user_sessions s join users u on u.name = s.user_name
+                where s.id = @id and s.user_name = @name and s.ended_at is null and u.role = @role)
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { id, name, role }, cancellationToken: ct));
+    }
+
+    private static async Task EndSessionsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string name, CancellationToken ct)
+    {
+        const string sql = """
+            update user_sessions set ended_at = now() where user_name = @name and ended_at is null;
+            select pg_notify(@channel, 'user:' || @name);
+            """;
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { name, channel = TokenRepository.ChangeChannel }, tx, cancellationToken: ct));
     }
 }

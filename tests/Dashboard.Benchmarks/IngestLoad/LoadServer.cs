@@ -92,7 +92,7 @@ public sealed class LoadServer : IAsyncDisposable
         new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database }.ConnectionString;
 
     public async Task<string> CreateTokenAsync(string name, string role, CancellationToken ct) =>
-        await new TokenRepository(DataSource).CreateAsync(name, role, ct);
+        await new TokenRepository(DataSource).CreateAsync(name, role, Dashboard.Server.Ingest.HostScope.Any, ct);
 
     public HttpClient CreateClient() => new(new SocketsHttpHandler
     {

@@ -43,7 +43,7 @@ public sealed class SimulatedFleet : IAsyncDisposable
         var run = DateTimeOffset.UtcNow.ToString("yyyyMMddHHmmss");
         foreach (var host in hosts)
         {
-            agents.Add(new SimulatedAgent(host, await tokens.CreateAsync($"{host.Name}-{run}", host.Role, CancellationToken.None), server));
+            agents.Add(new SimulatedAgent(host, await tokens.CreateAsync($"{host.Name}-{run}", host.Role, Dashboard.Server.Ingest.HostScope.ForHost(host.Name), CancellationToken.None), server));
         }
 
         return new SimulatedFleet(agents, new PushCounters());

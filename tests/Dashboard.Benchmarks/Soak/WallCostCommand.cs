@@ -55,7 +55,7 @@ public static class WallCostCommand
         string wallToken;
         await using (var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString))
         {
-            wallToken = await new TokenRepository(dataSource).CreateAsync("wallcost-wall", KnownRoles.Wall, CancellationToken.None);
+            wallToken = await new TokenRepository(dataSource).CreateAsync("wallcost-wall", KnownRoles.Wall, Dashboard.Server.Ingest.HostScope.Any, CancellationToken.None);
         }
 
         await using var fleet = await SimulatedFleet.StartAsync(server.BaseAddress, postgres.ConnectionString, agentCount);

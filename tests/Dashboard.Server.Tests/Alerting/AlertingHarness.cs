@@ -108,6 +108,19 @@ public sealed class AlertingHarness : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Stores a director's batch and shows it live without the ingest edge: names ingest refuses since issue #23 (markup,
+    /// mentions) still prove that chat escaping holds behind it, should such a name ever come from elsewhere.
+    /// </summary>
+    public async Task StoreDirectorPastTheEdgeAsync(string host, long synRecv, long established, params string[] realServers)
+    {
+        var sequence = _sequences[host] = _sequences.GetValueOrDefault(host) + 1;
+        var batch = TestBatches.Director(host, sequence, _batchEpoch.AddSeconds(sequence), synRecv, established, Vip, realServers);
+        var origin = new Dashboard.Server.Ingest.BatchOrigin("harness", KnownRoles.Director, Dashboard.Server.Ingest.BatchOrigin.AgentSource);
+        await Server.Services.GetRequiredService<BatchWriter>().WriteAsync(batch, origin, TestTimeout.Token());
+        Server.Services.GetRequiredService<Dashboard.Server.Live.LiveStore>().Apply(batch, KnownRoles.Director, DateTimeOffset.UtcNow);
+    }
+
     public Task<int> EvaluateAsync() => Engine.EvaluateAsync(TestTimeout.Token());
 
     public Task<int> DispatchAsync() => Dispatcher.DispatchDueAsync(TestTimeout.Token());

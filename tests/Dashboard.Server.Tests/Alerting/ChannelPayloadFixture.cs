@@ -34,7 +34,7 @@ public sealed class ChannelPayloadFixture : IAsyncLifetime
             new("webhook", ChannelKinds.Webhook, "/webhook", WebhookSecret),
         ], clockStart: SentAt - TimeSpan.FromSeconds(10));
         var servers = Enumerable.Range(1, RealServers).Select(i => $"10.1.27.{i}:10051").ToArray();
-        await Harness.PushDirectorAsync(Director, 60, 2, servers);
+        await Harness.StoreDirectorPastTheEdgeAsync(Director, 60, 2, servers);
         await Harness.EvaluateAsync();
         await Harness.StepAsync(TimeSpan.FromSeconds(10));
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dashboard.Core.Batches;
 using Dashboard.Server.Hosting;
+using Dashboard.Server.Ingest;
 using Dashboard.Server.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -74,9 +75,10 @@ public sealed class RunningDashboard : IAsyncDisposable
         return await StartAsync(extraArgs ?? _extraArgs, database: _database, url: BaseAddress.ToString().TrimEnd('/'), connectionString: _connectionString);
     }
 
-    public async Task<string> CreateTokenAsync(string role, string? name = null) =>
+    /// <summary>A token for tests that are not about host scopes: it speaks for every host unless a scope is given.</summary>
+    public async Task<string> CreateTokenAsync(string role, string? name = null, HostScope? scope = null) =>
         await new TokenRepository(Services.GetRequiredService<DashboardDatabase>().DataSource)
-            .CreateAsync(name ?? $"{role}-{Guid.NewGuid():N}", role, TestTimeout.Token());
+            .CreateAsync(name ?? $"{role}-{Guid.NewGuid():N}", role, scope ?? HostScope.Any, TestTimeout.Token());
 
     public HttpClient CreateClient(string? token = null)
     {

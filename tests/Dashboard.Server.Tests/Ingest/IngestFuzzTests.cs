@@ -49,12 +49,12 @@ public sealed class IngestFuzzTests(DashboardFixture fixture) : IClassFixture<Da
 
         // Act
         var statuses = new Dictionary<HttpStatusCode, int>();
-        var stored = new HashSet<long>();
+        var stored = new HashSet<(string Token, long Sequence)>();
         // Several agent tokens, so the per-token rate limit (tested elsewhere) does not answer instead of the parser.
         var agents = new List<HttpClient>();
         for (var t = 0; t <= cases.Count / 100; t++)
         {
-            agents.Add(server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director)));
+            agents.Add(server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director, $"fuzz-agent-{t}")));
         }
 
         foreach (var ((name, body), index) in cases.Select((c, index) => (c, index)))
@@ -70,17 +70,19 @@ public sealed class IngestFuzzTests(DashboardFixture fixture) : IClassFixture<Da
                 var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
                 if (answer.GetProperty("status").GetString() == "stored")
                 {
-                    stored.Add(answer.GetProperty("sequence").GetInt64());
+                    stored.Add(($"fuzz-agent-{index / 100}", answer.GetProperty("sequence").GetInt64()));
                 }
             }
         }
 
         // Assert: what was stored is exactly the accepted batches, each whole; the server still answers.
         await using var conn = await server.Services.GetRequiredService<DashboardDatabase>().DataSource.OpenConnectionAsync();
-        var journal = (await conn.QueryAsync<(string Host, long Sequence, int Rows)>(
-            "select host, sequence, row_count from ingest_batches where source = 'agent'")).ToList();
-        Assert.Equal(stored.Count, journal.Count(j => stored.Contains(j.Sequence)));
-        foreach (var (host, sequence, rows) in journal)
+        // Sequences belong to the token that sent them: what each fuzzing token stored is in the journal once, under that token.
+        var journal = (await conn.QueryAsync<(string Host, long Sequence, int Rows, string Token)>(
+            "select host, sequence, row_count, token_name from ingest_batches where source = 'agent' and token_name like 'fuzz-agent-%'")).ToList();
+        Assert.Equal(stored.Count, journal.Count);
+        Assert.All(journal, j => Assert.Contains((j.Token, j.Sequence), stored));
+        foreach (var (host, sequence, rows, _) in journal)
         {
             var written = await conn.ExecuteScalarAsync<long>("""
                 select (select count(*) from ipvs_rs_samples s join ingest_batches b on b.host = s.director and b.collected_at = s.collected_at
@@ -94,6 +96,55 @@ public sealed class IngestFuzzTests(DashboardFixture fixture) : IClassFixture<Da
         Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("healthz")).StatusCode);
         Assert.True(statuses.GetValueOrDefault(HttpStatusCode.BadRequest) > cases.Count / 2, "most mutations should be refused: " + string.Join(", ", statuses));
         Assert.Equal(HttpStatusCode.OK, (await RunningDashboard.PushAsync(agent, TestBatches.Director("fuzz-after", 1, DateTimeOffset.UtcNow, 1, 1))).StatusCode);
+    }
+
+    /// <summary>Issue #23 rows 3, 5 and 11: values that JSON typing lets through but no agent can mean.</summary>
+    [Fact]
+    public async Task Ingest_OutOfRangeAndLookAlikeValues_400NamingTheFieldNothingStoredNever5xx()
+    {
+        // Arrange
+        var server = fixture.Server;
+        using var agent = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director));
+        var now = DateTimeOffset.UtcNow.ToString("O");
+        string Batch(string host, string sequence = "1", string dropped = "0", string ipvs = "") =>
+            $"{{\"host\":\"{host}\",\"sequence\":{sequence},\"collectedAt\":\"{now}\",\"droppedBatches\":{dropped}{ipvs}}}";
+        const string Services = ",\"ipvs\":{\"services\":{\"services\":[{\"protocol\":\"TCP\",\"virtual\":\"VIP\",\"destinations\":[{\"address\":\"RS\",\"activeConn\":ACTIVE}]}]}}";
+        string Ipvs(string vip = "10.7.0.1:80", string rs = "10.7.0.11:80", string active = "1") =>
+            Services.Replace("VIP", vip).Replace("RS", rs).Replace("ACTIVE", active);
+        var cases = new (string Name, string Body, string Field)[]
+        {
+            ("sequence 2^63-1", Batch("edge-a", sequence: "9223372036854775807"), "sequence"),
+            ("sequence 2^53", Batch("edge-a", sequence: "9007199254740992"), "sequence"),
+            ("sequence 0", Batch("edge-a", sequence: "0"), "sequence"),
+            ("droppedBatches near 2^63", Batch("edge-a", dropped: "9223372036854775000"), "droppedBatches"),
+            ("negative droppedBatches", Batch("edge-a", dropped: "-1"), "droppedBatches"),
+            ("negative active connections", Batch("edge-a", ipvs: Ipvs(active: "-7")), "$.ipvs.services.services[0].destinations[0].activeConn"),
+            ("markup in a VIP", Batch("edge-a", ipvs: Ipvs(vip: "10.7.0.1:80<img src=x>")), "$.ipvs.services.services[0].virtual"),
+            ("space in a real server", Batch("edge-a", ipvs: Ipvs(rs: "10.7.0.11:80 onload")), "$.ipvs.services.services[0].destinations[0].address"),
+            ("U+202E in a host", Batch("\\u202Ea-svl"), "host"),
+            ("U+200B in a host", Batch("lvs\\u200B-a"), "host"),
+            ("U+2066 in a host", Batch("lvs\\u2066-a"), "host"),
+            ("U+FEFF in a host", Batch("\\uFEFFlvs-a"), "host"),
+            ("markup in a host", Batch("lvs-a<b>"), "host"),
+            ("space in a host", Batch("lvs a"), "host"),
+            ("Cyrillic look-alike host", Batch("lvs-\u0430"), "host"),
+        };
+
+        // Act and assert
+        foreach (var (name, body, field) in cases)
+        {
+            using var response = await agent.PostAsync("api/v1/ingest", new StringContent(body, Encoding.UTF8, "application/json"));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{name}: {(int)response.StatusCode} {text}");
+            var fields = JsonDocument.Parse(text).RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
+            Assert.True(fields.Contains(field), $"{name}: errors name {string.Join(", ", fields)}, not {field}");
+        }
+
+        var rawBidi = await agent.PostAsync("api/v1/ingest/raw/ipvsadm?host=%E2%80%AEa-svl", new StringContent("IP Virtual Server version 1.2.1 (size=4096)\n"));
+        await using var conn = await server.Services.GetRequiredService<DashboardDatabase>().DataSource.OpenConnectionAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, rawBidi.StatusCode);
+        Assert.Equal(0L, await conn.ExecuteScalarAsync<long>("select count(*) from ingest_batches where host = 'edge-a' or host like '%a-svl' or host like 'lvs%-a'"));
+        Assert.Equal(HttpStatusCode.OK, (await RunningDashboard.PushAsync(agent, TestBatches.Director("edge-after", 1, DateTimeOffset.UtcNow, 1, 1))).StatusCode);
     }
 
     [Fact]

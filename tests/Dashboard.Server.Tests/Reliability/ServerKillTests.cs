@@ -52,14 +52,14 @@ public sealed class ServerKillTests(ITestOutputHelper output) : IAsyncLifetime
             var tokens = new TokenRepository(_database.DataSource);
             for (var i = 0; i < AgentCount; i++)
             {
-                var token = await tokens.CreateAsync($"kill-agent-{i}", KnownRoles.Director, TestTimeout.Token());
+                var token = await tokens.CreateAsync($"kill-agent-{i}", KnownRoles.Director, Dashboard.Server.Ingest.HostScope.Any, TestTimeout.Token());
                 agents.Add(await InProcessAgent.StartAsync(Path.Combine(_work.Path, $"agent-{i}"), $"kill-lvs-{i}", server.BaseAddress, token, intervalSeconds: 1));
             }
 
             var pushers = new List<AcknowledgingPusher>();
             for (var i = 0; i < PusherCount; i++)
             {
-                pushers.Add(new AcknowledgingPusher(server.BaseAddress, await tokens.CreateAsync($"kill-pusher-{i}", KnownRoles.Director, TestTimeout.Token()), $"kill-push-{i}"));
+                pushers.Add(new AcknowledgingPusher(server.BaseAddress, await tokens.CreateAsync($"kill-pusher-{i}", KnownRoles.Director, Dashboard.Server.Ingest.HostScope.Any, TestTimeout.Token()), $"kill-push-{i}"));
             }
 
             pushing = Task.WhenAll(pushers.Select(p => Task.Run(() => p.RunAsync(stopPushers.Token))));

@@ -7,6 +7,7 @@ using System.Text.Json;
 using Dashboard.Agent.Transport;
 using Dashboard.Core.Diagnosis;
 using Dashboard.Core.Storage;
+using Dashboard.Server.Ingest;
 using Dashboard.Server.Hosting;
 using Dashboard.Server.Security;
 using Dashboard.Server.Storage;
@@ -149,11 +150,11 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
             var dataDirectory = Path.Combine(MountPoint, "pgdata");
             await using var database = OpenEmbedded(dataDirectory);
             var tokens = new TokenRepository(database);
-            var pusherToken = await tokens.CreateAsync("floor-pusher", KnownRoles.Director, TestTimeout.Token());
+            var pusherToken = await tokens.CreateAsync("floor-pusher", KnownRoles.Director, HostScope.Any, TestTimeout.Token());
             using var pusher = Client(server.BaseAddress, pusherToken);
-            using var reader = Client(server.BaseAddress, await tokens.CreateAsync("floor-reader", KnownRoles.Reader, TestTimeout.Token()));
+            using var reader = Client(server.BaseAddress, await tokens.CreateAsync("floor-reader", KnownRoles.Reader, HostScope.Any, TestTimeout.Token()));
             agent = await InProcessAgent.StartAsync(Path.Combine(_work.Path, "agent"), "floor-agent", server.BaseAddress,
-                await tokens.CreateAsync("floor-agent", KnownRoles.Director, TestTimeout.Token()), intervalSeconds: 1);
+                await tokens.CreateAsync("floor-agent", KnownRoles.Director, HostScope.Any, TestTimeout.Token()), intervalSeconds: 1);
             Assert.True(await Poll.UntilAsync(() => Delivered(agent.Reports) >= 2, s_waitLimit), "the agent delivered nothing before the fill: " + agent.Log);
             using (var before = await RunningDashboard.PushAsync(pusher, TestBatches.Director("floor-before", 1, DateTimeOffset.UtcNow, 1, 20)))
             {

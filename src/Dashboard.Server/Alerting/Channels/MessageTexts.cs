@@ -54,6 +54,8 @@ public sealed class MessageTexts
             [FindingKinds.CounterReset] = "Counter reset",
             [FindingKinds.StorageFull] = "Database disk below its free-space floor: ingest paused",
             [FindingKinds.CountersMissing] = "Counters missing: the firewall dump has no rule counters",
+            [FindingKinds.ClockSkew] = "Agent clock ahead of the server",
+            [FindingKinds.LimitReached] = "A configured limit refused data",
         },
     };
 
@@ -106,6 +108,8 @@ public sealed class MessageTexts
             [FindingKinds.CounterReset] = "计数器重置",
             [FindingKinds.StorageFull] = "数据库磁盘可用空间低于下限：已暂停接收数据",
             [FindingKinds.CountersMissing] = "计数缺失：防火墙规则导出不含计数器",
+            [FindingKinds.ClockSkew] = "采集代理时钟超前于服务器",
+            [FindingKinds.LimitReached] = "已达配置上限，数据被拒收",
         },
     };
 
