@@ -49,10 +49,9 @@ for input in "ipvsadm tests/Dashboard.Core.Tests/fixtures/python-diamond-Diamond
   set -- $input
   cmp <("$agent/dashboard-agent" parse "$1" "$2") <("${managed[@]}" parse "$1" "$2")
 done
-# A generated 16 MB connection table: read in chunks on every core by the native agent, in one pass by the managed one.
+# A generated 16 MB connection table, read by both builds.
 dotnet tests/Dashboard.Benchmarks/bin/Release/net10.0/*/Dashboard.Benchmarks.dll generate ipvsadm-conn 200000 "$agent/ipvsadm-conn.txt"
-cmp <("$agent/dashboard-agent" parse ipvsadm-conn "$agent/ipvsadm-conn.txt") \
-    <("${managed[@]}" parse ipvsadm-conn "$agent/ipvsadm-conn.txt" --threads 1)
+cmp <("$agent/dashboard-agent" parse ipvsadm-conn "$agent/ipvsadm-conn.txt") <("${managed[@]}" parse ipvsadm-conn "$agent/ipvsadm-conn.txt")
 rm "$agent/ipvsadm-conn.txt"
 
 echo "== packaging"

@@ -88,14 +88,5 @@ public class ConnectionTableAggregation
         return outcome.Value.Connections + outcome.Value.Templates;
     }
 
-    [Benchmark]
-    public long StreamingParserTwoThreads()
-    {
-        using var file = OpenUnbuffered();
-        var options = new IpvsConnectionParseOptions { MaxParallelism = 2 };
-        var outcome = Format == "proc-ip-vs-conn" ? ProcIpVsConnParser.Parse(file, options) : IpvsadmConnectionParser.Parse(file, options);
-        return outcome.Value.Connections + outcome.Value.Templates;
-    }
-
     private FileStream OpenUnbuffered() => new(_path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
 }

@@ -17,13 +17,8 @@ public static class AgentCommandLine
         // Lazy: the format table is built only when completions are asked for, not on every start.
         format.CompletionSources.Add(static _ => KnownFormats.Names.Order(StringComparer.Ordinal).Select(static name => new CompletionItem(name)));
         var file = new Argument<string?>("FILE") { Description = "File to read; - or nothing for stdin", Arity = ArgumentArity.ZeroOrOne };
-        var threads = new Option<int>("--threads")
-        {
-            Description = "Threads for a connection table file of 4 MB or more, read in chunks with the same result as one pass; 1 reads in one pass",
-            DefaultValueFactory = _ => Environment.ProcessorCount,
-        };
-        var parse = new Command("parse", "Parse one captured output and print it as JSON") { format, file, threads };
-        parse.SetAction(result => ParseCommand.Run(result.GetValue(format)!, result.GetValue(file), console, result.GetValue(threads)));
+        var parse = new Command("parse", "Parse one captured output and print it as JSON") { format, file };
+        parse.SetAction(result => ParseCommand.Run(result.GetValue(format)!, result.GetValue(file), console));
         root.Subcommands.Add(parse);
 
         var runFlags = new ConfigurationFlags();

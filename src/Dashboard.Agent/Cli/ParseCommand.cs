@@ -3,12 +3,11 @@ using Dashboard.Core.Parsing;
 namespace Dashboard.Agent.Cli;
 
 /// <summary>
-/// `dashboard-agent parse FORMAT [FILE|-] [--threads N]`: JSON on stdout and exit 0, or the lines and reasons on stderr
-/// and exit 2. A large connection table file is read on N threads (all cores unless told), with the result of one pass.
+/// `dashboard-agent parse FORMAT [FILE|-]`: JSON on stdout and exit 0, or the lines and reasons on stderr and exit 2.
 /// </summary>
 public static class ParseCommand
 {
-    public static int Run(string format, string? file, AgentConsole console, int threads = 1)
+    public static int Run(string format, string? file, AgentConsole console)
     {
         if (!KnownFormats.Names.Contains(format))
         {
@@ -33,7 +32,7 @@ public static class ParseCommand
         ParsedInput parsed;
         using (input == console.Input ? null : input)
         {
-            KnownFormats.TryParse(format, input, Math.Max(1, threads), out var result);
+            KnownFormats.TryParse(format, input, out var result);
             parsed = result!;
         }
 

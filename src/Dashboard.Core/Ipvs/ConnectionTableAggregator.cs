@@ -7,9 +7,6 @@ namespace Dashboard.Core.Ipvs;
 /// tuples, not rows; persistence templates go under their own id and never into the state counts. Each distinct
 /// (protocol, virtual, destination) pair gets a row of counters for the common states, rarer states go to a side
 /// table. A row whose pair bytes were already checked is counted through <see cref="TryCountSeen"/> without parsing them.
-/// A speculative aggregator counts one chunk of a file on its own thread: it keeps SYN_RECV sources in line order
-/// instead of offering them to sketches, and notes anything whose outcome depends on the lines before the chunk
-/// (<see cref="OrderSensitive"/>), so that <see cref="TryMerge"/> gives exactly what reading the lines in order gives.
 /// </summary>
 internal sealed class ConnectionTableAggregator
 {
@@ -34,16 +31,14 @@ internal sealed class ConnectionTableAggregator
     private readonly Dictionary<(int Protocol, ulong Virtual), int> _sketchIndex = [];
     private readonly List<SpaceSavingTopSources> _sketches = [];
     private readonly string _tooManyAggregates;
-    private readonly PendingSources? _pendingSources;
     private long[] _counts = new long[64 * CommonStates];
     private int[] _sketchOfPair = new int[64];
     private bool _untrackedVirtualReported;
     private long _firewallMarkTemplates;
     private long _invalidatedTemplates;
 
-    public ConnectionTableAggregator(IpvsConnectionParseOptions options, CappedDiagnostics diagnostics, ConnectionColumns columns, bool speculative = false)
+    public ConnectionTableAggregator(IpvsConnectionParseOptions options, CappedDiagnostics diagnostics, ConnectionColumns columns)
     {
-        _pendingSources = speculative ? new PendingSources() : null;
         _options = options;
         _diagnostics = diagnostics;
         _columns = columns;
@@ -56,14 +51,6 @@ internal sealed class ConnectionTableAggregator
     public IpvsConnectionParseOptions Options => _options;
 
     public bool NamesNotNumeric { get; private set; }
-
-    /// <summary>
-    /// A speculative aggregator met something whose outcome depends on earlier lines (a name or IPv6 endpoint given an
-    /// id, a new protocol or state name, a limit, a diagnostic of its own): its counts cannot be merged.
-    /// </summary>
-    public bool OrderSensitive { get; private set; }
-
-    public void MarkOrderSensitive() => OrderSensitive = true;
 
     /// <summary>
     /// Counts a row whose protocol, common state and IPv4 client the caller has checked, if its virtual/destination
@@ -82,7 +69,7 @@ internal sealed class ConnectionTableAggregator
         if (state == KnownConnectionStates.SynRecv && !isTemplate)
         {
             // The pair's first SYN_RECV row takes the full path, which sets up its source tracking.
-            sourceTracker = _pendingSources is null ? _sketchOfPair[index] : index;
+            sourceTracker = _sketchOfPair[index];
             if (sourceTracker == NoSketchYet)
             {
                 return false;
@@ -95,15 +82,7 @@ internal sealed class ConnectionTableAggregator
 
     public void OfferSynRecvSource(int sourceTracker, uint clientIpv4)
     {
-        var client = new ClientAddress(EndpointKind.Ipv4, clientIpv4);
-        if (_pendingSources is null)
-        {
-            _sketches[sourceTracker].Offer(client, default);
-        }
-        else
-        {
-            _pendingSources.Add(sourceTracker, client);
-        }
+        _sketches[sourceTracker].Offer(new ClientAddress(EndpointKind.Ipv4, clientIpv4), default);
     }
 
     /// <summary>Counts a checked row; false (with a diagnostic) only when a memory limit turns it away.</summary>
@@ -119,12 +98,6 @@ internal sealed class ConnectionTableAggregator
         if (CountsApartAsTemplate(row, protocol, state))
         {
             return true;
-        }
-
-        if (_pendingSources is not null && (row.Virtual.Kind != EndpointKind.Ipv4 || row.Destination.Kind != EndpointKind.Ipv4))
-        {
-            // Interned endpoints get ids in order of appearance, and the output is sorted by them.
-            OrderSensitive = true;
         }
 
         if (!_endpoints.TryGetCode(row.Virtual, row.VirtualText, out var virtualCode))
@@ -163,12 +136,7 @@ internal sealed class ConnectionTableAggregator
         }
 
         _seenPairs.Add((uint)protocol, pair, index);
-        if (counted == KnownConnectionStates.SynRecv && _pendingSources is not null)
-        {
-            OrderSensitive |= row.Client.Kind == EndpointKind.Name;
-            _pendingSources.Add(index, ClientAddress.From(row.Client, row.ClientText));
-        }
-        else if (counted == KnownConnectionStates.SynRecv)
+        if (counted == KnownConnectionStates.SynRecv)
         {
             var sketch = SketchOf(index, line, row.VirtualText);
             if (sketch >= 0)
@@ -210,92 +178,6 @@ internal sealed class ConnectionTableAggregator
         }
 
         return false;
-    }
-
-    /// <summary>
-    /// Adds what a speculative aggregator counted over the lines that follow everything counted so far, replaying its
-    /// SYN_RECV sources in line order. False, with this aggregator left half-merged, when the result could differ from
-    /// reading those lines here: the caller then reads the whole input in order instead.
-    /// </summary>
-    public bool TryMerge(ConnectionTableAggregator chunk)
-    {
-        if (chunk.OrderSensitive || chunk._pendingSources is null || _pendingSources is not null)
-        {
-            return false;
-        }
-
-        var indexOf = new int[chunk._pairs.Count];
-        for (var i = 0; i < indexOf.Length; i++)
-        {
-            var pair = chunk._pairs[i];
-            if (!_pairIndex.TryGetValue(pair, out var index))
-            {
-                if (_pairIndex.Count >= _options.MaxDistinctAggregates)
-                {
-                    return false;
-                }
-
-                index = AddPair(pair);
-            }
-
-            indexOf[i] = index;
-            for (var state = 0; state < CommonStates; state++)
-            {
-                _counts[(index * CommonStates) + state] += chunk._counts[(i * CommonStates) + state];
-            }
-        }
-
-        foreach (var ((pair, state), count) in chunk._rareStateCounts)
-        {
-            ref var total = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rareStateCounts, (indexOf[pair], state), out var exists);
-            if (!exists && _rareStateCounts.Count > _options.MaxDistinctAggregates)
-            {
-                return false;
-            }
-
-            total += count;
-        }
-
-        _firewallMarkTemplates += chunk._firewallMarkTemplates;
-        _invalidatedTemplates += chunk._invalidatedTemplates;
-        for (var i = 0; i < chunk._pendingSources.Count; i++)
-        {
-            var (pair, client) = chunk._pendingSources[i];
-            var index = indexOf[pair];
-            if (_sketchOfPair[index] == NoSketchYet && !_sketchIndex.ContainsKey((_pairs[index].Protocol, _pairs[index].Virtual)) && _sketchIndex.Count >= _options.MaxTrackedVirtuals)
-            {
-                // Reading in order would warn here, naming the virtual as printed on that line.
-                return false;
-            }
-
-            var sketch = SketchOf(index, 0, default);
-            if (sketch < 0)
-            {
-                return false;
-            }
-
-            _sketches[sketch].Offer(client, default);
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// Empties the counts of a speculative aggregator whose counts were merged, for its next chunk. It keeps the pairs it
-    /// knows, and the bytes that name them: rows of later chunks are counted at once instead of parsed again, and every
-    /// pair kept is already in the aggregator it was merged into, so a merge adds no pair that reading in order would not.
-    /// </summary>
-    public void ResetMerged()
-    {
-        if (_pendingSources is null || OrderSensitive)
-        {
-            throw new InvalidOperationException("only a speculative aggregator that merged cleanly is reused");
-        }
-
-        Array.Clear(_counts, 0, _pairs.Count * CommonStates);
-        _rareStateCounts.Clear();
-        _pendingSources.Clear();
-        _firewallMarkTemplates = _invalidatedTemplates = 0;
     }
 
     public IpvsConnectionSummary Build()
@@ -484,7 +366,6 @@ internal sealed class ConnectionTableAggregator
             Report(line, _columns.Protocol, "unknown protocol name, counted verbatim", name, DiagnosticSeverity.Warning);
         }
 
-        OrderSensitive = true;
         return _protocols.Add(name);
     }
 
@@ -503,7 +384,6 @@ internal sealed class ConnectionTableAggregator
         }
 
         Report(line, _columns.State, "unknown state name, counted verbatim", name, DiagnosticSeverity.Warning);
-        OrderSensitive = true;
         return _states.Add(name);
     }
 
@@ -518,13 +398,11 @@ internal sealed class ConnectionTableAggregator
 
     private void Report(long line, string? field, string problem, ReadOnlySpan<byte> text, DiagnosticSeverity severity = DiagnosticSeverity.Error)
     {
-        OrderSensitive = true;
         _diagnostics.Report(line, field, problem, text, severity);
     }
 
     private void Report(long line, string? field, string problem, DiagnosticSeverity severity = DiagnosticSeverity.Error)
     {
-        OrderSensitive = true;
         _diagnostics.Report(line, field, problem, severity);
     }
 }

@@ -1,6 +1,11 @@
+using Dashboard.Core.Parsing;
+
 namespace Dashboard.Core.Ipvs;
 
-/// <summary>What reading some lines of a connection table produced: the counts, the diagnostics, and the line tallies.</summary>
+/// <summary>Reads the lines of a connection table into a run.</summary>
+internal delegate void ConnectionLinesReader(LineReader reader, ConnectionTableRun run);
+
+/// <summary>What reading a connection table produced: the counts, the diagnostics, and the line tallies.</summary>
 internal sealed class ConnectionTableRun(ConnectionTableAggregator table, CappedDiagnostics diagnostics)
 {
     public ConnectionTableAggregator Table { get; } = table;
@@ -14,31 +19,14 @@ internal sealed class ConnectionTableRun(ConnectionTableAggregator table, Capped
     /// <summary>ip_vs_conn_sync entries with Origin SYNC; null until an Origin column is seen.</summary>
     public long? Synced { get; set; }
 
-    /// <summary>Empties a speculative run after its merge, to read the next chunk with the same memory.</summary>
-    public void ResetMerged()
+    /// <summary>Reads the whole input in one pass, in order.</summary>
+    public static ConnectionTableRun Read(Stream input, IpvsConnectionParseOptions options, ConnectionColumns columns, ConnectionLinesReader readLines)
     {
-        Table.ResetMerged();
-        Diagnostics.Clear();
-        Lines = Usable = 0;
-        Synced = null;
-    }
-
-    /// <summary>Adds a speculative run over the lines that follow; false when only reading them in order gives the right result.</summary>
-    public bool TryAppend(ConnectionTableRun later)
-    {
-        if (!Table.TryMerge(later.Table))
-        {
-            return false;
-        }
-
-        Diagnostics.Append(later.Diagnostics, Lines);
-        Lines += later.Lines;
-        Usable += later.Usable;
-        if (later.Synced is { } synced)
-        {
-            Synced = (Synced ?? 0) + synced;
-        }
-
-        return true;
+        var diagnostics = new CappedDiagnostics(options.MaxDiagnosticsPerKind);
+        var run = new ConnectionTableRun(new ConnectionTableAggregator(options, diagnostics, columns), diagnostics);
+        using var reader = new LineReader(input, options.MaxLineLength);
+        readLines(reader, run);
+        run.Lines = reader.LineNumber;
+        return run;
     }
 }

@@ -22,18 +22,6 @@ public sealed class IpvsConnectionParseOptions
 
     public int MaxDiagnosticsPerKind { get; init; } = 100;
 
-    /// <summary>
-    /// Threads (at most 64) that may read a large regular file (4 MB and more) in chunks of up to 8 MB; the result is
-    /// the same as with one, which reads in a single pass. Streams that are not seekable files are always read in one pass.
-    /// </summary>
-    public int MaxParallelism { get; init; } = 1;
-
-    /// <summary>Smallest file read in chunks; tests lower it to put chunk edges everywhere.</summary>
-    internal long MinimumChunkedBytes { get; init; } = 4 << 20;
-
-    /// <summary>Bytes per chunk, at most; tests lower it.</summary>
-    internal long ChunkBytes { get; init; } = 8 << 20;
-
     /// <summary>Real rows are under 200 bytes; longer lines are skipped with a diagnostic.</summary>
     public int MaxLineLength { get; init; } = 4096;
 }

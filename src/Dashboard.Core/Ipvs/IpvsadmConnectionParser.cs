@@ -27,7 +27,7 @@ public static class IpvsadmConnectionParser
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
-        var run = ChunkedConnectionTableReader.Read(input, options, ConnectionColumns.Ipvsadm, ReadLines);
+        var run = ConnectionTableRun.Read(input, options, ConnectionColumns.Ipvsadm, ReadLines);
 
         var summary = run.Table.Build();
         var all = run.Diagnostics.Complete();
@@ -35,15 +35,15 @@ public static class IpvsadmConnectionParser
         return new ParseOutcome<IpvsConnectionSummary>(summary, all, run.Lines, run.Usable);
     }
 
-    /// <summary>Reads lines into <paramref name="run"/> until the input ends or the next line starts at or past <paramref name="end"/> bytes.</summary>
-    internal static void ReadLines(LineReader reader, long end, ConnectionTableRun run)
+    /// <summary>Reads every line into <paramref name="run"/>.</summary>
+    internal static void ReadLines(LineReader reader, ConnectionTableRun run)
     {
         var table = run.Table;
         var diagnostics = run.Diagnostics;
         var tooLong = $"line longer than {reader.MaxLineLength} bytes, skipped";
         Span<int> bounds = stackalloc int[2 * 8];
         long usable = 0;
-        while (reader.BytesRead < end && reader.TryReadLine(out var line))
+        while (reader.TryReadLine(out var line))
         {
             if (reader.LastLineTooLong)
             {

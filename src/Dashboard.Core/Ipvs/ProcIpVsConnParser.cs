@@ -26,7 +26,7 @@ public static class ProcIpVsConnParser
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
-        var run = ChunkedConnectionTableReader.Read(input, options, ConnectionColumns.Proc, ReadLines);
+        var run = ConnectionTableRun.Read(input, options, ConnectionColumns.Proc, ReadLines);
 
         var summary = run.Table.Build();
         summary.SyncedEntries = run.Synced;
@@ -35,8 +35,8 @@ public static class ProcIpVsConnParser
         return new ParseOutcome<IpvsConnectionSummary>(summary, all, run.Lines, run.Usable);
     }
 
-    /// <summary>Reads lines into <paramref name="run"/> until the input ends or the next line starts at or past <paramref name="end"/> bytes.</summary>
-    internal static void ReadLines(LineReader reader, long end, ConnectionTableRun run)
+    /// <summary>Reads every line into <paramref name="run"/>.</summary>
+    internal static void ReadLines(LineReader reader, ConnectionTableRun run)
     {
         var table = run.Table;
         var diagnostics = run.Diagnostics;
@@ -45,7 +45,7 @@ public static class ProcIpVsConnParser
         Span<int> bounds = stackalloc int[2 * 12];
         long usable = 0;
         var synced = run.Synced;
-        while (reader.BytesRead < end && reader.TryReadLine(out var line))
+        while (reader.TryReadLine(out var line))
         {
             var number = reader.LineNumber;
             if (reader.LastLineTooLong)
@@ -173,12 +173,6 @@ public static class ProcIpVsConnParser
 
         // ip_vs_conn_sync puts "%-6s" Origin (LOCAL or SYNC) before Expires.
         var expires = FieldSplitter.Field(line, bounds, AfterState);
-        if (!IpAddressText.IsAllDigits(expires) && !IsKnownOrigin(expires))
-        {
-            // Whether this is an Origin depends on an Origin column in earlier lines.
-            table.MarkOrderSensitive();
-        }
-
         if (!IpAddressText.IsAllDigits(expires) && (syncLayout || IsKnownOrigin(expires)))
         {
             if (fields == AfterState + 1)

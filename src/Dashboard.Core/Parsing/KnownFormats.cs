@@ -11,37 +11,31 @@ namespace Dashboard.Core.Parsing;
 /// <summary>Every input format by its command-line name: what parses it and where its result goes in a batch.</summary>
 public static class KnownFormats
 {
-    private static readonly Dictionary<string, Func<Stream, int, ParsedInput>> s_parsers = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, Func<Stream, ParsedInput>> s_parsers = new(StringComparer.Ordinal);
 
     static KnownFormats()
     {
         // Type infos are looked up when a format is parsed: building all of them up front cost the CLI a few ms per run.
         var json = DashboardJsonContext.Default;
-        Register("ipvsadm", static (input, _) => IpvsadmListParser.Parse(input), () => json.IpvsServiceTable, static (b, v) => IpvsOf(b).Services = v);
-        Register("ipvsadm-conn", static (input, threads) => IpvsadmConnectionParser.Parse(input, ConnectionOptions(threads)), () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v, IpvsConnectionSummaryJsonWriter.Write);
-        Register("proc-ip-vs", static (input, _) => ProcIpVsParser.Parse(input), () => json.IpvsServiceTable, static (b, v) => IpvsOf(b).Services = v);
-        Register("proc-ip-vs-conn", static (input, threads) => ProcIpVsConnParser.Parse(input, ConnectionOptions(threads)), () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v, IpvsConnectionSummaryJsonWriter.Write);
-        Register("proc-ip-vs-conn-sync", static (input, threads) => ProcIpVsConnParser.Parse(input, ConnectionOptions(threads)), () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v, IpvsConnectionSummaryJsonWriter.Write);
-        Register("proc-ip-vs-stats", static (input, _) => ProcIpVsStatsParser.Parse(input), () => json.IpvsGlobalStats, static (b, v) => IpvsOf(b).Stats = v);
-        Register("proc-ip-vs-stats-percpu", static (input, _) => ProcIpVsStatsParser.Parse(input), () => json.IpvsGlobalStats, static (b, v) => IpvsOf(b).Stats = v);
-        Register("iptables-save", static (input, _) => IptablesSaveParser.Parse(input), () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v), IptablesDumpJsonWriter.Write);
-        Register("iptables-list", static (input, _) => IptablesListParser.Parse(input), () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v), IptablesDumpJsonWriter.Write);
-        Register("ovs-flows", static (input, _) => OvsFlowsParser.Parse(input), () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v), IptablesDumpJsonWriter.Write);
-        Register("nsx-filterstat", static (input, _) => NsxFilterStatParser.Parse(input), () => json.NsxFirewallStats, MergeNsx);
-        Register("nsx-dvfilter", static (input, _) => NsxDvfilterParser.Parse(input), () => json.NsxFirewallStats, MergeNsx);
-        Register("nsx-api", static (input, _) => NsxApiStatsParser.Parse(input), () => json.NsxFirewallStats, MergeNsx);
-        Register("keepalived", static (input, _) => KeepalivedParser.Parse(input), () => json.KeepalivedState, static (b, v) => b.Keepalived = v);
+        Register("ipvsadm", static input => IpvsadmListParser.Parse(input), () => json.IpvsServiceTable, static (b, v) => IpvsOf(b).Services = v);
+        Register("ipvsadm-conn", static input => IpvsadmConnectionParser.Parse(input), () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v, IpvsConnectionSummaryJsonWriter.Write);
+        Register("proc-ip-vs", static input => ProcIpVsParser.Parse(input), () => json.IpvsServiceTable, static (b, v) => IpvsOf(b).Services = v);
+        Register("proc-ip-vs-conn", static input => ProcIpVsConnParser.Parse(input), () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v, IpvsConnectionSummaryJsonWriter.Write);
+        Register("proc-ip-vs-conn-sync", static input => ProcIpVsConnParser.Parse(input), () => json.IpvsConnectionSummary, static (b, v) => IpvsOf(b).Connections = v, IpvsConnectionSummaryJsonWriter.Write);
+        Register("proc-ip-vs-stats", static input => ProcIpVsStatsParser.Parse(input), () => json.IpvsGlobalStats, static (b, v) => IpvsOf(b).Stats = v);
+        Register("proc-ip-vs-stats-percpu", static input => ProcIpVsStatsParser.Parse(input), () => json.IpvsGlobalStats, static (b, v) => IpvsOf(b).Stats = v);
+        Register("iptables-save", static input => IptablesSaveParser.Parse(input), () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v), IptablesDumpJsonWriter.Write);
+        Register("iptables-list", static input => IptablesListParser.Parse(input), () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v), IptablesDumpJsonWriter.Write);
+        Register("ovs-flows", static input => OvsFlowsParser.Parse(input), () => json.IptablesDump, static (b, v) => (b.Iptables ??= []).Add(v), IptablesDumpJsonWriter.Write);
+        Register("nsx-filterstat", static input => NsxFilterStatParser.Parse(input), () => json.NsxFirewallStats, MergeNsx);
+        Register("nsx-dvfilter", static input => NsxDvfilterParser.Parse(input), () => json.NsxFirewallStats, MergeNsx);
+        Register("nsx-api", static input => NsxApiStatsParser.Parse(input), () => json.NsxFirewallStats, MergeNsx);
+        Register("keepalived", static input => KeepalivedParser.Parse(input), () => json.KeepalivedState, static (b, v) => b.Keepalived = v);
     }
 
     public static IReadOnlyCollection<string> Names => s_parsers.Keys;
 
-    public static bool TryParse(string format, Stream input, out ParsedInput? parsed) => TryParse(format, input, 1, out parsed);
-
-    /// <summary>
-    /// As <see cref="TryParse(string, Stream, out ParsedInput?)"/>; a large connection table file may be read by up to
-    /// <paramref name="maxParallelism"/> threads, with the same result (<see cref="IpvsConnectionParseOptions.MaxParallelism"/>).
-    /// </summary>
-    public static bool TryParse(string format, Stream input, int maxParallelism, out ParsedInput? parsed)
+    public static bool TryParse(string format, Stream input, out ParsedInput? parsed)
     {
         if (!s_parsers.TryGetValue(format, out var parse))
         {
@@ -49,20 +43,17 @@ public static class KnownFormats
             return false;
         }
 
-        parsed = parse(input, maxParallelism);
+        parsed = parse(input);
         return true;
     }
 
-    private static IpvsConnectionParseOptions ConnectionOptions(int maxParallelism) =>
-        maxParallelism <= 1 ? IpvsConnectionParseOptions.Default : new IpvsConnectionParseOptions { MaxParallelism = maxParallelism };
-
     /// <param name="writeJson">Writes the same JSON as the serializer with <paramref name="typeInfo"/>, faster; null to use the serializer.</param>
-    private static void Register<T>(string name, Func<Stream, int, ParseOutcome<T>> parse, Func<JsonTypeInfo<T>> typeInfo, Action<AgentBatch, T> addTo,
+    private static void Register<T>(string name, Func<Stream, ParseOutcome<T>> parse, Func<JsonTypeInfo<T>> typeInfo, Action<AgentBatch, T> addTo,
         Action<System.Text.Json.Utf8JsonWriter, T>? writeJson = null)
         where T : class =>
-        s_parsers[name] = (input, maxParallelism) =>
+        s_parsers[name] = input =>
         {
-            var outcome = parse(input, maxParallelism);
+            var outcome = parse(input);
             return new ParsedInput(name, outcome.Value, typeInfo, writeJson is null ? null : writer => writeJson(writer, outcome.Value),
                 outcome.Diagnostics, outcome.LinesRead, outcome.HasUsableData, batch => addTo(batch, outcome.Value));
         };

@@ -32,21 +32,18 @@ ls -l "$work"/*.txt | awk '{printf "%s: %.1f MB\n", $9, $5 / 1048576}'
 baseline=()
 baseline_ipt=()
 if [ -n "${BASELINE_AGENT:-}" ]; then
-  baseline=(-n 'baseline agent parse ipvsadm-conn --threads 1' "$BASELINE_AGENT parse ipvsadm-conn $work/ipvsadm-conn.txt --threads 1"
-            -n 'baseline agent parse ipvsadm-conn' "$BASELINE_AGENT parse ipvsadm-conn $work/ipvsadm-conn.txt"
+  baseline=(-n 'baseline agent parse ipvsadm-conn' "$BASELINE_AGENT parse ipvsadm-conn $work/ipvsadm-conn.txt"
             -n 'baseline agent version' "$BASELINE_AGENT version")
   baseline_ipt=(-n 'baseline agent parse iptables-save' "$BASELINE_AGENT parse iptables-save $work/iptables-save.txt")
 fi
 
-# parse reads a connection table file of 4 MB or more on all cores (--threads, same result); --threads 1 is one pass.
+# parse reads a connection table in one pass on one thread, as the collectors do.
 echo "== $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 hyperfine --warmup 2 --runs "${RUNS:-10}" --export-markdown "$work/conn.md" --export-csv "$work/conn.csv" \
   -n 'wc -l' "wc -l $work/ipvsadm-conn.txt" \
   -n 'mawk count by state' "mawk '{c[\$3]++} END {for (s in c) print s, c[s]}' $work/ipvsadm-conn.txt" \
   -n 'dashboard-agent version (startup alone)' "$agent version" \
-  -n 'dashboard-agent parse ipvsadm-conn --threads 1' "$agent parse ipvsadm-conn $work/ipvsadm-conn.txt --threads 1" \
   -n 'dashboard-agent parse ipvsadm-conn' "$agent parse ipvsadm-conn $work/ipvsadm-conn.txt" \
-  -n 'dashboard-agent parse proc-ip-vs-conn --threads 1' "$agent parse proc-ip-vs-conn $work/ip_vs_conn.txt --threads 1" \
   -n 'dashboard-agent parse proc-ip-vs-conn' "$agent parse proc-ip-vs-conn $work/ip_vs_conn.txt" \
   "${baseline[@]}"
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -71,11 +68,8 @@ done
 echo "== peak memory (maximum resident set size)"
 peak() { local name="$1"; shift; /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1; echo "$name: $(cat "$work/rss") KB"; }
 peak "mawk count by state" mawk '{c[$3]++} END {for (s in c) print s, c[s]}' "$work/ipvsadm-conn.txt"
-peak "dashboard-agent parse ipvsadm-conn --threads 1" "$agent" parse ipvsadm-conn "$work/ipvsadm-conn.txt" --threads 1
 peak "dashboard-agent parse ipvsadm-conn" "$agent" parse ipvsadm-conn "$work/ipvsadm-conn.txt"
-peak "dashboard-agent parse proc-ip-vs-conn --threads 1" "$agent" parse proc-ip-vs-conn "$work/ip_vs_conn.txt" --threads 1
 peak "dashboard-agent parse proc-ip-vs-conn" "$agent" parse proc-ip-vs-conn "$work/ip_vs_conn.txt"
-cmp <("$agent" parse ipvsadm-conn "$work/ipvsadm-conn.txt") <("$agent" parse ipvsadm-conn "$work/ipvsadm-conn.txt" --threads 1) && echo "same JSON on all cores and on one"
 peak "dashboard-agent parse iptables-save" "$agent" parse iptables-save "$work/iptables-save.txt"
 if [ -n "${BASELINE_AGENT:-}" ]; then
   for input in "ipvsadm-conn ipvsadm-conn.txt" "proc-ip-vs-conn ip_vs_conn.txt" "iptables-save iptables-save.txt"; do
