@@ -10,7 +10,8 @@ public static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", HealthAsync).WithName("Healthz").AllowAnonymous()
-            .WithSummary("The process is up and the database has not stayed unreachable past Dashboard:Database:UnhealthyAfterSeconds");
+            .WithSummary("The process is up and the database has not stayed unreachable past Dashboard:Database:UnhealthyAfterSeconds")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain").Produces<string>(StatusCodes.Status503ServiceUnavailable, "text/plain");
         app.MapGet("/readyz", ReadyAsync).WithName("Readyz").AllowAnonymous()
             .WithSummary("The database is reachable and every migration applied; 503 with the reason otherwise").Produces<Readiness>(StatusCodes.Status503ServiceUnavailable);
         return app;

@@ -176,11 +176,11 @@ public sealed partial class AccessMatrixTests
         Assert.Equal(s_rules.Count, endpoints.Count);
     }
 
-    /// <summary>What a principal outside the rule gets: anonymous 401 on the API and the login page elsewhere; people's cookies
-    /// on the agent endpoints 401 (only tokens are looked at there); every other identity 403.</summary>
+    /// <summary>What a principal outside the rule gets: anonymous 401 on the API and the scrape endpoint, the login page elsewhere;
+    /// people's cookies on the agent endpoints 401 (only tokens are looked at there); every other identity 403.</summary>
     private static HttpStatusCode Refused(string who, string endpoint)
     {
-        var api = endpoint.Contains(" /api/", StringComparison.Ordinal);
+        var api = endpoint.Contains(" /api/", StringComparison.Ordinal) || endpoint.EndsWith(" /metrics", StringComparison.Ordinal);
         if (who == "anonymous")
         {
             return api ? HttpStatusCode.Unauthorized : HttpStatusCode.Redirect;
