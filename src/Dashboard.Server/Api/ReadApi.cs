@@ -19,7 +19,7 @@ public static class ReadApi
             .WithSummary("Connections and SYN_RECV over time; every push for short ranges, one-minute or one-hour rollups for long ones")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/hypervisors/{name}/drops/series", GetDropSeriesAsync).WithName("GetHypervisorDropSeries")
-            .WithSummary("Drops a second over time per drop rule and NSX reason, from the same tier as the VIP series")
+            .WithSummary("Drops a second over time of the rules and NSX reasons that dropped most (?top=, default 20), from the same tier as the VIP series")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
@@ -84,7 +84,7 @@ public static class ReadApi
     }
 
     public static async Task<Results<Ok<DropSeriesView>, ProblemHttpResult>> GetDropSeriesAsync(string name, DropSeriesRepository drops, TimeProvider clock,
-        DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken ct = default)
+        DateTimeOffset? from = null, DateTimeOffset? to = null, int top = 20, CancellationToken ct = default)
     {
         var end = to ?? clock.GetUtcNow();
         var start = from ?? end.AddHours(-1);
@@ -93,7 +93,12 @@ public static class ReadApi
             return TypedResults.Problem(title: "Bad range", detail: "from must be before to, and the range at most 92 days", statusCode: 400);
         }
 
-        return TypedResults.Ok(await drops.HostDropsAsync(name, start, end, ct));
+        if (top is < 1 or > DropSeriesRepository.MaxSeries)
+        {
+            return TypedResults.Problem(title: "Bad top", detail: $"top must be between 1 and {DropSeriesRepository.MaxSeries}", statusCode: 400);
+        }
+
+        return TypedResults.Ok(await drops.HostDropsAsync(name, start, end, ct, top));
     }
 }
 

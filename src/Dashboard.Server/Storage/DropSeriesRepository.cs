@@ -15,11 +15,16 @@ public sealed record DropPoint(DateTime At, double PacketsPerSecond);
 
 /// <summary>
 /// A hypervisor's drops over time: per drop rule (a drop kind, or target DROP/REJECT) and per NSX filter reason other than
-/// "pass", as packets a second, from the same tier <see cref="SeriesRepository"/> would choose for the range.
+/// "pass", as packets a second, from the same tier <see cref="SeriesRepository"/> would choose for the range; the series
+/// that dropped most first.
 /// </summary>
 public sealed class DropSeriesRepository(DashboardDatabase database, FrameReader reader)
 {
-    public async Task<DropSeriesView> HostDropsAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    /// <summary>The most series one answer carries: a chart shows the rules that dropped most, not a node's hundreds of idle ones.</summary>
+    public const int MaxSeries = 500;
+
+    /// <param name="top">The series that dropped most in the range, at most this many; series that dropped nothing are left out.</param>
+    public async Task<DropSeriesView> HostDropsAsync(string host, DateTimeOffset from, DateTimeOffset to, CancellationToken ct, int top = 20)
     {
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
         const string rulesSql = """
@@ -52,7 +57,9 @@ public sealed class DropSeriesRepository(DashboardDatabase database, FrameReader
                 new DropSeries("nsx", counters[p.Key].Filter, counters[p.Key].Reason, null, null, p.Value)));
         }
 
-        return new DropSeriesView(tier == FrameTier.Raw ? "raw" : tier == FrameTier.Minute ? "1m" : "1h", series);
+        var busiest = series.Select(s => (Series: s, Total: s.Points.Sum(p => p.PacketsPerSecond))).Where(s => s.Total > 0)
+            .OrderByDescending(s => s.Total).Take(Math.Clamp(top, 1, MaxSeries)).Select(s => s.Series).ToList();
+        return new DropSeriesView(tier == FrameTier.Raw ? "raw" : tier == FrameTier.Minute ? "1m" : "1h", busiest);
     }
 
     /// <summary>Packets a second per series: between consecutive raw frames (resets as CounterMath has them), or a bucket's increase over its length.</summary>

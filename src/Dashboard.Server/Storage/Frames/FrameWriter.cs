@@ -29,7 +29,8 @@ public sealed class FrameWriter(FrameLayouts layouts, FrameChains chains)
         foreach (var frame in frames)
         {
             var layoutId = await layouts.ResolveAsync(conn, frame.Kind, frame.Fields, frame.Series, pending.Layouts, ct);
-            var link = chains.LinkFor(host, frame.Kind, at, layoutId);
+            // Frames of gauges only (IPVS real servers) gain nothing from a link: they stay whole, with no chain to read back.
+            var link = frame.Fields.Any(f => FrameFields.IsCounter(frame.Kind, f)) ? chains.LinkFor(host, frame.Kind, at, layoutId) : null;
             var stored = link is null ? frame.Values : Differences(frame, link.Values);
             rows.Add(((short)frame.Kind, layoutId, link?.At, FrameCodec.Encode(frame.Series.Count, stored)));
             pending.Links.Add((host, frame.Kind, new FrameChains.Link(at, layoutId, frame.Values, link is null ? 0 : link.Length + 1)));
