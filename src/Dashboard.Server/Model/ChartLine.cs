@@ -1,4 +1,4 @@
-namespace Dashboard.Server.Components.Shared;
+namespace Dashboard.Server.Model;
 
 /// <summary>One named line of a time chart: points at UTC instants.</summary>
 public sealed record ChartLine(string Name, IReadOnlyList<ChartValue> Points);
