@@ -48,7 +48,7 @@ rm "$agent/ipvsadm-conn.txt"
 
 results=$(mktemp -d)
 status=0
-for project in tests/Dashboard.Core.Tests tests/Dashboard.Agent.Tests tests/Dashboard.Server.Tests tests/Dashboard.Browser.Tests; do
+for project in tests/Dashboard.Core.Tests tests/Dashboard.Agent.Tests tests/Dashboard.Server.Tests tests/Dashboard.Components.Tests tests/Dashboard.Browser.Tests; do
   echo "== $project"
   name=$(basename "$project")
   if ! dotnet test "$project" -c Release --no-build -nologo --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=minimal"; then

@@ -23,6 +23,14 @@ public static partial class FindingText
         (DirectorWideSummary(), "FindingSummary_DirectorWide"),
         (AgentSilentSummary(), "FindingSummary_AgentSilent"),
         (CounterResetSummary(), "FindingSummary_CounterReset"),
+        // Summaries of the alerts that watch numbers rather than findings (Alerting/Rules).
+        (new("^SYN_RECV is (\\S+) of the connections of real server (\\S+) of VIP (\\S+) on (\\S+) \\(threshold (\\S+)\\)$"), "AlertSummary_RealServerSynRecv"),
+        (new("^SYN_RECV is (\\S+) of the connections of VIP (\\S+) on (\\S+) \\(threshold (\\S+)\\)$"), "AlertSummary_VipSynRecv"),
+        (new("^(\\S+) dropped by (\\S+) #(\\d+) on (\\S+) \\(threshold (\\S+)\\)$"), "AlertSummary_RuleDrops"),
+        (new("^(\\S+) dropped in chain (\\S+) on (\\S+) \\(threshold (\\S+)\\)$"), "AlertSummary_ChainDrops"),
+        (new("^NSX filter (\\S+) on (\\S+) drops (\\S+) as (\\S+) \\(threshold (\\S+)\\)$"), "AlertSummary_NsxDrops"),
+        (new("^keepalived on (\\S+) marks real server (\\S+) of (\\S+) (\\S+) down$"), "AlertSummary_RealServerDown"),
+        (new("^(\\S+) \\((\\S+)\\) has sent nothing for (\\d+) s \\(threshold (\\d+) s\\)$"), "AlertSummary_AgentSilent"),
     ];
 
     private static readonly (Regex Shape, string Key)[] s_labels =
@@ -47,11 +55,11 @@ public static partial class FindingText
         (new("^(\\d+) of (\\d+) connections \\(([^)]+)\\)$"), "EvidenceValue_OfConnections"),
         (new("^(.+) — (\\S+), (\\d+) packets in total$"), "EvidenceValue_RuleRate"),
         (new("^(\\d+) connections$"), "EvidenceValue_Connections"),
-        (new("^(\\d+) of (\\d+) \\((\\S+) of (\\d+) connections in SYN_RECV\\)$"), "EvidenceValue_PiledUp"),
+        (new("^(\\d+) of (\\d+) \\((.+?) of (\\d+) connections in SYN_RECV\\)$"), "EvidenceValue_PiledUp"),
         (new("^(\\d+) of (\\d+) without a pile-up$"), "EvidenceValue_Healthy"),
         (new("^(\\S+), (\\d+) in total$"), "EvidenceValue_RateTotal"),
         (new("^(\\S+) \\(VM (.+), vNIC (\\S+)\\) on (\\S+)$"), "EvidenceValue_Filter"),
-        (new("^(\\d+) \\((\\S+) in SYN_RECV\\)$"), "EvidenceValue_VipConnections"),
+        (new("^(\\d+) \\((.+?) in SYN_RECV\\)$"), "EvidenceValue_VipConnections"),
         (new("^none known for this director \\(no hypervisor data or topology\\)$"), "EvidenceValue_NonePorts"),
         (new("^(.+): no drops$"), "EvidenceValue_NoDrops"),
         (new("^(\\d+) s$"), "EvidenceValue_Seconds"),
