@@ -8,7 +8,7 @@ namespace Dashboard.Components.Tests.Infrastructure;
 /// A page rendered against a real running server (real PostgreSQL, live store, diagnosis and alerting): what the context
 /// does not register itself comes from the server's services. Data arrives as agents send it, through the ingest API.
 /// </summary>
-public abstract class PageTest(DashboardFixture fixture) : ComponentTest
+public abstract class PageTest(PileUpServer fixture) : ComponentTest
 {
     protected static readonly string[] SeedServers = Enumerable.Range(136, 8).Select(i => $"10.1.26.{i}:10051").ToArray();
 

@@ -17,6 +17,7 @@ public sealed partial class Alerts : IDisposable
     private List<AlertEventRow> _history = [];
     private readonly HashSet<string> _open = new(StringComparer.Ordinal);
     private long? _expanded;
+    private bool _loaded;
 
     [Inject] public required AlertOperations Operations { get; init; }
     [Inject] public required AlertEngine Engine { get; init; }
@@ -70,6 +71,7 @@ public sealed partial class Alerts : IDisposable
             300);
         _alerts = await Operations.ListAsync(query, CancellationToken.None);
         _incidents = AlertIncident.Group(_alerts, SortOrder);
+        _loaded = true;
     }
 
     private void ToggleIncident(AlertIncident incident)
