@@ -49,7 +49,7 @@ public sealed class HomeTests(PileUpServer fixture) : PageTest(fixture), IClassF
 
         page.Find(".dash-filter input").Change("10.9.0.2");
 
-        Assert.Equal("http://localhost/?q=10.9.0.2", Navigation.Uri);
+        page.WaitForAssertion(() => Assert.Equal("http://localhost/?q=10.9.0.2", Navigation.Uri), TimeSpan.FromSeconds(30));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("section.director")));
     }
 

@@ -70,7 +70,7 @@ public sealed class HypervisorDetailTests(PileUpServer fixture) : PageTest(fixtu
 
         page.Find(".dash-filter input").Change("38833ad6");
 
-        Assert.Equal("http://localhost/hypervisor?name=compute-07&q=38833ad6", Navigation.Uri);
+        page.WaitForAssertion(() => Assert.Equal("http://localhost/hypervisor?name=compute-07&q=38833ad6", Navigation.Uri), TimeSpan.FromSeconds(30));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("td[data-port]")));
     }
 

@@ -18,6 +18,7 @@ public sealed class AlertRulesTests(PileUpServer fixture) : PageTest(fixture), I
         Assert.Contains("DrForwardDrop", names);
         Assert.Contains("SynRecvRatioHigh", names);
         Assert.All(page.FindAll("td[data-rule]"), td => Assert.Equal("built-in", td.ParentElement!.Children[9].TextContent));
+        Assert.Equal("diagnosis finding", page.Find("td[data-rule='DrForwardDrop']").ParentElement!.Children[2].TextContent);
     }
 
     [Fact]
