@@ -53,6 +53,23 @@ public abstract class ComponentTest : IAsyncLifetime
         return Ctx.Render<TPage>();
     }
 
+    /// <summary>Types into an input; a live update may re-render the page between finding the input and typing, so it is found again then.</summary>
+    protected static void Type<T>(IRenderedComponent<T> page, string selector, string value) where T : IComponent
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                page.Find(selector).Change(value);
+                return;
+            }
+            catch (Bunit.Rendering.UnknownEventHandlerIdException) when (attempt < 5)
+            {
+                // Re-rendered in between: find it again.
+            }
+        }
+    }
+
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

@@ -47,7 +47,7 @@ public sealed class HomeTests(PileUpServer fixture) : PageTest(fixture), IClassF
         await SeedTwoVipsAsync();
         var page = RenderAt<Home>("/");
 
-        page.Find(".dash-filter input").Change("10.9.0.2");
+        Type(page, ".dash-filter input", "10.9.0.2");
 
         page.WaitForAssertion(() => Assert.Equal("http://localhost/?q=10.9.0.2", Navigation.Uri), TimeSpan.FromSeconds(30));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("section.director")));

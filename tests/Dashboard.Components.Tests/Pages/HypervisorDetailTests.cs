@@ -68,7 +68,7 @@ public sealed class HypervisorDetailTests(PileUpServer fixture) : PageTest(fixtu
     {
         var page = Open("hypervisor?name=compute-07");
 
-        page.Find(".dash-filter input").Change("38833ad6");
+        Type(page, ".dash-filter input", "38833ad6");
 
         page.WaitForAssertion(() => Assert.Equal("http://localhost/hypervisor?name=compute-07&q=38833ad6", Navigation.Uri), TimeSpan.FromSeconds(30));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("td[data-port]")));
