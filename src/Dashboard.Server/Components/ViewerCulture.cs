@@ -3,21 +3,24 @@ using System.Globalization;
 namespace Dashboard.Server.Components;
 
 /// <summary>
-/// Live updates arrive on ingest and timer threads, which run in the server's culture; a render they cause must still
-/// speak the viewer's language, so the callback runs in the culture the page started in.
+/// The language the viewer chose (the culture cookie, read by the host page and handed to the routes when the circuit
+/// starts). One per circuit: renders run on whatever thread triggered them (an ingest callback, a component's own
+/// callback), whose culture is not the viewer's, so strings are looked up in this culture rather than the thread's.
 /// </summary>
-public static class ViewerCulture
+public sealed class ViewerCulture
 {
-    public static Func<Task> Bind(Func<Task> callback)
+    private CultureInfo? _chosen;
+
+    /// <summary>The chosen culture; before the routes set it (static pages, prerendering) the request's culture is the viewer's.</summary>
+    public CultureInfo UICulture => _chosen ?? CultureInfo.CurrentUICulture;
+
+    public bool IsChinese => UICulture.Name.StartsWith("zh", StringComparison.Ordinal);
+
+    public void Set(string? name)
     {
-        var culture = CultureInfo.CurrentCulture;
-        var uiCulture = CultureInfo.CurrentUICulture;
-        // An async lambda: the culture set here stays inside this call and does not leak back into the caller's thread.
-        return async () =>
+        if (Api.AccountApi.Cultures.Contains(name))
         {
-            CultureInfo.CurrentCulture = culture;
-            CultureInfo.CurrentUICulture = uiCulture;
-            await callback();
-        };
+            _chosen = CultureInfo.GetCultureInfo(name!);
+        }
     }
 }

@@ -155,6 +155,8 @@ public static class DashboardServerExtensions
             });
         services.AddMudServices();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddScoped<ViewerCulture>();
+        services.AddScoped(typeof(Microsoft.Extensions.Localization.IStringLocalizer<>), typeof(ViewerLocalizer<>));
         services.AddScoped<Model.ViewerClock>();
         // Static assets of packages (MudBlazor's script and styles) are served from the build output in every environment.
         builder.WebHost.UseStaticWebAssets();

@@ -31,6 +31,7 @@ public abstract class ComponentTest : IAsyncLifetime
         Ctx.Services.AddSingleton(Missing);
         Ctx.Services.AddTransient(typeof(IStringLocalizer<>), typeof(RecordingLocalizer<>));
         Ctx.Services.AddScoped<ViewerClock>();
+        Ctx.Services.AddScoped<Dashboard.Server.Components.ViewerCulture>();
         Auth = Ctx.AddAuthorization();
     }
 

@@ -49,11 +49,11 @@ public sealed partial class Alerts : IDisposable
 
     protected override void OnInitialized()
     {
-        _subscription = Engine.Subscribe(ViewerCulture.Bind(() => InvokeAsync(async () =>
+        _subscription = Engine.Subscribe(() => InvokeAsync(async () =>
         {
             await LoadAsync();
             StateHasChanged();
-        })));
+        }));
         Clock.Changed += OnClockChanged;
     }
 

@@ -29,7 +29,7 @@ public sealed partial class Findings : IDisposable
     private IReadOnlyList<(string, string)> HistoryOptions => [("", Loc["OpenOnly"]), ("true", Loc["IncludeResolved"])];
 
     protected override void OnInitialized() =>
-        _subscription = Diagnosis.Subscribe(ViewerCulture.Bind(() => InvokeAsync(async () => { await LoadAsync(); StateHasChanged(); })));
+        _subscription = Diagnosis.Subscribe(() => InvokeAsync(async () => { await LoadAsync(); StateHasChanged(); }));
 
     protected override Task OnParametersSetAsync() => LoadAsync();
 

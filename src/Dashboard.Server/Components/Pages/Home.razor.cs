@@ -26,8 +26,8 @@ public sealed partial class Home
     protected override void OnInitialized()
     {
         Model = OverviewViewModel.From(Live, Filter);
-        _subscription = Live.Subscribe(ViewerCulture.Bind(() => InvokeAsync(Refresh)));
-        _findingsSubscription = Diagnosis.Subscribe(ViewerCulture.Bind(() => InvokeAsync(StateHasChanged)));
+        _subscription = Live.Subscribe(() => InvokeAsync(Refresh));
+        _findingsSubscription = Diagnosis.Subscribe(() => InvokeAsync(StateHasChanged));
         Clock.Changed += OnClockChanged;
     }
 

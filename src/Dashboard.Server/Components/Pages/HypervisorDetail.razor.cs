@@ -40,7 +40,7 @@ public sealed partial class HypervisorDetail
 
     protected override void OnInitialized()
     {
-        _subscription = Live.Subscribe(ViewerCulture.Bind(() => InvokeAsync(async () =>
+        _subscription = Live.Subscribe(() => InvokeAsync(async () =>
         {
             Build();
             if (CurrentRange == "live" && DateTimeOffset.UtcNow - _chartLoadedAt >= s_liveChartInterval)
@@ -49,7 +49,7 @@ public sealed partial class HypervisorDetail
             }
 
             StateHasChanged();
-        })));
+        }));
         Clock.Changed += OnClockChanged;
     }
 

@@ -35,7 +35,7 @@ public sealed partial class VipDetail
 
     protected override void OnInitialized()
     {
-        _subscription = Live.Subscribe(ViewerCulture.Bind(() => InvokeAsync(async () =>
+        _subscription = Live.Subscribe(() => InvokeAsync(async () =>
         {
             Model = Build();
             if (CurrentRange == "live")
@@ -44,7 +44,7 @@ public sealed partial class VipDetail
             }
 
             StateHasChanged();
-        })));
+        }));
         Clock.Changed += OnClockChanged;
     }
 

@@ -37,8 +37,8 @@ public sealed partial class Wall
     {
         Refresh();
         // The wall is watched from across the room: a calmer refresh than the desk pages is plenty.
-        _liveSubscription = Live.Subscribe(ViewerCulture.Bind(() => InvokeAsync(() => { Refresh(); StateHasChanged(); })), TimeSpan.FromSeconds(1));
-        _findingsSubscription = Diagnosis.Subscribe(ViewerCulture.Bind(() => InvokeAsync(StateHasChanged)), TimeSpan.FromSeconds(1));
+        _liveSubscription = Live.Subscribe(() => InvokeAsync(() => { Refresh(); StateHasChanged(); }), TimeSpan.FromSeconds(1));
+        _findingsSubscription = Diagnosis.Subscribe(() => InvokeAsync(StateHasChanged), TimeSpan.FromSeconds(1));
         Clock.Changed += OnClockChanged;
         if (PinnedPage is { } pinned)
         {
