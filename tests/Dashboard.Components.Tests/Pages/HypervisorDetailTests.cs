@@ -55,6 +55,17 @@ public sealed class HypervisorDetailTests(PileUpServer fixture) : PageTest(fixtu
     }
 
     [Fact]
+    public void DropCharts_SevenDays_ReadFromTheMinuteRollups()
+    {
+        var page = RenderAt<HypervisorDetail>("hypervisor?name=compute-07&range=7d");
+
+        page.WaitForAssertion(() => Assert.Equal("One-minute rollups: packets per second averaged over each minute.", page.Find(".drop-charts figcaption").TextContent),
+            TimeSpan.FromSeconds(30));
+        Assert.Empty(page.FindAll(".drop-charts .mud-alert").Select(a => a.TextContent));
+        Assert.Equal("7 d", page.Find(".range-picker a.active").TextContent);
+    }
+
+    [Fact]
     public void Filter_NoPortMatches_TablesSaySo()
     {
         var page = RenderAt<HypervisorDetail>("hypervisor?name=compute-07&q=no-such-port");
