@@ -62,7 +62,7 @@ $as_root tests/packaging/check-packaging.sh "$agent" "${TMPDIR:-/tmp}/lvs-dashbo
 
 results=$(mktemp -d)
 status=0
-for project in tests/Dashboard.Core.Tests tests/Dashboard.Agent.Tests tests/Dashboard.Server.Tests tests/Dashboard.Browser.Tests; do
+for project in tests/Dashboard.Core.Tests tests/Dashboard.Agent.Tests tests/Dashboard.Server.Tests tests/Dashboard.Components.Tests tests/Dashboard.Browser.Tests; do
   echo "== $project"
   name=$(basename "$project")
   if ! dotnet test "$project" -c Release --no-build -nologo --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=minimal"; then

@@ -5,6 +5,12 @@ window.dashboard = {
     const expires = new Date(Date.now() + days * 864e5).toUTCString();
     document.cookie = `${name}=${encodeURIComponent(value)}; expires=${expires}; path=/; SameSite=Lax`;
   },
+  // The page's own class follows the theme too, for the few styles MudBlazor's variables do not reach.
+  setTheme(name, value, days) {
+    this.setCookie(name, value, days);
+    document.documentElement.classList.toggle('theme-dark', value === 'dark');
+    document.documentElement.classList.toggle('theme-light', value !== 'dark');
+  },
   timeZone() {
     try { return Intl.DateTimeFormat().resolvedOptions().timeZone; } catch { return null; }
   },

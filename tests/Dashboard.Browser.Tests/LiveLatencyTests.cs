@@ -25,14 +25,14 @@ public sealed class LiveLatencyTests(ChromiumBrowser chromium, ITestOutputHelper
         await RunningDashboard.PushAsync(agent, TestBatches.Director("latency", 1, start, synRecv: 0, established: 10));
         var page = await chromium.NewPageAsync(server.BaseAddress);
         await page.GotoAsync("");
-        var cell = page.Locator("tr[data-vip='10.1.26.252:10051'] [data-testid='syn-recv']");
+        var cell = page.Locator("tr:has(td[data-vip='10.1.26.252:10051']) [data-testid='syn-recv']");
         await Assertions.Expect(cell).ToHaveTextAsync("0");
         // The page records when the cell's text changes, on the browser's clock (the same machine's clock).
         await page.EvaluateAsync("""
             () => {
               window.__seen = {};
               const record = () => {
-                const el = document.querySelector("tr[data-vip='10.1.26.252:10051'] [data-testid='syn-recv']");
+                const el = document.querySelector("tr:has(td[data-vip='10.1.26.252:10051']) [data-testid='syn-recv']");
                 if (el && !(el.textContent in window.__seen)) window.__seen[el.textContent] = Date.now();
               };
               // The whole body: a re-render may replace the table the cell sits in.

@@ -28,6 +28,7 @@ public sealed class PagesTests(ChromiumBrowser chromium) : IClassFixture<Chromiu
         }
 
         await _server.Services.GetRequiredService<DiagnosisService>().EvaluateAsync(TestTimeout.Token());
+        await _server.Services.GetRequiredService<Dashboard.Server.Alerting.AlertEngine>().EvaluateAsync(TestTimeout.Token());
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -38,11 +39,38 @@ public sealed class PagesTests(ChromiumBrowser chromium) : IClassFixture<Chromiu
         var page = await chromium.NewPageAsync(_server.BaseAddress);
         await page.GotoAsync("");
 
-        var row = page.Locator("[data-director='lvs-a'] tr[data-vip='10.1.26.252:10051']");
+        var row = page.Locator("[data-director='lvs-a'] tr:has(td[data-vip='10.1.26.252:10051'])");
         await Assertions.Expect(row).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("health-critical"));
         await Assertions.Expect(row.GetByTestId("syn-recv")).ToHaveTextAsync("400");
         await Assertions.Expect(page.Locator("details.finding[data-kind='dr-forward-drop']")).ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, "overview");
+    }
+
+    [Fact]
+    public async Task Overview_OnAPhoneInPortrait_RowsBecomeCardsWithLabelsAndNothingOverflows()
+    {
+        var page = await chromium.NewPageAsync(_server.BaseAddress);
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync("");
+
+        var row = page.Locator("[data-director='lvs-a'] tr:has(td[data-vip='10.1.26.252:10051'])");
+        await Assertions.Expect(row.GetByTestId("syn-recv")).ToHaveTextAsync("400");
+        await Assertions.Expect(row.GetByTestId("syn-recv")).ToHaveAttributeAsync("data-label", "SYN_RECV");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the overview scrolls sideways on a phone");
+        await Screenshots.SaveAsync(page, "overview-phone");
+    }
+
+    [Fact]
+    public async Task Overview_At1366x768_NothingOverflowsSideways()
+    {
+        var page = await chromium.NewPageAsync(_server.BaseAddress);
+        await page.SetViewportSizeAsync(1366, 768);
+        foreach (var path in new[] { "", "vip?director=lvs-a&protocol=TCP&virtual=10.1.26.252%3A10051", "hypervisor?name=compute-07", "alerts", "findings" })
+        {
+            await page.GotoAsync(path);
+            await Assertions.Expect(page.Locator("h1")).ToBeVisibleAsync();
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"/{path} scrolls sideways at 1366x768");
+        }
     }
 
     [Fact]
@@ -52,9 +80,12 @@ public sealed class PagesTests(ChromiumBrowser chromium) : IClassFixture<Chromiu
         await page.GotoAsync("vip?director=lvs-a&protocol=TCP&virtual=10.1.26.252%3A10051");
 
         await Assertions.Expect(page.GetByTestId("vip-syn-recv")).ToHaveTextAsync("400");
-        await Assertions.Expect(page.Locator("tr[data-rs]")).ToHaveCountAsync(8);
+        await Assertions.Expect(page.Locator("tr:has(td[data-rs])")).ToHaveCountAsync(8);
         await Assertions.Expect(page.GetByText("neutron-openvswi-s38833ad6-c #2").First).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator(".vip-chart svg path.rz-line").First).ToBeAttachedAsync();
+        var chart = page.Locator(".time-chart").First;
+        await Assertions.Expect(chart.Locator(".mud-chart-legend")).ToContainTextAsync("SYN_RECV");
+        await Assertions.Expect(chart.Locator("svg .mud-charts-timeseries-series path, svg .mud-chart-serie").First).ToBeAttachedAsync();
+        await Assertions.Expect(chart.Locator("svg")).ToContainTextAsync("connections");
         await Screenshots.SaveAsync(page, "vip-detail");
     }
 
@@ -64,10 +95,13 @@ public sealed class PagesTests(ChromiumBrowser chromium) : IClassFixture<Chromiu
         var page = await chromium.NewPageAsync(_server.BaseAddress);
         await page.GotoAsync("hypervisor?name=compute-07");
 
-        var port = page.Locator("tr[data-port='38833ad6-c']");
+        var port = page.Locator("tr:has(td[data-port='38833ad6-c'])");
         await Assertions.Expect(port).ToContainTextAsync("10.1.26.252/32");
         await Assertions.Expect(port).ToContainTextAsync("anti-spoof");
         await Assertions.Expect(port.Locator("td.num")).ToHaveTextAsync("60");
+        var perRule = page.Locator(".drop-charts .time-chart").First;
+        await Assertions.Expect(perRule.Locator(".mud-chart-legend")).ToContainTextAsync("neutron-openvswi-s38833ad6-c");
+        await Assertions.Expect(perRule.Locator("svg")).ToContainTextAsync("packets/s");
         await Screenshots.SaveAsync(page, "hypervisor-detail");
     }
 
@@ -83,6 +117,24 @@ public sealed class PagesTests(ChromiumBrowser chromium) : IClassFixture<Chromiu
     }
 
     [Fact]
+    public async Task Alerts_DuringPileUp_OneIncidentWithTheCauseOnTopAndSymptomsFolded()
+    {
+        var page = await chromium.NewPageAsync(_server.BaseAddress);
+        await page.GotoAsync("alerts");
+
+        // The finding's alert is the cause; the SYN_RECV and drop alerts about the same VIP and port fold under it.
+        var incident = page.Locator("tbody.incident").Filter(new() { Has = page.Locator("tr.incident-cause button", new() { HasText = "DrForwardDrop" }) });
+        await Assertions.Expect(incident).ToHaveCountAsync(1);
+        await Assertions.Expect(incident.Locator("tr.incident-symptom")).ToHaveCountAsync(0);
+        var toggle = incident.Locator(".symptoms-toggle");
+        var folded = int.Parse(System.Text.RegularExpressions.Regex.Match(await toggle.InnerTextAsync(), @"\d+").Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(folded >= 2, $"only {folded} symptoms folded under the cause");
+        await toggle.ClickAsync();
+        await Assertions.Expect(incident.Locator("tr.incident-symptom")).ToHaveCountAsync(folded);
+        await Screenshots.SaveAsync(page, "alerts");
+    }
+
+    [Fact]
     public async Task Wall_WithWallToken_ShowsPulsingTileWithoutNavigation()
     {
         var token = await _server.CreateTokenAsync(KnownRoles.Wall);
@@ -94,6 +146,9 @@ public sealed class PagesTests(ChromiumBrowser chromium) : IClassFixture<Chromiu
         await Assertions.Expect(tile).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("pulse"));
         await Assertions.Expect(page.Locator("nav")).ToHaveCountAsync(0);
         await page.SetViewportSizeAsync(1920, 1080);
+        // Readable from five metres: the share is at least 100 px tall, the names at least 28 px.
+        Assert.True(await tile.Locator(".tile-ratio").EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)") >= 100);
+        Assert.True(await tile.Locator(".tile-director").EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)") >= 28);
         await Screenshots.SaveAsync(page, "wall");
     }
 
@@ -106,6 +161,10 @@ public sealed class PagesTests(ChromiumBrowser chromium) : IClassFixture<Chromiu
         await page.GetByRole(AriaRole.Link, new() { Name = "中文" }).ClickAsync();
         await Assertions.Expect(page.Locator("nav.dash-nav")).ToContainTextAsync("总览");
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        // The page itself too, not only the navigation: its title, the table headers, the finding.
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("总览");
+        await Assertions.Expect(page.Locator("[data-director='lvs-a'] th").First).ToHaveTextAsync("虚拟服务");
+        await Assertions.Expect(page.Locator("details.finding[data-kind='dr-forward-drop'] .finding-kind")).ToHaveTextAsync("宿主机丢弃了调度器转发的流量");
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
         await Assertions.Expect(page.Locator("nav.dash-nav")).ToContainTextAsync("Overview");
     }

@@ -17,7 +17,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Radzen;
+using MudBlazor.Services;
 
 namespace Dashboard.Server.Hosting;
 
@@ -192,7 +192,7 @@ public static class DashboardServerExtensions
         // The HTTP API describes itself at /openapi/v1.json.
         services.AddOpenApi();
 
-        // UI: Blazor interactive server with Radzen.
+        // UI: Blazor interactive server with MudBlazor.
         services.AddRazorComponents().AddInteractiveServerComponents()
             .AddHubOptions(o =>
             {
@@ -200,10 +200,12 @@ public static class DashboardServerExtensions
                 o.KeepAliveInterval = TimeSpan.FromSeconds(4);
                 o.ClientTimeoutInterval = TimeSpan.FromSeconds(10);
             });
-        services.AddRadzenComponents();
+        services.AddMudServices();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddScoped<ViewerCulture>();
+        services.AddScoped(typeof(Microsoft.Extensions.Localization.IStringLocalizer<>), typeof(ViewerLocalizer<>));
         services.AddScoped<Model.ViewerClock>();
-        // Static assets of packages (Radzen's scripts, themes and fonts) are served from the build output in every environment.
+        // Static assets of packages (MudBlazor's script and styles) are served from the build output in every environment.
         builder.WebHost.UseStaticWebAssets();
 
         if (builder.Configuration.GetValue<bool>(ConfigNames.Demo))

@@ -2,7 +2,7 @@ namespace Dashboard.Server.Security;
 
 /// <summary>
 /// Headers every answer carries. The policy allows only this origin's scripts (no inline script exists); styles may be
-/// inline because Radzen's components set style attributes.
+/// inline because MudBlazor's components set style attributes and its theme provider writes a style element.
 /// </summary>
 public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {

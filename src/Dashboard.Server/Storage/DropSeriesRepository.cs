@@ -9,7 +9,7 @@ public sealed record DropSeriesView(string Resolution, IReadOnlyList<DropSeries>
 /// <param name="Source">"iptables" (a drop rule) or "nsx" (a DFW filter's reason counter).</param>
 /// <param name="Name">The rule's chain, or the filter's name.</param>
 /// <param name="Detail">The rule's comment (else its spec), or the reason.</param>
-public sealed record DropSeries(string Source, string Name, string Detail, string? DropKind, string? Port, IReadOnlyList<DropPoint> Points);
+public sealed record DropSeries(string Source, string Name, string Detail, string? DropKind, string? Port, IReadOnlyList<DropPoint> Points, int? Position = null);
 
 public sealed record DropPoint(DateTime At, double PacketsPerSecond);
 
@@ -28,10 +28,10 @@ public sealed class DropSeriesRepository(DashboardDatabase database, FrameReader
     {
         await using var conn = await database.DataSource.OpenConnectionAsync(ct);
         const string rulesSql = """
-            select id, chain, coalesce(comment, spec) as detail, drop_kind, neutron_port from iptables_rules
+            select id, chain, coalesce(comment, spec) as detail, drop_kind, neutron_port, position from iptables_rules
             where host = @host and (drop_kind is not null or target in ('DROP', 'REJECT'))
             """;
-        var rules = (await conn.QueryAsync<(long Id, string Chain, string Detail, string? DropKind, string? Port)>(
+        var rules = (await conn.QueryAsync<(long Id, string Chain, string Detail, string? DropKind, string? Port, int Position)>(
             new CommandDefinition(rulesSql, new { host }, cancellationToken: ct))).ToDictionary(r => r.Id);
         const string countersSql = """
             select c.id, f.name, c.reason from nsx_filter_counters c join nsx_filters f on f.id = c.filter_id
@@ -47,7 +47,7 @@ public sealed class DropSeriesRepository(DashboardDatabase database, FrameReader
         {
             var frames = await reader.ReadRangeAsync(conn, tier, host, FrameKind.IptablesRules, start, to, ct);
             series.AddRange(Rates(frames, tier, rules.Keys).Select(p =>
-                new DropSeries("iptables", rules[p.Key].Chain, rules[p.Key].Detail, rules[p.Key].DropKind, rules[p.Key].Port, p.Value)));
+                new DropSeries("iptables", rules[p.Key].Chain, rules[p.Key].Detail, rules[p.Key].DropKind, rules[p.Key].Port, p.Value, rules[p.Key].Position)));
         }
 
         if (counters.Count > 0)

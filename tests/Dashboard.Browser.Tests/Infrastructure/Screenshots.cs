@@ -2,14 +2,26 @@ using Microsoft.Playwright;
 
 namespace Dashboard.Browser.Tests.Infrastructure;
 
-/// <summary>Screenshots the tests take go to docs/screenshots at the repository root's wwwroot, where the README shows them.</summary>
+/// <summary>
+/// Screenshots the tests take go to the test output folder (screenshots/); with DASHBOARD_REFRESH_SCREENSHOTS=1 they also
+/// replace the README's pictures in wwwroot/docs, so an ordinary run never rewrites tracked files.
+/// </summary>
 public static class Screenshots
 {
-    public static async Task SaveAsync(IPage page, string name)
+    public const string RefreshVariable = "DASHBOARD_REFRESH_SCREENSHOTS";
+
+    public static async Task SaveAsync(IPage page, string name, bool fullPage = false)
     {
-        var folder = Path.Combine(RepositoryRoot(), "wwwroot", "docs");
+        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = false });
+        var path = Path.Combine(folder, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
+        if (Environment.GetEnvironmentVariable(RefreshVariable) == "1")
+        {
+            var docs = Path.Combine(RepositoryRoot(), "wwwroot", "docs");
+            Directory.CreateDirectory(docs);
+            File.Copy(path, Path.Combine(docs, name + ".png"), overwrite: true);
+        }
     }
 
     public static string RepositoryRoot()

@@ -1,27 +1,30 @@
 using Dashboard.Server.Alerting;
+using Dashboard.Server.Components.Dialogs;
 using Dashboard.Server.Model;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Localization;
+using MudBlazor;
 
 namespace Dashboard.Server.Components.Pages;
 
-/// <summary>Alerts with their state, filtered by the URL (state, severity, director); operators acknowledge and silence here.</summary>
+/// <summary>Alerts grouped by incident (the cause on top, its symptoms folded under it), filtered and sorted by the URL; operators acknowledge and silence here.</summary>
 public sealed partial class Alerts : IDisposable
 {
     private IDisposable? _subscription;
     private List<AlertView> _alerts = [];
-    private List<string> _directors = [];
+    private List<AlertIncident> _incidents = [];
     private List<AlertEventRow> _history = [];
+    private readonly HashSet<string> _open = new(StringComparer.Ordinal);
     private long? _expanded;
-    private string? _acking;
-    private string? _ackComment;
-    private string? _message;
+    private bool _loaded;
 
     [Inject] public required AlertOperations Operations { get; init; }
     [Inject] public required AlertEngine Engine { get; init; }
     [Inject] public required ViewerClock Clock { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
+    [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required IStringLocalizer<Strings> Loc { get; init; }
 
     [CascadingParameter] public Task<AuthenticationState>? AuthenticationState { get; set; }
@@ -30,8 +33,19 @@ public sealed partial class Alerts : IDisposable
     [SupplyParameterFromQuery(Name = "severity")] public string? Severity { get; set; }
     [SupplyParameterFromQuery(Name = "director")] public string? Director { get; set; }
     [SupplyParameterFromQuery(Name = "fingerprint")] public string? Fingerprint { get; set; }
+    [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
 
     private string StateFilter => State is "firing" or "pending" or "resolved" or "all" ? State : "active";
+    private string SortOrder => Sort == "since" ? "since" : "severity";
+
+    private IReadOnlyList<(string, string)> StateOptions =>
+    [
+        ("active", Loc["StateActive"]), ("firing", Loc["StateFiring"]), ("pending", Loc["StatePending"]), ("resolved", Loc["StateResolved"]), ("all", Loc["All"]),
+    ];
+
+    private IReadOnlyList<(string, string)> SeverityOptions => [("", Loc["All"]), .. AlertSeverities.All.Select(s => (s, SeverityName(s)))];
+
+    private IReadOnlyList<(string, string)> SortOptions => [("severity", Loc["SortSeverity"]), ("since", Loc["SortSince"])];
 
     protected override void OnInitialized()
     {
@@ -56,7 +70,16 @@ public sealed partial class Alerts : IDisposable
             string.IsNullOrWhiteSpace(Fingerprint) ? null : Fingerprint,
             300);
         _alerts = await Operations.ListAsync(query, CancellationToken.None);
-        _directors = _alerts.Select(a => a.Labels.GetValueOrDefault(AlertLabels.Director)).OfType<string>().Distinct().Order().ToList();
+        _incidents = AlertIncident.Group(_alerts, SortOrder);
+        _loaded = true;
+    }
+
+    private void ToggleIncident(AlertIncident incident)
+    {
+        if (!_open.Add(incident.Cause.Fingerprint))
+        {
+            _open.Remove(incident.Cause.Fingerprint);
+        }
     }
 
     private async Task ToggleAsync(AlertView alert)
@@ -73,10 +96,23 @@ public sealed partial class Alerts : IDisposable
             return;
         }
 
-        var done = await Operations.AcknowledgeAsync(alert.Fingerprint, user.Identity?.Name ?? "?", _ackComment, CancellationToken.None);
-        _message = done ? null : Loc["AlertNotActive"].Value;
-        _acking = null;
-        _ackComment = null;
+        var dialog = await Dialogs.ShowAsync<AcknowledgeDialog>(Loc["Acknowledge"],
+            new DialogParameters<AcknowledgeDialog> { { d => d.AlertName, alert.Rule } }, new DialogOptions { CloseOnEscapeKey = true, MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is not { Canceled: false, Data: string comment })
+        {
+            return;
+        }
+
+        var done = await Operations.AcknowledgeAsync(alert.Fingerprint, user.Identity?.Name ?? "?", comment.Length == 0 ? null : comment, CancellationToken.None);
+        if (done)
+        {
+            Snackbar.Add(Loc["Acknowledged"] + ": " + alert.Rule, MudBlazor.Severity.Success);
+        }
+        else
+        {
+            Snackbar.Add(Loc["AlertNotActive"], MudBlazor.Severity.Warning);
+        }
+
         await LoadAsync();
     }
 
@@ -88,6 +124,12 @@ public sealed partial class Alerts : IDisposable
         AlertStates.Pending => Loc["StatePending"],
         _ => Loc["StateResolved"],
     };
+
+    private string SeverityName(string severity) => Loc["Severity_" + severity] is { ResourceNotFound: false } name ? name.Value : severity;
+
+    /// <summary>An alert a finding fired says what the finding says, in the viewer's language.</summary>
+    private string Summary(AlertView alert) =>
+        alert.Annotations.GetValueOrDefault("summary") is { } summary ? FindingText.Sentence(summary, Loc) : "";
 
     private static string Where(AlertView alert) => string.Join(" · ", new[]
         {

@@ -1,4 +1,5 @@
 using Dashboard.Server.Api;
+using Dashboard.Server.Components.Shared;
 using Dashboard.Server.Live;
 using Dashboard.Server.Model;
 using Dashboard.Server.Storage;
@@ -9,7 +10,6 @@ namespace Dashboard.Server.Components.Pages;
 
 public sealed partial class VipDetail
 {
-    private static readonly string[] s_ranges = ["live", "1h", "24h", "7d"];
     private IDisposable? _subscription;
 
     [Inject] public required LiveStore Live { get; init; }
@@ -24,10 +24,9 @@ public sealed partial class VipDetail
     [SupplyParameterFromQuery(Name = "virtual")] public string? Virtual { get; set; }
     [SupplyParameterFromQuery(Name = "range")] public string? Range { get; set; }
 
-    private static IReadOnlyList<string> Ranges => s_ranges;
-    private string CurrentRange => s_ranges.Contains(Range) ? Range! : "live";
+    private string CurrentRange => RangePicker.Normalize(Range);
     private VipDetailViewModel? Model { get; set; }
-    private List<ChartPoint> Chart { get; set; } = [];
+    private List<ChartLine> Chart { get; set; } = [];
     private string ChartNote { get; set; } = "";
 
     private List<FindingView> VipFindings => Diagnosis.Open
@@ -67,20 +66,31 @@ public sealed partial class VipDetail
 
         if (CurrentRange == "live")
         {
-            Chart = Live.History(Director, Protocol ?? "TCP", Virtual)
-                .Select(p => new ChartPoint(Clock.ToLocal(p.At).DateTime, p.SynRecv, p.Connections)).ToList();
+            var live = Live.History(Director, Protocol ?? "TCP", Virtual);
+            Chart = Lines(live.Select(p => (p.At, (double)p.SynRecv, (double)p.Connections)));
             ChartNote = Loc["ChartLive"];
             return;
         }
 
-        var span = CurrentRange switch { "1h" => TimeSpan.FromHours(1), "24h" => TimeSpan.FromDays(1), _ => TimeSpan.FromDays(7) };
+        var span = RangePicker.Span(CurrentRange);
         var to = DateTimeOffset.UtcNow;
         var series = await Series.VipSeriesAsync(Director, Protocol ?? "TCP", Virtual, to - span, to, CancellationToken.None);
-        Chart = series.Points.Select(p => new ChartPoint(Clock.ToLocal(new DateTimeOffset(DateTime.SpecifyKind(p.At, DateTimeKind.Utc))).DateTime, p.SynRecv, p.Connections)).ToList();
-        ChartNote = series.Resolution == "raw" ? Loc["ChartRaw"] : Loc["ChartRollup"];
+        Chart = Lines(series.Points.Select(p => (new DateTimeOffset(DateTime.SpecifyKind(p.At, DateTimeKind.Utc)), p.SynRecv, p.Connections)));
+        ChartNote = series.Resolution switch { "raw" => Loc["ChartRaw"], "1h" => Loc["ChartHourRollup"], _ => Loc["ChartRollup"] };
     }
 
-    private string RangeLink(string range) => Navigation.GetUriWithQueryParameter("range", range == "live" ? null : range);
+    private List<ChartLine> Lines(IEnumerable<(DateTimeOffset At, double SynRecv, double Connections)> points)
+    {
+        var list = points.ToList();
+        return
+        [
+            new ChartLine("SYN_RECV", list.Select(p => new ChartValue(p.At, p.SynRecv)).ToList()),
+            new ChartLine(Loc["Connections"], list.Select(p => new ChartValue(p.At, p.Connections)).ToList()),
+        ];
+    }
+
+    private static string RowClass(Dashboard.Core.Ipvs.RealServerSample rs) =>
+        rs.SynRecvRatio >= VipHealth.CriticalRatio && rs.SynRecv >= VipHealth.MinimumSynRecv ? "health-critical" : rs.Weight == 0 ? "health-warning" : "health-ok";
 
     private void OnClockChanged() => InvokeAsync(StateHasChanged);
 
@@ -91,4 +101,3 @@ public sealed partial class VipDetail
     }
 }
 
-public sealed record ChartPoint(DateTime At, double SynRecv, double Connections);

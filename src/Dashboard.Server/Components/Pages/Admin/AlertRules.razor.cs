@@ -2,6 +2,7 @@ using Dashboard.Server.Alerting;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Localization;
+using MudBlazor;
 
 namespace Dashboard.Server.Components.Pages.Admin;
 
@@ -11,10 +12,10 @@ public sealed partial class AlertRules
     private List<RuleEdit> _rules = [];
     private RuleEdit _new = new();
     private List<string> _errors = [];
-    private string? _status;
 
     [Inject] public required AlertRuleCatalog Catalog { get; init; }
     [Inject] public required AlertOperations Operations { get; init; }
+    [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required IStringLocalizer<Strings> Loc { get; init; }
 
     [CascadingParameter] public Task<AuthenticationState>? AuthenticationState { get; set; }
@@ -34,14 +35,14 @@ public sealed partial class AlertRules
 
         var user = AuthenticationState is null ? "?" : (await AuthenticationState).User.Identity?.Name ?? "?";
         await Catalog.SaveAsync(rule!, user, Operations.Now, CancellationToken.None);
-        _status = $"{rule!.Name}: {Loc["Saved"]}";
+        Snackbar.Add($"{rule!.Name}: {Loc["Saved"]}", Severity.Success);
         await LoadAsync();
     }
 
     private async Task ResetAsync(string name)
     {
         await Catalog.ResetAsync(name, CancellationToken.None);
-        _status = $"{name}: {Loc["Reset"]}";
+        Snackbar.Add($"{name}: {Loc["Reset"]}", Severity.Info);
         await LoadAsync();
     }
 

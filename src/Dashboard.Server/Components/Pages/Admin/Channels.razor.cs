@@ -5,6 +5,7 @@ using Dashboard.Server.Model;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Localization;
+using MudBlazor;
 
 namespace Dashboard.Server.Components.Pages.Admin;
 
@@ -16,6 +17,7 @@ public sealed partial class Channels
     private ChannelEdit _edit = new();
     private List<string> _errors = [];
     private string? _status;
+    private bool _statusFailed;
     private string? _testing;
 
     [Inject] public required ChannelCatalog Catalog { get; init; }
@@ -24,6 +26,8 @@ public sealed partial class Channels
     [Inject] public required OutboxRepository Outbox { get; init; }
     [Inject] public required AlertOperations Operations { get; init; }
     [Inject] public required ViewerClock Clock { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
+    [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required IStringLocalizer<Strings> Loc { get; init; }
 
     [CascadingParameter] public Task<AuthenticationState>? AuthenticationState { get; set; }
@@ -47,6 +51,7 @@ public sealed partial class Channels
         var result = await Tester.SendTestAsync(channel, CancellationToken.None);
         _testing = null;
         _status = result.Succeeded ? $"{name}: {Loc["TestSent"]}" : $"{name}: {Loc["TestFailed"]} {result.Error}";
+        _statusFailed = !result.Succeeded;
         await LoadAsync();
     }
 
@@ -72,15 +77,21 @@ public sealed partial class Channels
             string.IsNullOrEmpty(_edit.Secret) ? null : _edit.Secret, _edit.ClearSecret, _edit.Language, _edit.Enabled, user, Operations.Now,
             CancellationToken.None);
         await Catalog.ReloadAsync(CancellationToken.None);
-        _status = $"{_edit.Name.Trim()}: {Loc["Saved"]}";
+        Snackbar.Add($"{_edit.Name.Trim()}: {Loc["Saved"]}", Severity.Success);
         _edit = new ChannelEdit();
         await LoadAsync();
     }
 
     private async Task DeleteAsync(string name)
     {
+        if (await Dialogs.ShowMessageBoxAsync(Loc["Delete"], Loc["DeleteChannelConfirm", name], yesText: Loc["Delete"], cancelText: Loc["Cancel"]) != true)
+        {
+            return;
+        }
+
         await Repository.DeleteAsync(name, CancellationToken.None);
         await Catalog.ReloadAsync(CancellationToken.None);
+        Snackbar.Add($"{name}: {Loc["Deleted"]}", Severity.Info);
         await LoadAsync();
     }
 }

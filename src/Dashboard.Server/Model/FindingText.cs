@@ -1,0 +1,159 @@
+using System.Text.RegularExpressions;
+using Dashboard.Server.Api;
+using Microsoft.Extensions.Localization;
+
+namespace Dashboard.Server.Model;
+
+/// <summary>A finding in the viewer's language: its title, summary, evidence, commands and remediation.</summary>
+public sealed record LocalizedFinding(string Title, string Summary, IReadOnlyList<EvidenceView> Evidence, IReadOnlyList<string> Commands, string Remediation);
+
+/// <summary>
+/// Renders the diagnosis' findings (written once, in English, by Dashboard.Core and stored so) in the viewer's language:
+/// each known sentence shape is matched and its parts (hosts, ports, numbers) re-set in the resource's format.
+/// A sentence of no known shape is shown as written, never dropped.
+/// </summary>
+public static partial class FindingText
+{
+    private static readonly (Regex Shape, string Key)[] s_sentences =
+    [
+        (DrForwardSummary(), "FindingSummary_DrForward"),
+        (RsIngressSummary(), "FindingSummary_RsIngress"),
+        (NsxHalfFlowSummary(), "FindingSummary_NsxHalfFlow"),
+        (NeutronHalfFlowSummary(), "FindingSummary_NeutronHalfFlow"),
+        (DirectorWideSummary(), "FindingSummary_DirectorWide"),
+        (AgentSilentSummary(), "FindingSummary_AgentSilent"),
+        (CounterResetSummary(), "FindingSummary_CounterReset"),
+        // Summaries of the alerts that watch numbers rather than findings (Alerting/Rules).
+        (new("^SYN_RECV is (\\S+) of the connections of real server (\\S+) of VIP (\\S+) on (\\S+) \\(threshold (\\S+)\\)$"), "AlertSummary_RealServerSynRecv"),
+        (new("^SYN_RECV is (\\S+) of the connections of VIP (\\S+) on (\\S+) \\(threshold (\\S+)\\)$"), "AlertSummary_VipSynRecv"),
+        (new("^(\\S+) dropped by (\\S+) #(\\d+) on (\\S+) \\(threshold (\\S+)\\)$"), "AlertSummary_RuleDrops"),
+        (new("^(\\S+) dropped in chain (\\S+) on (\\S+) \\(threshold (\\S+)\\)$"), "AlertSummary_ChainDrops"),
+        (new("^NSX filter (\\S+) on (\\S+) drops (\\S+) as (\\S+) \\(threshold (\\S+)\\)$"), "AlertSummary_NsxDrops"),
+        (new("^keepalived on (\\S+) marks real server (\\S+) of (\\S+) (\\S+) down$"), "AlertSummary_RealServerDown"),
+        (new("^(\\S+) \\((\\S+)\\) has sent nothing for (\\d+) s \\(threshold (\\d+) s\\)$"), "AlertSummary_AgentSilent"),
+    ];
+
+    private static readonly (Regex Shape, string Key)[] s_labels =
+    [
+        (new("^SYN_RECV on (\\S+)$"), "Evidence_SynRecvOn"),
+        (new("^SYN_RECV from (\\S+)$"), "Evidence_SynRecvFrom"),
+        (new("^Piled-up real servers$"), "Evidence_PiledUp"),
+        (new("^Director port$"), "Evidence_DirectorPort"),
+        (new("^Real server port$"), "Evidence_RealServerPort"),
+        (new("^Other real servers of the VIP$"), "Evidence_OtherRealServers"),
+        (new("^state-mismatch drops$"), "Evidence_StateMismatch"),
+        (new("^Filter$"), "Evidence_Filter"),
+        (new("^Connections of the VIP$"), "Evidence_VipConnections"),
+        (new("^Hypervisor ports checked$"), "Evidence_PortsChecked"),
+        (new("^Last batch$"), "Evidence_LastBatch"),
+        (new("^Silent for$"), "Evidence_SilentFor"),
+        (new("^Detected at$"), "Evidence_DetectedAt"),
+    ];
+
+    private static readonly (Regex Shape, string Key)[] s_values =
+    [
+        (new("^(\\d+) of (\\d+) connections \\(([^)]+)\\)$"), "EvidenceValue_OfConnections"),
+        (new("^(.+) — (\\S+), (\\d+) packets in total$"), "EvidenceValue_RuleRate"),
+        (new("^(\\d+) connections$"), "EvidenceValue_Connections"),
+        (new("^(\\d+) of (\\d+) \\((.+?) of (\\d+) connections in SYN_RECV\\)$"), "EvidenceValue_PiledUp"),
+        (new("^(\\d+) of (\\d+) without a pile-up$"), "EvidenceValue_Healthy"),
+        (new("^(\\S+), (\\d+) in total$"), "EvidenceValue_RateTotal"),
+        (new("^(\\S+) \\(VM (.+), vNIC (\\S+)\\) on (\\S+)$"), "EvidenceValue_Filter"),
+        (new("^(\\d+) \\((.+?) in SYN_RECV\\)$"), "EvidenceValue_VipConnections"),
+        (new("^none known for this director \\(no hypervisor data or topology\\)$"), "EvidenceValue_NonePorts"),
+        (new("^(.+): no drops$"), "EvidenceValue_NoDrops"),
+        (new("^(\\d+) s$"), "EvidenceValue_Seconds"),
+        (new("^inventory places (\\S+) on port (\\S+)$"), "EvidenceValue_InventoryPort"),
+        (new("^inventory places (\\S+) on filter (\\S+)$"), "EvidenceValue_InventoryFilter"),
+        (new("^allowed pairs of (\\S+) on (\\S+) include (\\S+)$"), "EvidenceValue_AllowedPairs"),
+        (new("^NSX names the VM of (\\S+) '(.*)'$"), "EvidenceValue_NsxNames"),
+    ];
+
+    private static readonly (Regex Shape, string Key)[] s_commands =
+    [
+        (new("^on a real server: (.+)$"), "Command_OnARealServer"),
+        (new("^on (\\S+): (.+)$"), "Command_On"),
+    ];
+
+    public static LocalizedFinding Localize(FindingView finding, IStringLocalizer loc) => new(
+        Title(finding.Kind, loc),
+        Sentence(finding.Summary, loc),
+        finding.Evidence.Select(e => new EvidenceView(Apply(e.Label, s_labels, loc), Apply(e.Value, s_values, loc))).ToList(),
+        finding.ConfirmCommands.Select(c => Apply(c, s_commands, loc)).ToList(),
+        Remediation(finding, loc));
+
+    public static string Title(string kind, IStringLocalizer loc)
+    {
+        var title = loc["FindingTitle_" + kind];
+        return title.ResourceNotFound ? kind : title.Value;
+    }
+
+    /// <summary>A finding's summary (also an alert's summary when a finding fired it) in the viewer's language.</summary>
+    public static string Sentence(string text, IStringLocalizer loc) => Apply(text, s_sentences, loc);
+
+    private static string Remediation(FindingView finding, IStringLocalizer loc)
+    {
+        var key = finding.Kind switch
+        {
+            "dr-forward-drop" => "Remediation_DrForward",
+            "rs-ingress-drop" => "Remediation_RsIngress",
+            "stateful-half-flow-drop" when finding.Remediation.StartsWith("The distributed firewall", StringComparison.Ordinal) => "Remediation_NsxHalfFlow",
+            "stateful-half-flow-drop" => "Remediation_NeutronHalfFlow",
+            "director-wide-synrecv" => "Remediation_DirectorWide",
+            "agent-silent" => "Remediation_AgentSilent",
+            "counter-reset" => "Remediation_CounterReset",
+            _ => null,
+        };
+        if (key is null)
+        {
+            return finding.Remediation;
+        }
+
+        // The remediation names the port (or filter) and, for forwarded drops, the tap device to accept.
+        var device = PhysdevIn().Match(finding.Remediation) is { Success: true } m ? m.Groups[1].Value : "tap" + finding.Port;
+        var filter = NsxFilterOf().Match(finding.Remediation) is { Success: true } f ? f.Groups[1].Value : finding.Port ?? "";
+        return loc[key, finding.Port ?? "", device, filter].Value;
+    }
+
+    private static string Apply(string text, (Regex Shape, string Key)[] shapes, IStringLocalizer loc)
+    {
+        foreach (var (shape, key) in shapes)
+        {
+            var match = shape.Match(text);
+            if (match.Success)
+            {
+                var parts = match.Groups.Cast<Group>().Skip(1).Select(g => (object)g.Value).ToArray();
+                return loc[key, parts].Value;
+            }
+        }
+
+        return text;
+    }
+
+    [GeneratedRegex("^(\\S+): SYN_RECV piles up on (\\d+)/(\\d+) real servers while (\\S+) on (\\S+) drops (\\S+) — the hypervisor drops what the director forwards$")]
+    private static partial Regex DrForwardSummary();
+
+    [GeneratedRegex("^(\\S+) behind (\\S+): SYN_RECV piles up while its port (\\S+) on (\\S+) drops (\\S+) \\((\\S+)\\)$")]
+    private static partial Regex RsIngressSummary();
+
+    [GeneratedRegex("^(\\S+): the NSX distributed firewall drops (\\S+) as state-mismatch on the director's vNIC — it sees only half of each DR flow$")]
+    private static partial Regex NsxHalfFlowSummary();
+
+    [GeneratedRegex("^(\\S+): conntrack on the director's port (\\S+) drops (\\S+) as INVALID — it sees only half of each DR flow$")]
+    private static partial Regex NeutronHalfFlowSummary();
+
+    [GeneratedRegex("^(\\S+): every virtual service piles up in SYN_RECV and no hypervisor firewall shows drops — look at the director itself$")]
+    private static partial Regex DirectorWideSummary();
+
+    [GeneratedRegex("^(\\S+) \\((\\S+)\\) has sent nothing for (\\d+) s$")]
+    private static partial Regex AgentSilentSummary();
+
+    [GeneratedRegex("^(\\S+): counters were reset$")]
+    private static partial Regex CounterResetSummary();
+
+    [GeneratedRegex("--physdev-in (\\S+) -j ACCEPT")]
+    private static partial Regex PhysdevIn();
+
+    [GeneratedRegex("^The distributed firewall on (\\S+) tracks")]
+    private static partial Regex NsxFilterOf();
+}
