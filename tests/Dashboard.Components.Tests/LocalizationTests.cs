@@ -15,7 +15,7 @@ public sealed class LocalizationTests(PileUpServer fixture) : PageTest(fixture),
     [
         "Drop traffic without an IP/MAC allow rule.", "Allow traffic from defined IP/MAC pairs.", "lvs-a", "compute-07",
         "DrForwardDrop", "RsIngressDrop", "StatefulHalfFlowDrop", "DirectorWideSynRecv", "AgentSilentFinding", "CounterReset", "SynRecvRatioHigh",
-        "RealServerSynRecvRatioHigh", "AntiSpoofDrops", "ConntrackInvalidDrops", "NsxStateMismatchDrops", "AgentSilent", "RealServerDown",
+        "RealServerSynRecvRatioHigh", "AntiSpoofDrops", "ConntrackInvalidDrops", "NsxStateMismatchDrops", "AgentSilent", "RealServerDown", "StorageFull",
         "oncall", "Neutron iptables",
     ];
 

@@ -18,7 +18,7 @@ public sealed class MainLayoutTests : ComponentTest
     {
         var layout = RenderLayout();
 
-        Assert.Equal(["Overview", "Findings", "Alerts", "Wall display"], layout.FindAll("nav.dash-nav a").Select(a => a.TextContent).ToArray());
+        Assert.Equal(["Overview", "Findings", "Alerts", "Wall display", "HTTP API"], layout.FindAll("nav.dash-nav a").Select(a => a.TextContent).ToArray());
         Assert.Equal("page", layout.Find("main h1").TextContent);
         Assert.NotNull(layout.Find(".dash-lang"));
         Assert.NotNull(layout.Find(".dash-theme-switch"));
@@ -32,7 +32,7 @@ public sealed class MainLayoutTests : ComponentTest
 
         var layout = RenderLayout();
 
-        Assert.Equal(["总览", "诊断结论", "告警", "大屏"], layout.FindAll("nav.dash-nav a").Select(a => a.TextContent).ToArray());
+        Assert.Equal(["总览", "诊断结论", "告警", "大屏", "HTTP 接口"], layout.FindAll("nav.dash-nav a").Select(a => a.TextContent).ToArray());
         Assert.Equal("主导航", layout.Find("nav").GetAttribute("aria-label"));
     }
 }
