@@ -46,6 +46,10 @@ cmp <("$agent/dashboard-agent" parse ipvsadm-conn "$agent/ipvsadm-conn.txt") \
     <("${managed[@]}" parse ipvsadm-conn "$agent/ipvsadm-conn.txt" --threads 1)
 rm "$agent/ipvsadm-conn.txt"
 
+# Tests run in a random order each time; replay a failing one with DASHBOARD_TEST_SEED=<printed seed> ./test.sh.
+export DASHBOARD_TEST_SEED="${DASHBOARD_TEST_SEED:-$RANDOM}"
+echo "== test order: DASHBOARD_TEST_SEED=$DASHBOARD_TEST_SEED"
+
 results=$(mktemp -d)
 status=0
 for project in tests/Dashboard.Core.Tests tests/Dashboard.Agent.Tests tests/Dashboard.Server.Tests tests/Dashboard.Browser.Tests; do
