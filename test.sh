@@ -60,6 +60,10 @@ echo "== packaging"
 if [ "$(id -u)" -eq 0 ]; then as_root=; else as_root=sudo; fi
 $as_root tests/packaging/check-packaging.sh "$agent" "${TMPDIR:-/tmp}/lvs-dashboard-publish"
 
+# Tests run in a random order each time; replay a failing one with DASHBOARD_TEST_SEED=<printed seed> ./test.sh.
+export DASHBOARD_TEST_SEED="${DASHBOARD_TEST_SEED:-$RANDOM}"
+echo "== test order: DASHBOARD_TEST_SEED=$DASHBOARD_TEST_SEED"
+
 results=$(mktemp -d)
 status=0
 for project in tests/Dashboard.Core.Tests tests/Dashboard.Agent.Tests tests/Dashboard.Server.Tests tests/Dashboard.Components.Tests tests/Dashboard.Browser.Tests; do

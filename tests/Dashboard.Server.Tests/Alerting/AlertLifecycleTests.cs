@@ -14,34 +14,47 @@ public sealed class AlertLifecycleTests(Xunit.Abstractions.ITestOutputHelper out
     private const string Hook = "/webhook";
     private static readonly TestChannel[] s_webhook = [new("ops-hook", ChannelKinds.Webhook, Hook)];
 
-    [Fact]
-    public async Task Notify_ConditionFlapsEveryFifteenSecondsForTenMinutes_AtMostOneMessagePerGroupInterval()
+    /// <summary>
+    /// Ten minutes of the manual clock, evaluated every 5 s, the pile-up flipping every <paramref name="flipEverySteps"/> steps.
+    /// Every 5 s (120 flips): each group lives 5 s, less than group_wait (10 s), and is dropped empty before its first flush,
+    /// so no message at all. Every 15 s (40 flips): a message at 15 s (group_wait), the opposite state 5 s after each
+    /// group_interval (60 s), and an empty group dropped one group_interval after its resolved message, so that the next
+    /// pile-up waits group_wait again: 15, 80, 165, 230, 315, 380, 465, 530 s, eight messages.
+    /// </summary>
+    [Theory]
+    [InlineData(1, new int[0])]
+    [InlineData(3, new[] { 15, 80, 165, 230, 315, 380, 465, 530 })]
+    public async Task Notify_ConditionFlapsForTenMinutes_ExactlyTheMessagesTheGroupingRulesAllow(int flipEverySteps, int[] expectedSecondsAfterStart)
     {
         // Arrange
         await using var h = await AlertingHarness.StartAsync(s_webhook);
         var start = h.Clock!.GetUtcNow();
 
-        // Act: the pile-up comes and goes every 15 s for 10 minutes, evaluated every 5 s.
+        // Act: 120 evaluations 5 s apart; the pile-up comes and goes every flipEverySteps of them.
+        var flips = 0;
         for (var step = 0; step < 120; step++)
         {
-            if (step % 3 == 0)
+            if (step % flipEverySteps == 0)
             {
-                var piledUp = step / 3 % 2 == 0;
+                var piledUp = step / flipEverySteps % 2 == 0;
                 await h.PushDirectorAsync("lvs-a", synRecv: piledUp ? 60 : 0, established: piledUp ? 2 : 50);
+                flips++;
             }
 
             await h.StepAsync(TimeSpan.FromSeconds(5));
         }
 
-        // Assert: dozens of state changes, a handful of messages (chat still hears it come and go), never two within one group_interval.
+        // Assert: every flip seen by the engine (three alerts: the VIP's and each real server's), and exactly these messages.
         var changes = await StateChangesAsync(h);
-        var messages = h.Receiver.Accepted(Hook).Count;
-        output.WriteLine($"{changes} state changes in 10 minutes -> {messages} messages");
-        Assert.True(changes >= 100, $"expected the condition to flap, saw {changes} state changes");
-        Assert.InRange(messages, 4, 11);
-        var sentAt = await SentTimesAsync(h);
-        Assert.All(sentAt.Zip(sentAt.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromMinutes(1), $"{pair.First:O} then {pair.Second:O}"));
-        Assert.True(sentAt[0] >= start + TimeSpan.FromSeconds(10), "the first message waits group_wait");
+        var accepted = h.Receiver.Accepted(Hook);
+        // Stored to the microsecond: whole seconds after the start compare exactly.
+        var sentAt = (await SentTimesAsync(h)).Select(t => (int)Math.Round((new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) - start).TotalSeconds)).ToList();
+        output.WriteLine($"{flips} flips, {changes} state changes in 10 minutes -> {accepted.Count} messages at {string.Join(", ", sentAt)} s");
+        Assert.Equal(120 / flipEverySteps, flips);
+        Assert.Equal(3 * flips, changes);
+        Assert.Equal(expectedSecondsAfterStart, sentAt);
+        Assert.Equal(expectedSecondsAfterStart.Length, accepted.Count);
+        Assert.Equal(expectedSecondsAfterStart.Select((_, i) => i % 2 == 0 ? "firing" : "resolved"), accepted.Select(r => r.Json.GetProperty("status").GetString()));
     }
 
     [Fact]

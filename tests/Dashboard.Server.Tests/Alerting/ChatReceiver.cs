@@ -19,6 +19,7 @@ public sealed class ChatReceiver : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
     private readonly Lock _gate = new();
     private List<(Func<ReceivedRequest, bool> Until, TaskCompletionSource Done)> _waiters = [];
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ChatReceiver(WebApplication app, Uri baseAddress)
     {
@@ -52,6 +53,9 @@ public sealed class ChatReceiver : IAsyncDisposable
         receiver = new ChatReceiver(app, new Uri(address.TrimEnd('/') + "/"));
         return receiver;
     }
+
+    /// <summary>Lets the requests held in <see cref="ReceiverMode.Hold"/> answer.</summary>
+    public void Release() => _released.TrySetResult();
 
     /// <summary>Waits until a request satisfying <paramref name="condition"/> has arrived (checked against every request so far too).</summary>
     public Task WaitForAsync(Func<ReceivedRequest, bool> condition, TimeSpan timeout)
@@ -88,6 +92,25 @@ public sealed class ChatReceiver : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 // The client gave up, as intended.
+            }
+
+            return;
+        }
+
+        if (mode == ReceiverMode.Hold)
+        {
+            // Recorded on arrival: the sender may be gone before the answer is written.
+            Record(new ReceivedRequest(path, context.Request.QueryString.Value ?? "", query, headers, body, 0));
+            await _released.Task;
+            var (held, heldAnswer) = SuccessAnswer(path);
+            context.Response.StatusCode = held;
+            try
+            {
+                await context.Response.WriteAsync(heldAnswer, context.RequestAborted);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                // The sender died while the request was held.
             }
 
             return;

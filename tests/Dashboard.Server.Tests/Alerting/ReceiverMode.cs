@@ -11,6 +11,9 @@ public enum ReceiverMode
     /// <summary>Never answer; the client times out.</summary>
     Hang,
 
+    /// <summary>Take the request and hold it open until <see cref="ChatReceiver.Release"/>, then answer as on success.</summary>
+    Hold,
+
     /// <summary>HTTP 400 whose body repeats the request, URL token included, as some services' error pages do.</summary>
     FailEchoingRequest,
 }

@@ -68,6 +68,26 @@ public sealed partial class LabNetwork : IAsyncDisposable
                 int.Parse(match.Groups["failed"].Value, CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// N concurrent client requests, told apart: connected and answered, connected but slow to answer (the handshake
+    /// completed, so the director saw the client's ACK), and never connected within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<(int Answered, int Slow, int NotConnected)> AttemptsAsync(int n, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var seconds = timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var (output, log) = await RunWithLogAsync(ct, "traffic", n.ToString(CultureInfo.InvariantCulture), seconds, Prefix);
+        var ok = TrafficLine().Match(output);
+        var detail = TrafficDetailLine().Match(log);
+        if (!ok.Success || !detail.Success)
+        {
+            throw new InvalidOperationException($"lab.sh traffic printed '{output.Trim()}' / '{log.Trim()}'");
+        }
+
+        return (int.Parse(ok.Groups["ok"].Value, CultureInfo.InvariantCulture),
+                int.Parse(detail.Groups["stalled"].Value, CultureInfo.InvariantCulture),
+                int.Parse(detail.Groups["failed"].Value, CultureInfo.InvariantCulture));
+    }
+
     /// <summary>iptables-save -c of the compute node, as the hypervisor agent collects it.</summary>
     public Task<string> SaveCountersAsync(CancellationToken ct = default) => RunAsync(ct, "save", Prefix);
 
@@ -148,6 +168,9 @@ public sealed partial class LabNetwork : IAsyncDisposable
 
     [GeneratedRegex(@"^ok=(?<ok>\d+) failed=(?<failed>\d+)\s*$", RegexOptions.Multiline)]
     private static partial Regex TrafficLine();
+
+    [GeneratedRegex(@"^detail: connect_failed=(?<failed>\d+) stalled=(?<stalled>\d+) ", RegexOptions.Multiline)]
+    private static partial Regex TrafficDetailLine();
 
     [GeneratedRegex(@"up \((legacy|nft) iptables\)")]
     private static partial Regex BackendLine();
