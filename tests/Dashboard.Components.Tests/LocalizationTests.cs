@@ -23,7 +23,7 @@ public sealed class LocalizationTests(PileUpServer fixture) : PageTest(fixture),
     [
         "/", "vip?director=lvs-a&protocol=TCP&virtual=10.1.26.252%3A10051", "vip?director=lvs-a&protocol=TCP&virtual=10.1.26.252%3A10051&range=1h",
         "hypervisor?name=compute-07", "findings?history=true", "alerts", "silences", "wall?page=1", "login?error=LoginFailed", "admin/alert-rules",
-        "admin/channels", "vip?director=lvs-x&protocol=TCP&virtual=10.0.0.1%3A1", "hypervisor?name=compute-99",
+        "admin/channels", "admin/storage", "vip?director=lvs-x&protocol=TCP&virtual=10.0.0.1%3A1", "hypervisor?name=compute-99",
     ];
 
     private static Type PageType(string url) => url.Split('?')[0] switch
@@ -38,6 +38,7 @@ public sealed class LocalizationTests(PileUpServer fixture) : PageTest(fixture),
         "login" => typeof(Login),
         "admin/alert-rules" => typeof(AlertRules),
         "admin/channels" => typeof(Channels),
+        "admin/storage" => typeof(StoragePage),
         var other => throw new ArgumentException(other),
     };
 

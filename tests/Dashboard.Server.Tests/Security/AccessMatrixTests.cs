@@ -95,6 +95,8 @@ public sealed partial class AccessMatrixTests
         ["GET /admin/channels"] = ("admin", HttpStatusCode.OK),
         ["POST /admin/channels"] = ("admin", HttpStatusCode.BadRequest),
         ["GET /admin/alert-rules"] = ("admin", HttpStatusCode.OK),
+        ["GET /admin/storage"] = ("admin", HttpStatusCode.OK),
+        ["POST /admin/storage"] = ("admin", HttpStatusCode.BadRequest),
         ["POST /admin/alert-rules"] = ("admin", HttpStatusCode.BadRequest),
     };
 
