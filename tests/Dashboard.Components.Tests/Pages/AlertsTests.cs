@@ -90,6 +90,22 @@ public sealed class AlertsTests(PileUpServer fixture) : PageTest(fixture), IClas
     }
 
     [Fact]
+    public void Operator_InChinese_AcknowledgeAndSilenceWithTheSuggestedMatchers()
+    {
+        UseCulture("zh-CN");
+        SignIn(KnownRoles.Operator);
+        var page = Open("alerts");
+        page.Find("tbody.incident .symptoms-toggle").Click();
+
+        var row = page.FindAll("tr[data-fingerprint]").First(r => r.QuerySelectorAll("button").Any(b => b.TextContent == "SynRecvRatioHigh"));
+
+        Assert.Contains(row.QuerySelectorAll("button"), b => b.TextContent == "确认");
+        var silence = row.QuerySelectorAll("a").Single(a => a.TextContent == "静默…");
+        Assert.Equal("silences?matchers=" + Uri.EscapeDataString("alertname=\"SynRecvRatioHigh\", director=\"lvs-a\", vip=\"10.1.26.252:10051\""),
+            silence.GetAttribute("href"));
+    }
+
+    [Fact]
     public async Task Acknowledge_AsOperatorWithComment_ConfirmedInADialogAndStored()
     {
         // Arrange

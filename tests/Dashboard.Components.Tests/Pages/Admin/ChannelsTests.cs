@@ -28,4 +28,19 @@ public sealed class ChannelsTests(PileUpServer fixture) : PageTest(fixture), ICl
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[role='alert']")));
         Assert.Empty(page.FindAll("td[data-channel]"));
     }
+
+    [Fact]
+    public void KindList_Opened_OffersEveryChannelKindAlertmanagerIncluded()
+    {
+        SignIn(KnownRoles.Admin, "admin");
+        var page = RenderAt<Channels>("admin/channels");
+        var providers = Ctx.Render<MudBlazor.MudPopoverProvider>();
+
+        page.FindAll(".channel-form .mud-select .mud-input-control").First().MouseDown();
+
+        providers.WaitForAssertion(() => Assert.NotEmpty(providers.FindAll(".mud-list-item")), TimeSpan.FromSeconds(10));
+        var offered = providers.FindAll(".mud-list-item").Select(i => i.TextContent.Trim()).ToList();
+        Assert.Equal(Dashboard.Server.Alerting.ChannelKinds.All.Length, offered.Count);
+        Assert.Contains(offered, o => o.Contains("alertmanager", StringComparison.OrdinalIgnoreCase) || o.Contains("Alertmanager", StringComparison.Ordinal));
+    }
 }
