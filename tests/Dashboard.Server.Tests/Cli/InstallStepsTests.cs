@@ -109,7 +109,7 @@ public sealed partial class InstallStepsTests(ITestOutputHelper output) : IDispo
     }
 
     private static Regex TokenRow(string name, string role, string status) =>
-        new($@"(?m)^{Regex.Escape(name)}\s+{Regex.Escape(role)}\s.*\b{status}\s*$");
+        new($@"(?m)^{Regex.Escape(name)}\s+{Regex.Escape(role)}\s.*\b{status}\b");
 
     /// <summary>The built server binary with a command line, as `dotnet run --project src/Dashboard.Server -- …` runs it.</summary>
     private async Task<CliRun> RunAsync(string binary, string dataDir, string? stdin, params string[] args)
