@@ -1,3 +1,4 @@
+using Dashboard.Tests.Shared.Systemd;
 using Dashboard.Agent.Cli;
 using Dashboard.Agent.Tests.Shared;
 

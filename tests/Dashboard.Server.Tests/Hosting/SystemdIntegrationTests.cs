@@ -1,3 +1,4 @@
+using Dashboard.Tests.Shared.Systemd;
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;

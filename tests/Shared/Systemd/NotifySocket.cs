@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace Dashboard.Agent.Tests.Shared;
+namespace Dashboard.Tests.Shared.Systemd;
 
 /// <summary>
 /// What systemd listens on for a Type=notify service: a unix datagram socket whose path goes to the service as NOTIFY_SOCKET.
