@@ -75,22 +75,28 @@ public static class ReadApi
     {
         var end = to ?? clock.GetUtcNow();
         var start = from ?? end.AddHours(-1);
-        if (start >= end || end - start > TimeSpan.FromDays(92))
+        if (BadRange(start, end) is { } problem)
         {
-            return TypedResults.Problem(title: "Bad range", detail: "from must be before to, and the range at most 92 days", statusCode: 400);
+            return problem;
         }
 
         return TypedResults.Ok(await series.VipSeriesAsync(director, protocol, @virtual, start, end, ct));
     }
+
+    /// <summary>A chart's range: from before to, at most 92 days (past the one-hour tier's use for a chart).</summary>
+    private static ProblemHttpResult? BadRange(DateTimeOffset start, DateTimeOffset end) =>
+        start >= end || end - start > TimeSpan.FromDays(92)
+            ? TypedResults.Problem(title: "Bad range", detail: "from must be before to, and the range at most 92 days", statusCode: 400)
+            : null;
 
     public static async Task<Results<Ok<DropSeriesView>, ProblemHttpResult>> GetDropSeriesAsync(string name, DropSeriesRepository drops, TimeProvider clock,
         DateTimeOffset? from = null, DateTimeOffset? to = null, int top = 20, CancellationToken ct = default)
     {
         var end = to ?? clock.GetUtcNow();
         var start = from ?? end.AddHours(-1);
-        if (start >= end || end - start > TimeSpan.FromDays(92))
+        if (BadRange(start, end) is { } problem)
         {
-            return TypedResults.Problem(title: "Bad range", detail: "from must be before to, and the range at most 92 days", statusCode: 400);
+            return problem;
         }
 
         if (top is < 1 or > DropSeriesRepository.MaxSeries)
