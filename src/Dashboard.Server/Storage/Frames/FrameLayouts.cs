@@ -37,6 +37,11 @@ public sealed class FrameLayouts
             """;
         id = await conn.ExecuteScalarAsync<long>(new CommandDefinition(upsert,
             new { kind = (short)kind, fields = fields.ToArray(), series = series.ToArray(), digest }, cancellationToken: ct));
+        if (id == 0)
+        {
+            // Another transaction added the same layout while this statement ran: its row is visible to the next statement.
+            id = await conn.ExecuteScalarAsync<long>(new CommandDefinition("select id from frame_layouts where digest = @digest", new { digest }, cancellationToken: ct));
+        }
         resolved.Add(new(key, id));
         return id;
     }
