@@ -50,23 +50,6 @@ public sealed class FrameReader
         return await ResolveAsync(conn, host, kind, rows, ct);
     }
 
-    /// <summary>The raw frames of every host of one kind in [from, to), oldest first (a rollup pass reads a minute this way).</summary>
-    public async Task<IReadOnlyList<StoredFrame>> ReadAllAsync(NpgsqlConnection conn, FrameKind kind, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
-    {
-        const string sql = """
-            select at, host, kind, layout_id as layoutid, prev_at as prevat, payload from frames_raw
-            where kind = @kind and at >= @from and at < @to order by host, at
-            """;
-        var rows = (await conn.QueryAsync<Row>(new CommandDefinition(sql, new { kind = (short)kind, from, to }, commandTimeout: 600, cancellationToken: ct))).AsList();
-        var result = new List<StoredFrame>(rows.Count);
-        foreach (var group in rows.GroupBy(r => r.Host, StringComparer.Ordinal))
-        {
-            result.AddRange(await ResolveAsync(conn, group.Key, kind, group.ToList(), ct));
-        }
-
-        return result;
-    }
-
     /// <summary>Decodes rows and adds up linked frames, fetching chain predecessors that are not among them.</summary>
     private async Task<List<StoredFrame>> ResolveAsync(NpgsqlConnection conn, string host, FrameKind kind, List<Row> rows, CancellationToken ct)
     {
@@ -76,8 +59,26 @@ public sealed class FrameReader
             byAt.TryAdd(row.At, row);
         }
 
-        // Predecessors outside the rows asked for: fetched a step at a time (a chain is at most FrameChains.MaxLinks long).
+        // Predecessors outside the rows asked for: first every frame from the chain's start up to the latest one missing, in one
+        // read; then, for chains that did not start there (a replay in between), a step at a time (at most FrameChains.MaxLinks).
         var missing = rows.Where(r => r.PrevAt is { } p && !byAt.ContainsKey(p)).Select(r => r.PrevAt!.Value).Distinct().ToArray();
+        if (missing.Length > 0)
+        {
+            const string chain = """
+                select at, host, kind, layout_id as layoutid, prev_at as prevat, payload from frames_raw
+                where host = @host and kind = @kind and at <= @upto
+                  and at >= coalesce((select max(at) from frames_raw where host = @host and kind = @kind and at <= @earliest and prev_at is null), @earliest)
+                """;
+            var found = await conn.QueryAsync<Row>(new CommandDefinition(chain, new { host, kind = (short)kind, upto = missing.Max(), earliest = missing.Min() },
+                cancellationToken: ct));
+            foreach (var row in found)
+            {
+                byAt.TryAdd(row.At, row);
+            }
+
+            missing = byAt.Values.Where(r => r.PrevAt is { } p && !byAt.ContainsKey(p)).Select(r => r.PrevAt!.Value).Distinct().ToArray();
+        }
+
         for (var step = 0; missing.Length > 0 && step <= FrameChains.MaxLinks + 1; step++)
         {
             const string sql = """
