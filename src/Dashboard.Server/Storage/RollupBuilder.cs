@@ -127,12 +127,13 @@ public sealed class RollupBuilder(TimeProvider clock, FrameReader reader, FrameW
         foreach (var (host, kindNumber) in sources)
         {
             var kind = (FrameKind)kindNumber;
-            var frames = await reader.ReadRangeAsync(conn, FrameTier.Raw, host, kind, from - FrameRollup.Carry, to, ct);
-            StoredFrame? before = null;
+            var frames = await reader.ReadRangeAsync(conn, FrameTier.Raw, host, kind, from, to, ct);
+            // Counters carry from the last frame before the range; gauges (real servers' counts) need nothing before it.
+            var before = kind == FrameKind.IpvsRealServers ? null : await reader.ReadLastBeforeAsync(conn, host, kind, from - FrameRollup.Carry, from, ct);
             foreach (var minute in frames.GroupBy(f => Minute(f.At)))
             {
                 var inMinute = minute.ToList();
-                if (minute.Key >= from && FrameRollup.FoldRaw(kind, minute.Key, before, inMinute) is { } rolled)
+                if (FrameRollup.FoldRaw(kind, minute.Key, before, inMinute) is { } rolled)
                 {
                     await writer.WriteRollupAsync(conn, tx, FrameTier.Minute, host, minute.Key, rolled, learned, ct);
                     written++;

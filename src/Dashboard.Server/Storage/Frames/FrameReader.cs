@@ -50,6 +50,18 @@ public sealed class FrameReader
         return await ResolveAsync(conn, host, kind, rows, ct);
     }
 
+    /// <summary>The last raw frame of one host and kind in [notBefore, before), or null (a counter's carry into a rollup bucket).</summary>
+    public async Task<StoredFrame?> ReadLastBeforeAsync(NpgsqlConnection conn, string host, FrameKind kind, DateTimeOffset notBefore, DateTimeOffset before,
+        CancellationToken ct)
+    {
+        const string sql = """
+            select at, host, kind, layout_id as layoutid, prev_at as prevat, payload from frames_raw
+            where host = @host and kind = @kind and at >= @notBefore and at < @before order by at desc limit 1
+            """;
+        var rows = (await conn.QueryAsync<Row>(new CommandDefinition(sql, new { host, kind = (short)kind, notBefore, before }, cancellationToken: ct))).AsList();
+        return rows.Count == 0 ? null : (await ResolveAsync(conn, host, kind, rows, ct)).SingleOrDefault();
+    }
+
     /// <summary>Decodes rows and adds up linked frames, fetching chain predecessors that are not among them.</summary>
     private async Task<List<StoredFrame>> ResolveAsync(NpgsqlConnection conn, string host, FrameKind kind, List<Row> rows, CancellationToken ct)
     {
