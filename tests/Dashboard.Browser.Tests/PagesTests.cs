@@ -49,8 +49,7 @@ public sealed class PagesTests(ChromiumBrowser chromium) : IClassFixture<Chromiu
     [Fact]
     public async Task Overview_OnAPhoneInPortrait_RowsBecomeCardsWithLabelsAndNothingOverflows()
     {
-        var page = await chromium.NewPageAsync(_server.BaseAddress);
-        await page.SetViewportSizeAsync(390, 844);
+        var page = await chromium.NewPageAsync(_server.BaseAddress, width: 390, height: 844);
         await page.GotoAsync("");
 
         var row = page.Locator("[data-director='lvs-a'] tr:has(td[data-vip='10.1.26.252:10051'])");
@@ -63,8 +62,7 @@ public sealed class PagesTests(ChromiumBrowser chromium) : IClassFixture<Chromiu
     [Fact]
     public async Task Overview_At1366x768_NothingOverflowsSideways()
     {
-        var page = await chromium.NewPageAsync(_server.BaseAddress);
-        await page.SetViewportSizeAsync(1366, 768);
+        var page = await chromium.NewPageAsync(_server.BaseAddress, width: 1366, height: 768);
         foreach (var path in new[] { "", "vip?director=lvs-a&protocol=TCP&virtual=10.1.26.252%3A10051", "hypervisor?name=compute-07", "alerts", "findings" })
         {
             await page.GotoAsync(path);
@@ -120,7 +118,7 @@ public sealed class PagesTests(ChromiumBrowser chromium) : IClassFixture<Chromiu
     public async Task Alerts_DuringPileUp_OneIncidentWithTheCauseOnTopAndSymptomsFolded()
     {
         var page = await chromium.NewPageAsync(_server.BaseAddress);
-        await page.GotoAsync("alerts");
+        await ChromiumBrowser.GotoInteractiveAsync(page, "alerts");
 
         // The finding's alert is the cause; the SYN_RECV and drop alerts about the same VIP and port fold under it.
         var incident = page.Locator("tbody.incident").Filter(new() { Has = page.Locator("tr.incident-cause button", new() { HasText = "DrForwardDrop" }) });
@@ -138,14 +136,14 @@ public sealed class PagesTests(ChromiumBrowser chromium) : IClassFixture<Chromiu
     public async Task Wall_WithWallToken_ShowsPulsingTileWithoutNavigation()
     {
         var token = await _server.CreateTokenAsync(KnownRoles.Wall);
-        var page = await chromium.NewPageAsync(_server.BaseAddress);
+        // A wall screen is 1920x1080 from the start.
+        var page = await chromium.NewPageAsync(_server.BaseAddress, width: 1920, height: 1080);
         await page.GotoAsync($"wall?token={token}");
 
         Assert.DoesNotContain("token=", page.Url);
         var tile = page.Locator(".tile[data-vip='10.1.26.252:10051']");
         await Assertions.Expect(tile).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("pulse"));
         await Assertions.Expect(page.Locator("nav")).ToHaveCountAsync(0);
-        await page.SetViewportSizeAsync(1920, 1080);
         // Readable from five metres: the share is at least 100 px tall, the names at least 28 px.
         Assert.True(await tile.Locator(".tile-ratio").EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)") >= 100);
         Assert.True(await tile.Locator(".tile-director").EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)") >= 28);
@@ -156,7 +154,8 @@ public sealed class PagesTests(ChromiumBrowser chromium) : IClassFixture<Chromiu
     public async Task LanguageSwitch_ToChineseAndBack_TranslatesTheNavigation()
     {
         var page = await chromium.NewPageAsync(_server.BaseAddress);
-        await page.GotoAsync("");
+        // A live page, as when someone switches while watching: its router must not take the switch for a page of its own.
+        await ChromiumBrowser.GotoInteractiveAsync(page, "");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "中文" }).ClickAsync();
         await Assertions.Expect(page.Locator("nav.dash-nav")).ToContainTextAsync("总览");

@@ -63,8 +63,8 @@ public sealed class LocalizationTests(PileUpServer fixture) : PageTest(fixture),
 
         // Act: the page, with what it reads from the database in place.
         var page = Ctx.Render<DynamicComponent>(p => p.Add(c => c.Type, PageType(url)));
-        page.WaitForAssertion(() => Assert.Empty(page.FindAll(".loading")), TimeSpan.FromSeconds(30));
-        page.WaitForAssertion(() => Assert.DoesNotContain(page.FindAll("figcaption"), f => f.TextContent.Length == 0), TimeSpan.FromSeconds(30));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll(".loading")));
+        page.WaitForAssertion(() => Assert.DoesNotContain(page.FindAll("figcaption"), f => f.TextContent.Length == 0));
         page.Render(p => p.Add(c => c.Type, PageType(url)));
         foreach (var toggle in page.FindAll(".symptoms-toggle"))
         {

@@ -17,6 +17,8 @@ public sealed class ChromiumBrowser : IAsyncLifetime
             throw new InvalidOperationException($"Chromium is not installed at {ExecutablePath}; ./test.sh installs it (apt-get install chromium).");
         }
 
+        // Pages wait on a real server and database on a busy two-core machine; an expectation only waits this long when it fails.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -27,12 +29,12 @@ public sealed class ChromiumBrowser : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync(Uri baseAddress, string? timezone = null, string? locale = null)
+    public async Task<IPage> NewPageAsync(Uri baseAddress, string? timezone = null, string? locale = null, int width = 1400, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+            ViewportSize = new ViewportSize { Width = width, Height = height },
             TimezoneId = timezone,
             Locale = locale,
         });
@@ -48,5 +50,12 @@ public sealed class ChromiumBrowser : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+    }
+
+    /// <summary>Opens a page and waits until its circuit is live: a click on a prerendered button before that does nothing.</summary>
+    public static async Task GotoInteractiveAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await Assertions.Expect(page.Locator("[data-interactive='true']")).ToBeAttachedAsync(new() { Timeout = 60_000 });
     }
 }

@@ -17,6 +17,9 @@ public abstract class ComponentTest : IAsyncLifetime
     private readonly CultureInfo _culture = CultureInfo.CurrentCulture;
     private readonly CultureInfo _uiCulture = CultureInfo.CurrentUICulture;
 
+    // Pages wait on a real database and a real server under a parallel suite; a wait only lasts this long when it fails.
+    static ComponentTest() => BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(30);
+
     protected ComponentTest()
     {
         UseCulture("en");

@@ -23,7 +23,7 @@ public sealed class AlertsTests(PileUpServer fixture) : PageTest(fixture), IClas
     private IRenderedComponent<Alerts> Open(string url)
     {
         var page = RenderAt<Alerts>(url);
-        page.WaitForAssertion(() => Assert.Empty(page.FindAll(".loading")), TimeSpan.FromSeconds(30));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll(".loading")));
         return page;
     }
 
@@ -125,7 +125,7 @@ public sealed class AlertsTests(PileUpServer fixture) : PageTest(fixture), IClas
         dialogs.Find(".ack-confirm").Click();
 
         // Assert
-        page.WaitForAssertion(() => Assert.Contains("oncall: looking at compute-07", page.Find($"tr[data-fingerprint='{cause}']").TextContent), TimeSpan.FromSeconds(30));
+        page.WaitForAssertion(() => Assert.Contains("oncall: looking at compute-07", page.Find($"tr[data-fingerprint='{cause}']").TextContent));
         var stored = (await Get<AlertOperations>().ListAsync(new AlertQuery(null, false, null, null, cause, 10), TestTimeout.Token())).Single();
         Assert.Equal("oncall", stored.AcknowledgedBy);
         snackbars.WaitForAssertion(() => Assert.Contains("Acknowledged: DrForwardDrop", snackbars.Markup));

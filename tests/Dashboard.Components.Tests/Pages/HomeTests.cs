@@ -49,7 +49,7 @@ public sealed class HomeTests(PileUpServer fixture) : PageTest(fixture), IClassF
 
         Type(page, ".dash-filter input", "10.9.0.2");
 
-        page.WaitForAssertion(() => Assert.Equal("http://localhost/?q=10.9.0.2", Navigation.Uri), TimeSpan.FromSeconds(30));
+        page.WaitForAssertion(() => Assert.Equal("http://localhost/?q=10.9.0.2", Navigation.Uri));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("section.director")));
     }
 
@@ -114,8 +114,7 @@ public sealed class HomeTests(PileUpServer fixture) : PageTest(fixture), IClassF
         using var agent = Server.CreateClient(await Server.CreateTokenAsync(Dashboard.Server.Security.KnownRoles.Director));
         (await RunningDashboard.PushAsync(agent, TestBatches.Director("lvs-live", 2, DateTimeOffset.UtcNow, 7, 93, vip: "10.9.2.1:80"))).EnsureSuccessStatusCode();
 
-        page.WaitForAssertion(() => Assert.Equal("14", page.Find("td[data-vip='10.9.2.1:80']").ParentElement!.QuerySelector("[data-testid='syn-recv']")!.TextContent),
-            TimeSpan.FromSeconds(30));
+        page.WaitForAssertion(() => Assert.Equal("14", page.Find("td[data-vip='10.9.2.1:80']").ParentElement!.QuerySelector("[data-testid='syn-recv']")!.TextContent));
     }
 
     [Fact]

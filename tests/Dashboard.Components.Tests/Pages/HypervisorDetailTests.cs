@@ -19,7 +19,7 @@ public sealed class HypervisorDetailTests(PileUpServer fixture) : PageTest(fixtu
     private IRenderedComponent<HypervisorDetail> Open(string url)
     {
         var page = RenderAt<HypervisorDetail>(url);
-        page.WaitForAssertion(() => Assert.Equal("5", page.Find(".drop-charts figure.time-chart").GetAttribute("data-points")), TimeSpan.FromSeconds(30));
+        page.WaitForAssertion(() => Assert.Equal("5", page.Find(".drop-charts figure.time-chart").GetAttribute("data-points")));
         return page;
     }
 
@@ -59,8 +59,7 @@ public sealed class HypervisorDetailTests(PileUpServer fixture) : PageTest(fixtu
     {
         var page = RenderAt<HypervisorDetail>("hypervisor?name=compute-07&range=7d");
 
-        page.WaitForAssertion(() => Assert.Equal("One-hour rollups: packets per second averaged over each hour.", page.Find(".drop-charts figcaption").TextContent),
-            TimeSpan.FromSeconds(30));
+        page.WaitForAssertion(() => Assert.Equal("One-hour rollups: packets per second averaged over each hour.", page.Find(".drop-charts figcaption").TextContent));
         Assert.Empty(page.FindAll(".drop-charts .mud-alert").Select(a => a.TextContent));
         Assert.Equal("7 d", page.Find(".range-picker a.active").TextContent);
     }
@@ -81,7 +80,7 @@ public sealed class HypervisorDetailTests(PileUpServer fixture) : PageTest(fixtu
 
         Type(page, ".dash-filter input", "38833ad6");
 
-        page.WaitForAssertion(() => Assert.Equal("http://localhost/hypervisor?name=compute-07&q=38833ad6", Navigation.Uri), TimeSpan.FromSeconds(30));
+        page.WaitForAssertion(() => Assert.Equal("http://localhost/hypervisor?name=compute-07&q=38833ad6", Navigation.Uri));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("td[data-port]")));
     }
 

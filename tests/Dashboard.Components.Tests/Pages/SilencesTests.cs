@@ -57,7 +57,7 @@ public sealed class SilencesTests(PileUpServer fixture) : PageTest(fixture), ICl
         dialogs.WaitForElement(".mud-message-box__yes-button, .mud-dialog-actions button:last-child").Click();
 
         // Assert
-        page.WaitForAssertion(() => Assert.Contains("health-stale", page.Find($"td[data-silence='{silence.Id}']").ParentElement!.ClassList), TimeSpan.FromSeconds(30));
+        page.WaitForAssertion(() => Assert.Contains("health-stale", page.Find($"td[data-silence='{silence.Id}']").ParentElement!.ClassList));
         Assert.True((await Get<AlertOperations>().SilencesAsync(TestTimeout.Token())).Single(s => s.Id == silence.Id).EndsAt <= DateTimeOffset.UtcNow);
     }
 }

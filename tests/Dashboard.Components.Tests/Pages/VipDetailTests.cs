@@ -36,7 +36,7 @@ public sealed class VipDetailTests(PileUpServer fixture) : PageTest(fixture), IC
     {
         var page = RenderAt<VipDetail>(Url + "&range=1h");
 
-        page.WaitForAssertion(() => Assert.Equal("Raw samples.", page.Find("figcaption").TextContent), TimeSpan.FromSeconds(30));
+        page.WaitForAssertion(() => Assert.Equal("Raw samples.", page.Find("figcaption").TextContent));
         // Six batches of eight real servers were stored: six instants, two lines.
         Assert.Equal("12", page.Find("figure.time-chart").GetAttribute("data-points"));
         Assert.Equal("true", page.Find(".range-picker a.active").GetAttribute("aria-current"));

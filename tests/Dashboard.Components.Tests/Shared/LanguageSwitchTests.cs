@@ -17,6 +17,14 @@ public sealed class LanguageSwitchTests : ComponentTest
     }
 
     [Fact]
+    public void Render_Links_AskForAFullLoadSoTheCircuitRestartsInTheNewLanguage()
+    {
+        var links = Ctx.Render<LanguageSwitch>().FindAll("a");
+
+        Assert.All(links, a => Assert.Equal("false", a.GetAttribute("data-enhance-nav")));
+    }
+
+    [Fact]
     public void Render_InChinese_ChineseMarkedActiveAndGroupLabelTranslated()
     {
         UseCulture("zh-CN");

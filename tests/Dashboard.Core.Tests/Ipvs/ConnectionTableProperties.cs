@@ -50,14 +50,17 @@ public sealed class ConnectionTableProperties
         var large = Table(5);
         IpvsadmConnectionParser.Parse(Bytes(small));
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        IpvsadmConnectionParser.Parse(Bytes(small));
-        var forSmall = GC.GetAllocatedBytesForCurrentThread() - before;
-        before = GC.GetAllocatedBytesForCurrentThread();
-        IpvsadmConnectionParser.Parse(Bytes(large));
-        var forLarge = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Least of three: a pooled read buffer trimmed by a collection between calls is re-allocated once (about 64 KB), a per-row cost every time.
+        static long Allocated(byte[] table) => Enumerable.Range(0, 3).Min(_ =>
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            IpvsadmConnectionParser.Parse(Bytes(table));
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        });
+        var forSmall = Allocated(small);
+        var forLarge = Allocated(large);
 
-        // Five times the rows of the same keys: a per-row allocation of even one byte would show as 160 KB here.
+        // Five times the rows of the same keys: one small object per row would show as 3.8 MB here, one per six rows as 640 KB.
         Assert.InRange(forLarge - forSmall, -64 * 1024, 64 * 1024);
     }
 

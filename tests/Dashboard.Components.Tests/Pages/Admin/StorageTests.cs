@@ -13,7 +13,7 @@ public sealed class StorageTests(PileUpServer fixture) : PageTest(fixture), ICla
         SignIn(KnownRoles.Admin, "admin");
 
         var page = RenderAt<StoragePage>("admin/storage");
-        page.WaitForAssertion(() => Assert.Empty(page.FindAll(".loading")), TimeSpan.FromSeconds(30));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll(".loading")));
 
         Assert.Equal(["raw", "1m", "1h"], page.FindAll("td[data-tier]").Select(t => t.GetAttribute("data-tier") ?? "").ToArray());
         Assert.Equal(["Every push", "One-minute rollups", "One-hour rollups"], page.FindAll("td[data-tier]").Select(t => t.TextContent).ToArray());
