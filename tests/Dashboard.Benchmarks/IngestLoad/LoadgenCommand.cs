@@ -103,6 +103,14 @@ public static class LoadgenCommand
         report.Heading("Payloads");
         report.Line($"Built once per agent in {watch.Elapsed.TotalSeconds:F1} s (payload shapes, {fleet.Agents.Count} tokens); each push moves the counters on.\n");
         DescribePayloads(options, report);
+        if (options.History > TimeSpan.Zero)
+        {
+            var history = await HistoryFill.WriteAsync(server, fleet, options, options.History, ct);
+            report.Heading("Earlier data");
+            report.Line($"{options.History.TotalHours:F0} h of every agent's pushes before the first live one: {history.Pushes:N0} pushes ({history.Rows:N0} rows) "
+                + $"written through the server's writer in {history.Wall.TotalSeconds:F0} s, rolled into minutes and hours in {history.Rollup.TotalSeconds:F0} s.\n");
+        }
+
         using var client = server.CreateClient();
         var postmaster = server.PostmasterProcessId;
         var warm = await PhaseRun.MeasureAsync(postmaster, () => SteadyPhase.WarmUpAsync(fleet, client, options.Gzip, 8, ct));

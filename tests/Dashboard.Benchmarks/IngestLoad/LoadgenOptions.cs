@@ -15,6 +15,7 @@ public sealed class LoadgenOptions
           --interval S           seconds between pushes (5)     --filters N       NSX filters per host (200)
           --duration S           steady phase seconds (60)      --gzip            send bodies gzip-compressed
           --warmup S             pushes at the steady rate before the steady phase is measured (60)
+          --history-hours H      hours of every agent's earlier pushes written and rolled up before the first push (0)
           --concurrency A,B,..   saturation pushers (2,4,8,16)  --saturation-duration S  seconds per step (15)
           --copy-rows N          rows of the psql COPY baseline (500000)
           --insert-rows N        rows of the row-by-row INSERT baseline (20000), at most --insert-seconds S (30)
@@ -37,6 +38,7 @@ public sealed class LoadgenOptions
     public TimeSpan Interval { get; private init; } = TimeSpan.FromSeconds(5);
     public TimeSpan Duration { get; private init; } = TimeSpan.FromSeconds(60);
     public TimeSpan Warmup { get; private init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan History { get; private init; } = TimeSpan.Zero;
     public IReadOnlyList<int> Concurrency { get; private init; } = [2, 4, 8, 16];
     public TimeSpan SaturationDuration { get; private init; } = TimeSpan.FromSeconds(15);
     public int CopyRows { get; private init; } = 500_000;
@@ -104,6 +106,7 @@ public sealed class LoadgenOptions
                 Interval = TimeSpan.FromSeconds(Int(values, "interval", 5)),
                 Duration = TimeSpan.FromSeconds(Int(values, "duration", 60)),
                 Warmup = TimeSpan.FromSeconds(Int(values, "warmup", 60)),
+                History = TimeSpan.FromHours(Int(values, "history-hours", 0)),
                 Concurrency = values.TryGetValue("concurrency", out var c)
                     ? c.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList()
                     : defaults.Concurrency,
@@ -126,7 +129,7 @@ public sealed class LoadgenOptions
 
     private static readonly string[] s_known =
     [
-        "connection", "directors", "hypervisors", "nsx", "vips", "real-servers", "rules", "filters", "interval", "duration", "warmup", "concurrency",
+        "connection", "directors", "hypervisors", "nsx", "vips", "real-servers", "rules", "filters", "interval", "duration", "warmup", "history-hours", "concurrency",
         "saturation-duration", "copy-rows", "insert-rows", "insert-seconds", "query-runs", "phases", "output",
     ];
 

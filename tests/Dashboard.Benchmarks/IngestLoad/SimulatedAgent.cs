@@ -21,11 +21,14 @@ public sealed class SimulatedAgent(string host, string token, IPayloadSource pay
 
     public IPayloadSource Payload => payload;
 
+    /// <summary>Takes the agent's next sequence number (history written for it takes them too, so live pushes follow on).</summary>
+    public long NextSequence() => Interlocked.Increment(ref _sequence);
+
     /// <summary>Builds the next batch, sends it, and waits for the answer; one push at a time per agent.</summary>
     public async Task<PushResult> PushAsync(HttpClient client, bool gzip, CancellationToken ct)
     {
         var prepareStart = Stopwatch.GetTimestamp();
-        var batch = payload.Next(host, ++_sequence, DateTimeOffset.UtcNow);
+        var batch = payload.Next(host, NextSequence(), DateTimeOffset.UtcNow);
         _json.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(_json))
         {
