@@ -144,9 +144,9 @@ public sealed class PagesTests(ChromiumBrowser chromium) : IClassFixture<Chromiu
         var tile = page.Locator(".tile[data-vip='10.1.26.252:10051']");
         await Assertions.Expect(tile).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("pulse"));
         await Assertions.Expect(page.Locator("nav")).ToHaveCountAsync(0);
-        // Readable from five metres: the share is at least 100 px tall, the names at least 28 px.
-        Assert.True(await tile.Locator(".tile-ratio").EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)") >= 100);
-        Assert.True(await tile.Locator(".tile-director").EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)") >= 28);
+        // Readable from five metres: the share is at least 100 px tall, the names at least 28 px (once the stylesheet has applied).
+        await ExpectFontSizeAtLeastAsync(page, ".tile[data-vip='10.1.26.252:10051'] .tile-ratio", 100);
+        await ExpectFontSizeAtLeastAsync(page, ".tile[data-vip='10.1.26.252:10051'] .tile-director", 28);
         await Screenshots.SaveAsync(page, "wall");
     }
 
@@ -166,5 +166,19 @@ public sealed class PagesTests(ChromiumBrowser chromium) : IClassFixture<Chromiu
         await Assertions.Expect(page.Locator("details.finding[data-kind='dr-forward-drop'] .finding-kind")).ToHaveTextAsync("宿主机丢弃了调度器转发的流量");
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
         await Assertions.Expect(page.Locator("nav.dash-nav")).ToContainTextAsync("Overview");
+    }
+
+    private static async Task ExpectFontSizeAtLeastAsync(IPage page, string selector, double pixels)
+    {
+        const string check = "([s, px]) => { const e = document.querySelector(s); return e !== null && parseFloat(getComputedStyle(e).fontSize) >= px; }";
+        try
+        {
+            await page.WaitForFunctionAsync(check, new object[] { selector, pixels });
+        }
+        catch (PlaywrightException)
+        {
+            var size = await page.Locator(selector).EvaluateAsync<string>("e => getComputedStyle(e).fontSize");
+            Assert.Fail($"{selector} is {size}, wanted at least {pixels} px");
+        }
     }
 }
