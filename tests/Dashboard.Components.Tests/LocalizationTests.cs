@@ -100,10 +100,8 @@ public sealed class LocalizationTests(PileUpServer fixture) : PageTest(fixture),
         Navigation.NavigateTo("alerts?state=all");
         var page = Ctx.Render<Alerts>();
         page.WaitForAssertion(() => Assert.Empty(page.FindAll(".loading")));
-        foreach (var toggle in page.FindAll(".symptoms-toggle"))
-        {
-            toggle.Click();
-        }
+        page.Find("tbody.incident .symptoms-toggle").Click();
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("tr.incident-symptom")));
 
         // Act: every alert's detail, one after the other.
         var rows = page.FindAll("tr[data-fingerprint]").Select(r => (Fingerprint: r.GetAttribute("data-fingerprint")!, Rule: r.QuerySelector("button.dash-link-button")!.TextContent))
