@@ -78,4 +78,52 @@ public sealed class LocalizationTests(PileUpServer fixture) : PageTest(fixture),
         Assert.True(leaks.Count == 0, $"{url} in zh-CN shows English:\n" + string.Join('\n', leaks));
         Assert.Empty(Missing.Keys);
     }
+
+    /// <summary>
+    /// Each alert's detail (evidence, what to do, history) opened in zh-CN, the pile-up's alerts of every rule and an
+    /// acknowledgement among them: what the rules and findings wrote in English is shown in Chinese.
+    /// </summary>
+    [Fact]
+    public async Task AlertDetail_EveryAlertInChinese_EvidenceRemediationAndHistoryInChinese()
+    {
+        // Arrange: one alert acknowledged, so its history has the three kinds of entry a firing alert can have.
+        var operations = Get<Dashboard.Server.Alerting.AlertOperations>();
+        var active = await operations.ListAsync(new Dashboard.Server.Alerting.AlertQuery(ActiveOnly: true), TestTimeout.Token());
+        var cause = active.Single(a => a.Rule == "DrForwardDrop");
+        if (cause.AcknowledgedBy is null)
+        {
+            Assert.True(await operations.AcknowledgeAsync(cause.Fingerprint, "oncall", null, TestTimeout.Token()));
+        }
+
+        UseCulture("zh-CN");
+        SignIn(KnownRoles.Admin, "oncall");
+        Navigation.NavigateTo("alerts?state=all");
+        var page = Ctx.Render<Alerts>();
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll(".loading")));
+        page.Find("tbody.incident .symptoms-toggle").Click();
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("tr.incident-symptom")));
+
+        // Act: every alert's detail, one after the other.
+        var rows = page.FindAll("tr[data-fingerprint]").Select(r => (Fingerprint: r.GetAttribute("data-fingerprint")!, Rule: r.QuerySelector("button.dash-link-button")!.TextContent))
+            .DistinctBy(r => r.Rule).ToList();
+        var leaks = new List<string>();
+        var details = new Dictionary<string, string>();
+        foreach (var (fingerprint, rule) in rows)
+        {
+            page.Find($"tr[data-fingerprint='{fingerprint}'] button.dash-link-button").Click();
+            page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll($"tr[data-fingerprint='{fingerprint}'] + tr.alert-detail ul.alert-history li")));
+            var detail = page.Find($"tr[data-fingerprint='{fingerprint}'] + tr.alert-detail");
+            details[rule] = detail.TextContent;
+            leaks.AddRange(EnglishText.Find(detail, s_data).Select(l => $"{rule}: {l}"));
+        }
+
+        // Assert: the pile-up's four rules, and each detail in Chinese.
+        Assert.Equal(["AntiSpoofDrops", "DrForwardDrop", "RealServerSynRecvRatioHigh", "SynRecvRatioHigh"], details.Keys.Order(StringComparer.Ordinal));
+        Assert.True(leaks.Count == 0, "alert details in zh-CN show English:\n" + string.Join('\n', leaks));
+        Assert.Contains("已确认 · oncall", details["DrForwardDrop"]);
+        Assert.Contains("告警中", details["DrForwardDrop"]);
+        Assert.Contains("个连接中的", details["SynRecvRatioHigh"]);
+        Assert.Contains("累计", details["AntiSpoofDrops"]);
+        Assert.Empty(Missing.Keys);
+    }
 }

@@ -193,6 +193,10 @@ public sealed class AlertEngine : BackgroundService
 
         var silences = await SilenceRepository.ActiveAsync(conn, tx, now, ct);
         var resolved = await AlertRepository.LoadLatestResolvedAsync(conn, tx, groups.SelectMany(g => g.NotifiedFiring).Distinct().ToList(), ct);
+        // Inhibition: symptoms a firing cause explains count as absent, as silenced ones do, and are named in the cause's message.
+        var firingCauses = active.Where(a => a.State == AlertStates.Firing && AlertInhibition.IsCause(a.Labels)).ToList();
+        bool Silenced(AlertRow a) => silences.Any(s => s.Mutes(a.Labels, now));
+        var symptoms = ExplainedSymptoms(active.Where(a => !Silenced(a)).ToList(), firingCauses);
         var enqueued = 0;
         foreach (var group in groups)
         {
@@ -202,12 +206,12 @@ public sealed class AlertEngine : BackgroundService
                 members.Where(a => a.State == AlertStates.Firing).ToList(),
                 resolved.Where(a => a.GroupKey == group.GroupKey).ToList(),
                 members.Any(a => a.State == AlertStates.Pending),
-                a => silences.Any(s => s.Mutes(a.Labels, now)),
+                a => Silenced(a) || AlertInhibition.Inhibited(a, firingCauses),
                 options,
                 now);
             if (decision.Send)
             {
-                var notification = Notification(decision, await AlertRepository.NextNotificationNumberAsync(conn, tx, ct), now);
+                var notification = Notification(decision, await AlertRepository.NextNotificationNumberAsync(conn, tx, ct), symptoms, now);
                 enqueued += await AlertRepository.EnqueueAsync(conn, tx, notification, channels, now, ct);
                 _logger.LogInformation("Alert group {Group}: notification {Sequence} ({Status}, {Count} alerts) queued for {Channels} channels",
                     group.GroupKey, notification.Sequence, notification.Status, notification.Alerts.Count, channels.Count);
@@ -226,9 +230,25 @@ public sealed class AlertEngine : BackgroundService
         return enqueued;
     }
 
-    private AlertNotification Notification(FlushDecision decision, int number, DateTimeOffset now)
+    /// <summary>Each firing cause's active symptoms, each symptom under the one cause the alerts page folds it under.</summary>
+    private static Dictionary<string, List<NotifiedSymptom>> ExplainedSymptoms(IReadOnlyList<AlertRow> active, IReadOnlyList<AlertRow> firingCauses)
     {
-        var alerts = decision.Firing.Select(a => NotifiedAlert.From(a, AlertStates.Firing, _links))
+        var result = new Dictionary<string, List<NotifiedSymptom>>(StringComparer.Ordinal);
+        foreach (var alert in active.Where(a => !AlertInhibition.IsCause(a.Labels)))
+        {
+            if (AlertInhibition.CauseOf(alert, firingCauses) is { } cause)
+            {
+                (result.TryGetValue(cause.Fingerprint, out var list) ? list : result[cause.Fingerprint] = [])
+                    .Add(new NotifiedSymptom(alert.Rule, alert.Severity, alert.Fingerprint));
+            }
+        }
+
+        return result;
+    }
+
+    private AlertNotification Notification(FlushDecision decision, int number, IReadOnlyDictionary<string, List<NotifiedSymptom>> symptoms, DateTimeOffset now)
+    {
+        var alerts = decision.Firing.Select(a => NotifiedAlert.From(a, AlertStates.Firing, _links) with { Symptoms = symptoms.GetValueOrDefault(a.Fingerprint) ?? [] })
             .Concat(decision.Resolved.Select(a => NotifiedAlert.From(a, AlertStates.Resolved, _links)))
             .ToList();
         return new AlertNotification

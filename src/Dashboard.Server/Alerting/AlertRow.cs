@@ -1,7 +1,7 @@
 namespace Dashboard.Server.Alerting;
 
 /// <summary>One alert instance as stored: from the moment its condition held until it resolved.</summary>
-public sealed record AlertRow
+public sealed record AlertRow : IIncidentAlert
 {
     public long Id { get; init; }
     public required string Fingerprint { get; init; }

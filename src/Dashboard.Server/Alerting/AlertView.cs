@@ -17,7 +17,7 @@ public sealed record AlertView(
     string? AcknowledgedBy,
     DateTimeOffset? AcknowledgedAt,
     string? AckComment,
-    IReadOnlyList<long> SilencedBy)
+    IReadOnlyList<long> SilencedBy) : IIncidentAlert
 {
     public static AlertView From(AlertRow a, IReadOnlyList<Silence> silences, DateTimeOffset now) => new(
         a.Id, a.Fingerprint, a.Rule, a.State, a.Severity, a.Labels, a.Annotations, a.ActiveAt, a.StartsAt, a.EndsAt, a.Value, a.Threshold,

@@ -18,6 +18,9 @@ public sealed record NotifiedAlert
     public string? AcknowledgedBy { get; init; }
     public string? AckComment { get; init; }
 
+    /// <summary>For a firing cause: the active symptoms it explains, which chat does not send on their own.</summary>
+    public IReadOnlyList<NotifiedSymptom> Symptoms { get; init; } = [];
+
     public static NotifiedAlert From(AlertRow row, string status, AlertLinks links) => new()
     {
         Status = status,

@@ -4,8 +4,8 @@ namespace Dashboard.Server.Model;
 
 /// <summary>
 /// One incident: the cause (an alert fired by a diagnosis finding) with the symptom alerts it explains folded under it,
-/// as Alertmanager's inhibition rules fold them (same director and VIP, or same hypervisor and port). An alert no
-/// cause explains is an incident of its own.
+/// by <see cref="AlertInhibition"/> (same director and VIP, or same hypervisor and port), the rule chat messages follow
+/// too. An alert no cause explains is an incident of its own.
 /// </summary>
 public sealed record AlertIncident(AlertView Cause, IReadOnlyList<AlertView> Symptoms)
 {
@@ -16,7 +16,7 @@ public sealed record AlertIncident(AlertView Cause, IReadOnlyList<AlertView> Sym
         var alone = new List<AlertView>();
         foreach (var alert in alerts.Where(a => !IsCause(a)))
         {
-            var cause = causes.Where(c => Explains(c, alert)).OrderByDescending(c => Rank(c.Severity)).ThenBy(c => c.ActiveAt).FirstOrDefault();
+            var cause = AlertInhibition.CauseOf(alert, causes);
             if (cause is null)
             {
                 alone.Add(alert);
@@ -35,25 +35,10 @@ public sealed record AlertIncident(AlertView Cause, IReadOnlyList<AlertView> Sym
                 .ThenByDescending(i => i.Symptoms.Count).ThenBy(i => i.Cause.StartsAt ?? i.Cause.ActiveAt).ToList();
     }
 
-    public static bool IsCause(AlertView alert) => alert.Labels.ContainsKey(AlertLabels.Finding);
+    public static bool IsCause(AlertView alert) => AlertInhibition.IsCause(alert.Labels);
 
-    /// <summary>Like an inhibition rule: the cause mutes a symptom only while the cause is active (or both are over).</summary>
-    public static bool Explains(AlertView cause, AlertView symptom)
-    {
-        if (cause.State == AlertStates.Resolved && symptom.State != AlertStates.Resolved)
-        {
-            return false;
-        }
-
-        string? Cause(string label) => cause.Labels.GetValueOrDefault(label);
-        string? Symptom(string label) => symptom.Labels.GetValueOrDefault(label);
-        var sameRealServer = Cause(AlertLabels.RealServer) is not { } rs || Symptom(AlertLabels.RealServer) is null || Symptom(AlertLabels.RealServer) == rs;
-        var sameVip = Cause(AlertLabels.Director) is { } director && Symptom(AlertLabels.Director) == director
-            && (Cause(AlertLabels.Vip) is not { } vip || Symptom(AlertLabels.Vip) == vip) && sameRealServer;
-        var samePort = Cause(AlertLabels.Hypervisor) is { } hypervisor && Symptom(AlertLabels.Hypervisor) == hypervisor
-            && (Cause(AlertLabels.Port) is not { } port || Symptom(AlertLabels.Port) == port);
-        return sameVip || samePort;
-    }
+    /// <summary>The alerting layer's inhibition rule, so this page and chat messages fold the same alerts.</summary>
+    public static bool Explains(AlertView cause, AlertView symptom) => AlertInhibition.Explains(cause, symptom);
 
     private static List<AlertView> Order(List<AlertView> symptoms, string sort) => sort == "since"
         ? symptoms.OrderByDescending(a => a.StartsAt ?? a.ActiveAt).ToList()

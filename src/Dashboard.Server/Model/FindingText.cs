@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Dashboard.Server.Alerting.Rules;
 using Dashboard.Server.Api;
 using Microsoft.Extensions.Localization;
 
@@ -69,6 +70,18 @@ public static partial class FindingText
         (new("^NSX names the VM of (\\S+) '(.*)'$"), "EvidenceValue_NsxNames"),
     ];
 
+    /// <summary>The lines threshold alerts write as their description (Alerting/Rules); a finding's alert lists its evidence instead.</summary>
+    private static readonly (Regex Shape, string Key)[] s_descriptions =
+    [
+        (new("^SYN_RECV: (\\d+) of (\\d+) connections \\(([^)]+)\\); (\\d+) real servers, (\\d+) above the threshold$"), "AlertDescription_VipSynRecv"),
+        (new("^SYN_RECV: (\\d+) of (\\d+) connections \\(([^)]+)\\); weight (\\S+), forwarding (\\S+)$"), "AlertDescription_RealServerSynRecv"),
+        (new("^(\\S+) #(\\d+) on (\\S+): (\\S+) \"(.*)\", (\\S+), (\\d+) packets so far$"), "AlertDescription_RuleDrops"),
+        (new("^#(\\d+) (\\S+) \"(.*)\": (\\S+)$"), "AlertDescription_ChainRule"),
+        (new("^VM (.+), vNIC (\\S+): (\\S+) (\\S+), (\\d+) so far$"), "AlertDescription_NsxDrops"),
+        (new("^Last batch received at (.+) UTC$"), "AlertDescription_LastBatch"),
+        (new("^Health check state: down \\(reported (.+) UTC\\)$"), "AlertDescription_HealthDown"),
+    ];
+
     private static readonly (Regex Shape, string Key)[] s_commands =
     [
         (new("^on a real server: (.+)$"), "Command_OnARealServer"),
@@ -91,19 +104,55 @@ public static partial class FindingText
     /// <summary>A finding's summary (also an alert's summary when a finding fired it) in the viewer's language.</summary>
     public static string Sentence(string text, IStringLocalizer loc) => Apply(text, s_sentences, loc);
 
+    /// <summary>An alert's description (a finding's evidence, or a threshold rule's numbers), line by line, in the viewer's language.</summary>
+    public static IReadOnlyList<string> Description(string text, IStringLocalizer loc) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(line => DescriptionLine(line, loc)).ToList();
+
+    /// <summary>
+    /// A finding's alert keeps the first sentence of the finding's remediation, in English: the same sentence from the
+    /// viewer's resource, with the port the alert names.
+    /// </summary>
+    public static string AlertRemediation(string? kind, string? port, string stored, IStringLocalizer loc)
+    {
+        if (kind is null || RemediationKey(kind, stored) is not { } key)
+        {
+            return stored;
+        }
+
+        var place = port ?? "";
+        return AlertAnnotations.FirstSentence(loc[key, place, "tap" + place, place].Value);
+    }
+
+    private static string DescriptionLine(string line, IStringLocalizer loc)
+    {
+        foreach (var (shape, key) in s_descriptions)
+        {
+            if (shape.IsMatch(line))
+            {
+                return Apply(line, [(shape, key)], loc);
+            }
+        }
+
+        // A finding's evidence, one "label: value" per line.
+        var colon = line.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 ? $"{Apply(line[..colon], s_labels, loc)}: {Apply(line[(colon + 2)..], s_values, loc)}" : line;
+    }
+
+    private static string? RemediationKey(string kind, string remediation) => kind switch
+    {
+        "dr-forward-drop" => "Remediation_DrForward",
+        "rs-ingress-drop" => "Remediation_RsIngress",
+        "stateful-half-flow-drop" when remediation.StartsWith("The distributed firewall", StringComparison.Ordinal) => "Remediation_NsxHalfFlow",
+        "stateful-half-flow-drop" => "Remediation_NeutronHalfFlow",
+        "director-wide-synrecv" => "Remediation_DirectorWide",
+        "agent-silent" => "Remediation_AgentSilent",
+        "counter-reset" => "Remediation_CounterReset",
+        _ => null,
+    };
+
     private static string Remediation(FindingView finding, IStringLocalizer loc)
     {
-        var key = finding.Kind switch
-        {
-            "dr-forward-drop" => "Remediation_DrForward",
-            "rs-ingress-drop" => "Remediation_RsIngress",
-            "stateful-half-flow-drop" when finding.Remediation.StartsWith("The distributed firewall", StringComparison.Ordinal) => "Remediation_NsxHalfFlow",
-            "stateful-half-flow-drop" => "Remediation_NeutronHalfFlow",
-            "director-wide-synrecv" => "Remediation_DirectorWide",
-            "agent-silent" => "Remediation_AgentSilent",
-            "counter-reset" => "Remediation_CounterReset",
-            _ => null,
-        };
+        var key = RemediationKey(finding.Kind, finding.Remediation);
         if (key is null)
         {
             return finding.Remediation;

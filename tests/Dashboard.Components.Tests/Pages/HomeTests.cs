@@ -73,35 +73,88 @@ public sealed class HomeTests(PileUpServer fixture) : PageTest(fixture), IClassF
         Assert.Equal("0", page.Find("[data-testid='director-count']").TextContent);
     }
 
+    /// <summary>One director, two VIPs: 10.9.1.1:80 nearly idle, 10.9.1.2:80 half in SYN_RECV.</summary>
+    private async Task SeedSortableAsync()
+    {
+        var start = DateTimeOffset.UtcNow.AddSeconds(-20);
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(Dashboard.Server.Security.KnownRoles.Director));
+        var batch = TestBatches.Director("lvs-sort", 1, start, 1, 99, vip: "10.9.1.1:80");
+        var second = TestBatches.Director("lvs-sort", 1, start, 50, 50, vip: "10.9.1.2:80");
+        // The second batch's service and connections joined to the first.
+        batch.Ipvs!.Services!.Services.AddRange(second.Ipvs!.Services!.Services);
+        batch.Ipvs.Connections!.Destinations.AddRange(second.Ipvs.Connections!.Destinations);
+        batch.Ipvs.Connections.Connections += second.Ipvs.Connections.Connections;
+        foreach (var (state, count) in second.Ipvs.Connections.ByState)
+        {
+            batch.Ipvs.Connections.ByState[state] = batch.Ipvs.Connections.ByState.GetValueOrDefault(state) + count;
+        }
+
+        (await RunningDashboard.PushAsync(agent, batch)).EnsureSuccessStatusCode();
+    }
+
+    private static string[] VipOrder(IRenderedComponent<Home> page) =>
+        page.FindAll("[data-director='lvs-sort'] td[data-vip]").Select(td => td.GetAttribute("data-vip")!).ToArray();
+
+    private static void ClickSynRecvHeader(IRenderedComponent<Home> page) =>
+        page.FindAll("[data-director='lvs-sort'] th").First(th => th.TextContent.Trim() == "SYN_RECV").QuerySelector(".mud-table-sort-label")!.Click();
+
     [Fact]
     public async Task SortBySynRecv_Clicked_BusiestVipFirst()
     {
-        var start = DateTimeOffset.UtcNow.AddSeconds(-20);
-        using (var agent = Server.CreateClient(await Server.CreateTokenAsync(Dashboard.Server.Security.KnownRoles.Director)))
-        {
-            var batch = TestBatches.Director("lvs-sort", 1, start, 1, 99, vip: "10.9.1.1:80");
-            var second = TestBatches.Director("lvs-sort", 1, start, 50, 50, vip: "10.9.1.2:80");
-            // One director, two VIPs: the second batch's service and connections joined to the first.
-            batch.Ipvs!.Services!.Services.AddRange(second.Ipvs!.Services!.Services);
-            batch.Ipvs.Connections!.Destinations.AddRange(second.Ipvs.Connections!.Destinations);
-            batch.Ipvs.Connections.Connections += second.Ipvs.Connections.Connections;
-            foreach (var (state, count) in second.Ipvs.Connections.ByState)
-            {
-                batch.Ipvs.Connections.ByState[state] = batch.Ipvs.Connections.ByState.GetValueOrDefault(state) + count;
-            }
-            (await RunningDashboard.PushAsync(agent, batch)).EnsureSuccessStatusCode();
-        }
-
+        await SeedSortableAsync();
         var page = RenderAt<Home>("/?q=lvs-sort");
-        string[] Order() => page.FindAll("[data-director='lvs-sort'] td[data-vip]").Select(td => td.GetAttribute("data-vip")!).ToArray();
-        Assert.Equal(["10.9.1.1:80", "10.9.1.2:80"], Order());
+        Assert.Equal(["10.9.1.1:80", "10.9.1.2:80"], VipOrder(page));
 
         // Act: SYN_RECV's header, twice (ascending, then descending).
-        page.FindAll("[data-director='lvs-sort'] th").First(th => th.TextContent.Trim() == "SYN_RECV").QuerySelector(".mud-table-sort-label")!.Click();
-        page.FindAll("[data-director='lvs-sort'] th").First(th => th.TextContent.Trim() == "SYN_RECV").QuerySelector(".mud-table-sort-label")!.Click();
+        ClickSynRecvHeader(page);
+        page.WaitForAssertion(() => Assert.EndsWith("sort=synrecv", Navigation.Uri));
+        ClickSynRecvHeader(page);
 
         // Assert
-        Assert.Equal(["10.9.1.2:80", "10.9.1.1:80"], Order());
+        page.WaitForAssertion(() => Assert.Equal(["10.9.1.2:80", "10.9.1.1:80"], VipOrder(page)));
+    }
+
+    [Fact]
+    public async Task SortInUrl_SynRecvDescending_BusiestVipFirstAndHeaderMarked()
+    {
+        await SeedSortableAsync();
+
+        var page = RenderAt<Home>("/?q=lvs-sort&sort=-synrecv");
+
+        Assert.Equal(["10.9.1.2:80", "10.9.1.1:80"], VipOrder(page));
+        var header = page.FindAll("[data-director='lvs-sort'] th").First(th => th.TextContent.Trim() == "SYN_RECV");
+        Assert.NotNull(header.QuerySelector(".mud-table-sort-label-icon.mud-direction-desc"));
+    }
+
+    [Fact]
+    public async Task SortHeader_Clicked_UrlKeepsTheSortAndTheFilter()
+    {
+        await SeedSortableAsync();
+        var page = RenderAt<Home>("/?q=lvs-sort");
+
+        ClickSynRecvHeader(page);
+        page.WaitForAssertion(() => Assert.Equal("http://localhost/?q=lvs-sort&sort=synrecv", Navigation.Uri));
+        ClickSynRecvHeader(page);
+
+        page.WaitForAssertion(() => Assert.Equal("http://localhost/?q=lvs-sort&sort=-synrecv", Navigation.Uri));
+        page.WaitForAssertion(() => Assert.Equal(["10.9.1.2:80", "10.9.1.1:80"], VipOrder(page)));
+    }
+
+    [Fact]
+    public async Task HypervisorSortInUrl_DropsDescending_BusiestHostFirstThenHostClickedAlphabetical()
+    {
+        var start = DateTimeOffset.UtcNow.AddSeconds(-20);
+        await PushHypervisorAsync("compute-sort-a", 2, start, i => 100);
+        await PushHypervisorAsync("compute-sort-b", 2, start, i => (ulong)(100 + 500 * i));
+        string[] Order(IRenderedComponent<Home> page) => page.FindAll("td[data-hypervisor]").Select(td => td.GetAttribute("data-hypervisor")!).ToArray();
+
+        var page = RenderAt<Home>("/?q=compute-sort&hsort=-drops");
+        var fromUrl = Order(page);
+        page.FindAll("section.hypervisors th").First(th => th.TextContent.Trim() == "Host").QuerySelector(".mud-table-sort-label")!.Click();
+
+        Assert.Equal(["compute-sort-b", "compute-sort-a"], fromUrl);
+        page.WaitForAssertion(() => Assert.Equal("http://localhost/?q=compute-sort&hsort=host", Navigation.Uri));
+        page.WaitForAssertion(() => Assert.Equal(["compute-sort-a", "compute-sort-b"], Order(page)));
     }
 
     [Fact]

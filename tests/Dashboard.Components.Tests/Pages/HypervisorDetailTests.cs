@@ -1,5 +1,6 @@
 using Dashboard.Components.Tests.Infrastructure;
 using Dashboard.Server.Components.Pages;
+using Dashboard.Core.Iptables;
 using Dashboard.Server.Tests.Infrastructure;
 
 namespace Dashboard.Components.Tests.Pages;
@@ -21,6 +22,100 @@ public sealed class HypervisorDetailTests(PileUpServer fixture) : PageTest(fixtu
         var page = RenderAt<HypervisorDetail>(url);
         page.WaitForAssertion(() => Assert.Equal("5", page.Find(".drop-charts figure.time-chart").GetAttribute("data-points")));
         return page;
+    }
+
+    /// <summary>
+    /// compute-sort: the seed's port 38833ad6-c dropping 60/s beside a second port, 0aa11bb2-c, dropping 10/s, so that
+    /// sorting by drops and by port name give opposite orders.
+    /// </summary>
+    private async Task SeedTwoPortsAsync()
+    {
+        if (Get<Dashboard.Server.Live.LiveStore>().Host("compute-sort") is not null)
+        {
+            return;
+        }
+
+        var start = DateTimeOffset.UtcNow.AddSeconds(-30);
+        using var agent = Server.CreateClient(await Server.CreateTokenAsync(Dashboard.Server.Security.KnownRoles.Hypervisor));
+        for (var i = 0; i < 2; i++)
+        {
+            var batch = TestBatches.Hypervisor("compute-sort", i + 1, start.AddSeconds(10 * i), (ulong)(1000 + 600 * i));
+            var dump = batch.Iptables![0];
+            var neutron = new NeutronChainRef { Port = "0aa11bb2-c", Direction = "s" };
+            dump.Tables[0].Chains.Add(new IptablesChain
+            {
+                Name = "neutron-openvswi-s0aa11bb2-c",
+                Neutron = neutron,
+                Rules =
+                [
+                    new IptablesRule
+                    {
+                        Index = 1, Packets = (ulong)(500 + 100 * i), Bytes = (ulong)(30000 + 6000 * i), Target = "DROP",
+                        Comment = "Drop traffic without an IP/MAC allow rule.", Spec = "-m comment", Neutron = neutron, DropKind = "anti-spoof",
+                        Identity = "anti-spoof-0aa11bb2-c",
+                    },
+                ],
+            });
+            dump.NeutronPorts.Add(new NeutronPort
+            {
+                Port = "0aa11bb2-c", Device = "tap0aa11bb2-c1", AllowedPairs = [new NeutronAllowedPair { Address = "10.1.26.150/32", Mac = "FA:16:3E:00:00:01" }],
+            });
+            (await RunningDashboard.PushAsync(agent, batch)).EnsureSuccessStatusCode();
+        }
+    }
+
+    private static string[] PortOrder(IRenderedComponent<HypervisorDetail> page) =>
+        page.FindAll("td[data-port]").Select(td => td.GetAttribute("data-port")!).ToArray();
+
+    [Fact]
+    public async Task Sort_NoneInUrl_BusiestPortFirst()
+    {
+        await SeedTwoPortsAsync();
+
+        var page = RenderAt<HypervisorDetail>("hypervisor?name=compute-sort");
+
+        Assert.Equal(["38833ad6-c", "0aa11bb2-c"], PortOrder(page));
+    }
+
+    [Fact]
+    public async Task SortInUrl_ByPortName_AlphabeticalAndHeaderMarked()
+    {
+        await SeedTwoPortsAsync();
+
+        var page = RenderAt<HypervisorDetail>("hypervisor?name=compute-sort&sort=port");
+
+        Assert.Equal(["0aa11bb2-c", "38833ad6-c"], PortOrder(page));
+        var header = page.FindAll("th").First(th => th.TextContent.Trim() == "Port");
+        Assert.NotNull(header.QuerySelector(".mud-table-sort-label-icon.mud-direction-asc"));
+    }
+
+    [Fact]
+    public async Task SortHeader_PortClickedTwice_UrlCarriesEachDirectionWithNameAndFilter()
+    {
+        await SeedTwoPortsAsync();
+        var page = RenderAt<HypervisorDetail>("hypervisor?name=compute-sort&q=c");
+        void ClickPort() => page.FindAll("th").First(th => th.TextContent.Trim() == "Port").QuerySelector(".mud-table-sort-label")!.Click();
+
+        ClickPort();
+        page.WaitForAssertion(() => Assert.Equal("http://localhost/hypervisor?name=compute-sort&q=c&sort=port", Navigation.Uri));
+        page.WaitForAssertion(() => Assert.Equal(["0aa11bb2-c", "38833ad6-c"], PortOrder(page)));
+        ClickPort();
+
+        page.WaitForAssertion(() => Assert.Equal("http://localhost/hypervisor?name=compute-sort&q=c&sort=-port", Navigation.Uri));
+        page.WaitForAssertion(() => Assert.Equal(["38833ad6-c", "0aa11bb2-c"], PortOrder(page)));
+    }
+
+    [Fact]
+    public async Task RuleSortInUrl_ByTotalAscending_QuietRuleFirst()
+    {
+        await SeedTwoPortsAsync();
+
+        var page = RenderAt<HypervisorDetail>("hypervisor?name=compute-sort&rsort=total");
+        var rules = page.FindAll("[aria-label='Drop rules'] tbody tr").Select(tr => tr.TextContent).ToList();
+
+        Assert.Equal(2, rules.Count);
+        Assert.Contains("neutron-openvswi-s0aa11bb2-c", rules[0]);
+        Assert.Contains("neutron-openvswi-s38833ad6-c", rules[1]);
     }
 
     [Fact]

@@ -31,6 +31,42 @@ public sealed class VipDetailTests(PileUpServer fixture) : PageTest(fixture), IC
         Assert.Equal("Live: every batch since this server started (up to 30 minutes at 5 s).", page.Find("figcaption").TextContent);
     }
 
+    private static string[] RealServerOrder(IRenderedComponent<VipDetail> page) =>
+        page.FindAll("td[data-rs]").Select(td => td.GetAttribute("data-rs")!).ToArray();
+
+    [Fact]
+    public void SortInUrl_RealServerDescending_LastAddressFirstAndHeaderMarked()
+    {
+        var page = RenderAt<VipDetail>(Url + "&sort=-rs");
+
+        Assert.Equal(SeedServers.Reverse().ToArray(), RealServerOrder(page));
+        var header = page.FindAll("th").First(th => th.TextContent.Trim() == "Real server");
+        Assert.NotNull(header.QuerySelector(".mud-table-sort-label-icon.mud-direction-desc"));
+    }
+
+    [Fact]
+    public void SortHeader_RealServerClicked_UrlKeepsTheVipAndTheSort()
+    {
+        var page = RenderAt<VipDetail>(Url + "&sort=rs");
+        var ascending = RealServerOrder(page);
+
+        page.FindAll("th").First(th => th.TextContent.Trim() == "Real server").QuerySelector(".mud-table-sort-label")!.Click();
+
+        Assert.Equal(SeedServers, ascending);
+        page.WaitForAssertion(() => Assert.Equal("http://localhost/" + Url + "&sort=-rs", Navigation.Uri));
+        page.WaitForAssertion(() => Assert.Equal(SeedServers.Reverse().ToArray(), RealServerOrder(page)));
+    }
+
+    [Fact]
+    public void SortInUrl_UnknownColumn_DefaultOrderMostSynRecvFirst()
+    {
+        var page = RenderAt<VipDetail>(Url + "&sort=nonsense");
+
+        var header = page.FindAll("th").First(th => th.TextContent.Trim() == "SYN_RECV share");
+        Assert.NotNull(header.QuerySelector(".mud-table-sort-label-icon.mud-direction-desc"));
+        Assert.Equal(8, RealServerOrder(page).Length);
+    }
+
     [Fact]
     public void Range_OneHour_ReadFromTheDatabaseAtRawResolution()
     {

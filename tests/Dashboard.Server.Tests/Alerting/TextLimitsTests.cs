@@ -1,4 +1,5 @@
 using System.Text;
+using Dashboard.Server.Alerting;
 using Dashboard.Server.Alerting.Channels;
 
 namespace Dashboard.Server.Tests.Alerting;
@@ -42,5 +43,31 @@ public sealed class TextLimitsTests
 
         // Assert
         Assert.Equal("ab…", cut);
+    }
+
+    [Fact]
+    public void SymptomsText_ThousandSymptomsOfFiftyLongRules_AllCountedFewNamedWithinBound()
+    {
+        // Arrange: a cause explaining 1,000 alerts of 50 rules with long names.
+        var symptoms = Enumerable.Range(0, 1000).Select(i => new NotifiedSymptom($"Rule{i % 50:00}{new string('x', 40)}", AlertSeverities.Warning, $"fp{i}")).ToList();
+        var cause = new NotifiedAlert
+        {
+            Status = AlertStates.Firing, Rule = "DrForwardDrop", RuleKind = "finding", Severity = AlertSeverities.Critical,
+            Labels = new Dictionary<string, string>(), Annotations = new Dictionary<string, string>(), Fingerprint = "c", GeneratorUrl = "",
+            Symptoms = symptoms,
+        };
+
+        // Act
+        var english = MessageBuilder.SymptomsText(cause, MessageTexts.English)!;
+        var chinese = MessageBuilder.SymptomsText(cause, MessageTexts.Chinese)!;
+        var resolved = MessageBuilder.SymptomsText(cause with { Status = AlertStates.Resolved }, MessageTexts.English);
+
+        // Assert
+        Assert.StartsWith("1000 symptoms: Rule00", english);
+        Assert.StartsWith("1000 个症状：Rule00", chinese);
+        Assert.Contains("×20", english);
+        Assert.InRange(english.Length, 100, MessageBuilder.MaxSymptomsChars);
+        Assert.InRange(chinese.Length, 100, MessageBuilder.MaxSymptomsChars);
+        Assert.Null(resolved);
     }
 }

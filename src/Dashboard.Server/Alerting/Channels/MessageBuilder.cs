@@ -26,7 +26,7 @@ public static class MessageBuilder
                 Title(n, t),
                 n.Status,
                 TopSeverity(n.Alerts),
-                [.. n.Alerts.Take(5).Select(a => new ChatFact(Heading(a, t), Where(a.Labels, t)))],
+                [.. n.Alerts.Take(5).Select(a => new ChatFact(Heading(a, t), SymptomsText(a, t) is { } s ? $"{Where(a.Labels, t)} · {s}" : Where(a.Labels, t)))],
                 [],
                 null,
                 null))
@@ -64,6 +64,11 @@ public static class MessageBuilder
             facts.Add(new ChatFact(t.Where, where));
         }
 
+        if (SymptomsText(a, t) is { } symptoms)
+        {
+            facts.Add(new ChatFact(t.Explains, symptoms));
+        }
+
         if (ValueText(a, t) is { } value)
         {
             facts.Add(new ChatFact(t.Value, value));
@@ -83,6 +88,29 @@ public static class MessageBuilder
             ? string.Format(CultureInfo.InvariantCulture, t.AcknowledgedBy, by) + (a.AckComment is { Length: > 0 } c ? $": {c}" : "")
             : null;
         return new ChatItem(Heading(a, t), a.Status, a.Severity, facts, evidence, Cause(a, t), ack);
+    }
+
+    /// <summary>Listed symptom rules, at most this many; the count before them says how many alerts there are in all.</summary>
+    public const int MaxSymptomRules = 6;
+
+    /// <summary>Bounds the line whatever the rule names, well inside every chat's limit for one alert.</summary>
+    public const int MaxSymptomsChars = 300;
+
+    /// <summary>"3 symptoms: SynRecvRatioHigh, RealServerSynRecvRatioHigh ×2" for a firing cause; null for anything else.</summary>
+    public static string? SymptomsText(NotifiedAlert a, MessageTexts t)
+    {
+        if (a.Status != AlertStates.Firing || a.Symptoms.Count == 0)
+        {
+            return null;
+        }
+
+        var rules = a.Symptoms.GroupBy(s => s.Rule, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Max(s => AlertSeverities.Rank(s.Severity))).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Count() == 1 ? g.Key : $"{g.Key} ×{g.Count()}")
+            .ToList();
+        var names = string.Join(", ", rules.Take(MaxSymptomRules)) + (rules.Count > MaxSymptomRules ? ", …" : "");
+        var text = string.Format(CultureInfo.InvariantCulture, a.Symptoms.Count == 1 ? t.OneSymptom : t.Symptoms, a.Symptoms.Count, names);
+        return TextLimits.Chars(text, MaxSymptomsChars);
     }
 
     private static string Heading(NotifiedAlert a, MessageTexts t)

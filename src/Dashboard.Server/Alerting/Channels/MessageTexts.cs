@@ -34,6 +34,9 @@ public sealed class MessageTexts
         Chain = "chain",
         Reason = "reason",
         Alerts = "{0} alerts",
+        Explains = "Explains",
+        Symptoms = "{0} symptoms: {1}",
+        OneSymptom = "1 symptom: {1}",
         Threshold = "threshold",
         Seconds = "{0:0} s",
         SeverityNames = new Dictionary<string, string> { ["critical"] = "critical", ["warning"] = "warning", ["info"] = "info" },
@@ -88,6 +91,9 @@ public sealed class MessageTexts
         Chain = "链",
         Reason = "原因",
         Alerts = "{0} 条告警",
+        Explains = "解释",
+        Symptoms = "{0} 个症状：{1}",
+        OneSymptom = "1 个症状：{1}",
         Threshold = "阈值",
         Seconds = "{0:0} 秒",
         SeverityNames = new Dictionary<string, string> { ["critical"] = "严重", ["warning"] = "警告", ["info"] = "提示" },
@@ -140,6 +146,9 @@ public sealed class MessageTexts
     public required string Chain { get; init; }
     public required string Reason { get; init; }
     public required string Alerts { get; init; }
+    public required string Explains { get; init; }
+    public required string Symptoms { get; init; }
+    public required string OneSymptom { get; init; }
     public required string Threshold { get; init; }
     public required string Seconds { get; init; }
     public required IReadOnlyDictionary<string, string> SeverityNames { get; init; }

@@ -12,6 +12,9 @@ public sealed class WebhookFormatter : IChannelFormatter
     /// <summary>Go's zero time, which Alertmanager sends as endsAt while an alert fires.</summary>
     public const string ZeroTime = "0001-01-01T00:00:00Z";
 
+    /// <summary>On a firing cause: the symptoms it explains, which are not sent as alerts of their own.</summary>
+    public const string SymptomsAnnotation = "symptoms";
+
     public string Kind => ChannelKinds.Webhook;
 
     public bool CanDigest => false;
@@ -22,11 +25,17 @@ public sealed class WebhookFormatter : IChannelFormatter
         var alerts = new JsonArray();
         foreach (var a in n.Alerts)
         {
+            var annotations = Map(a.Annotations);
+            if (MessageBuilder.SymptomsText(a, payload.Message.Texts) is { } symptoms)
+            {
+                annotations[SymptomsAnnotation] = symptoms;
+            }
+
             alerts.Add(new JsonObject
             {
                 ["status"] = a.Status,
                 ["labels"] = Map(a.Labels),
-                ["annotations"] = Map(a.Annotations),
+                ["annotations"] = annotations,
                 ["startsAt"] = Time(a.StartsAt),
                 ["endsAt"] = a.Status == AlertStates.Resolved && a.EndsAt is { } ended ? Time(ended) : ZeroTime,
                 ["generatorURL"] = a.GeneratorUrl,

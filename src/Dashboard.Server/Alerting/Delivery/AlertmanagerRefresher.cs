@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Dashboard.Server.Alerting.Delivery;
 
 /// <summary>
-/// Posts every firing alert (not muted here) to each alertmanager channel again every Delivery:AlertmanagerResend, as
+/// Posts every firing alert (not silenced or inhibited here) to each alertmanager channel again every Delivery:AlertmanagerResend, as
 /// Prometheus does, so Alertmanager does not resolve them after its resolve_timeout. The outbox still carries the
 /// changes (first firing, resolved with endsAt) with its retries; this only keeps them alive in between.
 /// </summary>
@@ -65,8 +65,10 @@ public sealed class AlertmanagerRefresher(
         await OutboxRepository.LockChannelAsync(conn, tx, channel.Name);
         var now = AlertClock.Now(clock);
         var muting = await silences.ActiveAsync(now, ct);
-        var firing = (await alerts.ListAsync(new AlertQuery(State: AlertStates.Firing, Limit: 5000), ct))
-            .Where(a => !muting.Any(s => s.Mutes(a.Labels, now)))
+        var all = await alerts.ListAsync(new AlertQuery(State: AlertStates.Firing, Limit: 5000), ct);
+        var causes = all.Where(a => AlertInhibition.IsCause(a.Labels)).ToList();
+        var firing = all
+            .Where(a => !muting.Any(s => s.Mutes(a.Labels, now)) && !AlertInhibition.Inhibited(a, causes))
             .Select(a => NotifiedAlert.From(a, AlertStates.Firing, links))
             .ToList();
         if (firing.Count == 0)

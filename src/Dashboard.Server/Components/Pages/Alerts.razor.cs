@@ -1,4 +1,5 @@
 using Dashboard.Server.Alerting;
+using Dashboard.Server.Alerting.Rules;
 using Dashboard.Server.Components.Dialogs;
 using Dashboard.Server.Model;
 using Microsoft.AspNetCore.Components;
@@ -125,11 +126,27 @@ public sealed partial class Alerts : IDisposable
         _ => Loc["StateResolved"],
     };
 
+    /// <summary>A history entry's change: a state, or an acknowledgement.</summary>
+    private string ChangeName(string change) => change switch
+    {
+        AlertStates.Firing or AlertStates.Pending or AlertStates.Resolved => StateName(change),
+        "acknowledged" => Loc["Acknowledged"],
+        _ => change,
+    };
+
+    /// <summary>The evidence lines, in the viewer's language.</summary>
+    private IReadOnlyList<string> Description(AlertView alert) =>
+        FindingText.Description(alert.Annotations.GetValueOrDefault(AlertAnnotations.Description) ?? "", Loc);
+
+    private string? Remediation(AlertView alert) => alert.Annotations.GetValueOrDefault(AlertAnnotations.Remediation) is { } stored
+        ? FindingText.AlertRemediation(alert.Labels.GetValueOrDefault(AlertLabels.Finding), alert.Labels.GetValueOrDefault(AlertLabels.Port), stored, Loc)
+        : null;
+
     private string SeverityName(string severity) => Loc["Severity_" + severity] is { ResourceNotFound: false } name ? name.Value : severity;
 
     /// <summary>An alert a finding fired says what the finding says, in the viewer's language.</summary>
     private string Summary(AlertView alert) =>
-        alert.Annotations.GetValueOrDefault("summary") is { } summary ? FindingText.Sentence(summary, Loc) : "";
+        alert.Annotations.GetValueOrDefault(AlertAnnotations.Summary) is { } summary ? FindingText.Sentence(summary, Loc) : "";
 
     private static string Where(AlertView alert) => string.Join(" · ", new[]
         {

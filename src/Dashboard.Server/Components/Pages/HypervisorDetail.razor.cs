@@ -4,10 +4,11 @@ using Dashboard.Server.Model;
 using Dashboard.Server.Storage;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
+using MudBlazor;
 
 namespace Dashboard.Server.Components.Pages;
 
-/// <summary>One hypervisor: its findings, drop rates over time, ports, dropping rules and NSX filters; filter and range in the URL.</summary>
+/// <summary>One hypervisor: its findings, drop rates over time, ports, dropping rules and NSX filters; filter, range and each table's sort in the URL.</summary>
 public sealed partial class HypervisorDetail
 {
     /// <summary>Live charts are read from the database: no more often than this per open page.</summary>
@@ -27,6 +28,17 @@ public sealed partial class HypervisorDetail
     [SupplyParameterFromQuery(Name = "name")] public string? Name { get; set; }
     [SupplyParameterFromQuery(Name = "q")] public string? Filter { get; set; }
     [SupplyParameterFromQuery(Name = "range")] public string? Range { get; set; }
+    [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
+    [SupplyParameterFromQuery(Name = "rsort")] public string? RuleSortQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "fsort")] public string? FilterSortQuery { get; set; }
+
+    private static readonly TableSort s_portDefault = new("drops", SortDirection.Descending);
+    private static readonly TableSort s_ruleDefault = new("drops", SortDirection.Descending);
+    private static readonly TableSort s_filterDefault = new("mismatch", SortDirection.Descending);
+
+    private TableSort PortSort => TableSort.Parse(Sort, ["port", "device", "drops"], s_portDefault);
+    private TableSort RuleSort => TableSort.Parse(RuleSortQuery, ["chain", "kind", "drops", "total"], s_ruleDefault);
+    private TableSort FilterSort => TableSort.Parse(FilterSortQuery, ["vm", "filter", "mismatch"], s_filterDefault);
 
     private HostSnapshot? Host { get; set; }
     private HypervisorDetailViewModel Model { get; set; } = null!;
@@ -89,6 +101,12 @@ public sealed partial class HypervisorDetail
 
     private void SetFilter(string? value) =>
         Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("q", string.IsNullOrWhiteSpace(value) ? null : value.Trim()));
+
+    private void SortPorts(string column, SortDirection direction) => PortSort.Apply(Navigation, "sort", column, direction, s_portDefault);
+
+    private void SortRules(string column, SortDirection direction) => RuleSort.Apply(Navigation, "rsort", column, direction, s_ruleDefault);
+
+    private void SortFilters(string column, SortDirection direction) => FilterSort.Apply(Navigation, "fsort", column, direction, s_filterDefault);
 
     private void OnClockChanged() => InvokeAsync(StateHasChanged);
 

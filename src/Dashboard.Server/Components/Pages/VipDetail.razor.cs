@@ -5,6 +5,7 @@ using Dashboard.Server.Model;
 using Dashboard.Server.Storage;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
+using MudBlazor;
 
 namespace Dashboard.Server.Components.Pages;
 
@@ -23,6 +24,16 @@ public sealed partial class VipDetail
     [SupplyParameterFromQuery(Name = "protocol")] public string? Protocol { get; set; }
     [SupplyParameterFromQuery(Name = "virtual")] public string? Virtual { get; set; }
     [SupplyParameterFromQuery(Name = "range")] public string? Range { get; set; }
+    [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
+    [SupplyParameterFromQuery(Name = "psort")] public string? PortSortQuery { get; set; }
+
+    private static readonly TableSort s_realServerDefault = new("ratio", SortDirection.Descending);
+    private static readonly string[] s_realServerColumns = ["rs", "weight", "active", "inactive", "ratio"];
+    private static readonly string[] s_portColumns = ["hypervisor", "drops"];
+
+    /// <summary>Real servers: the known columns and the connection states this VIP reports, most SYN_RECV-heavy first unless the URL says otherwise.</summary>
+    private TableSort RealServerSort => TableSort.Parse(Sort, [.. s_realServerColumns, .. Model?.States ?? []], s_realServerDefault);
+    private TableSort PortSort => TableSort.Parse(PortSortQuery, s_portColumns, TableSort.None);
 
     private string CurrentRange => RangePicker.Normalize(Range);
     private VipDetailViewModel? Model { get; set; }
@@ -88,6 +99,10 @@ public sealed partial class VipDetail
             new ChartLine(Loc["Connections"], list.Select(p => new ChartValue(p.At, p.Connections)).ToList()),
         ];
     }
+
+    private void SortRealServers(string column, SortDirection direction) => RealServerSort.Apply(Navigation, "sort", column, direction, s_realServerDefault);
+
+    private void SortPorts(string column, SortDirection direction) => PortSort.Apply(Navigation, "psort", column, direction, TableSort.None);
 
     private static string RowClass(Dashboard.Core.Ipvs.RealServerSample rs) =>
         rs.SynRecvRatio >= VipHealth.CriticalRatio && rs.SynRecv >= VipHealth.MinimumSynRecv ? "health-critical" : rs.Weight == 0 ? "health-warning" : "health-ok";

@@ -1,0 +1,37 @@
+namespace Dashboard.Server.Alerting;
+
+/// <summary>
+/// The one rule that ties symptoms to their cause, as an Alertmanager inhibit rule would: an alert fired by a diagnosis
+/// finding explains the alerts of its director and VIP (and real server, when it names one) or of its hypervisor and
+/// port. The alerts page folds by it and chat leaves explained alerts out, so both always tell the same story.
+/// </summary>
+public static class AlertInhibition
+{
+    public static bool IsCause(IReadOnlyDictionary<string, string> labels) => labels.ContainsKey(AlertLabels.Finding);
+
+    /// <summary>A cause explains a symptom only while the cause is active (or both are over), like an inhibition source.</summary>
+    public static bool Explains(IIncidentAlert cause, IIncidentAlert symptom)
+    {
+        if (!IsCause(cause.Labels) || IsCause(symptom.Labels) || (cause.State == AlertStates.Resolved && symptom.State != AlertStates.Resolved))
+        {
+            return false;
+        }
+
+        string? Cause(string label) => cause.Labels.GetValueOrDefault(label);
+        string? Symptom(string label) => symptom.Labels.GetValueOrDefault(label);
+        var sameRealServer = Cause(AlertLabels.RealServer) is not { } rs || Symptom(AlertLabels.RealServer) is null || Symptom(AlertLabels.RealServer) == rs;
+        var sameVip = Cause(AlertLabels.Director) is { } director && Symptom(AlertLabels.Director) == director
+            && (Cause(AlertLabels.Vip) is not { } vip || Symptom(AlertLabels.Vip) == vip) && sameRealServer;
+        var samePort = Cause(AlertLabels.Hypervisor) is { } hypervisor && Symptom(AlertLabels.Hypervisor) == hypervisor
+            && (Cause(AlertLabels.Port) is not { } port || Symptom(AlertLabels.Port) == port);
+        return sameVip || samePort;
+    }
+
+    /// <summary>The cause a symptom is folded under when several explain it: the most severe, then the earliest.</summary>
+    public static T? CauseOf<T>(T symptom, IEnumerable<T> causes) where T : class, IIncidentAlert =>
+        causes.Where(c => Explains(c, symptom)).OrderByDescending(c => AlertSeverities.Rank(c.Severity)).ThenBy(c => c.ActiveAt).FirstOrDefault();
+
+    /// <summary>Chat's view: a symptom is muted while a firing cause explains it (a silenced cause still mutes, as in Alertmanager).</summary>
+    public static bool Inhibited<T>(T alert, IReadOnlyList<T> firingCauses) where T : class, IIncidentAlert =>
+        !IsCause(alert.Labels) && firingCauses.Any(c => Explains(c, alert));
+}
