@@ -82,12 +82,7 @@ public sealed class DeliveryCrashTests(ITestOutputHelper output) : IAsyncLifetim
             restarted = ServerProcess.Start(binary, port, _database.ConnectionString, logFile, args);
             await restarted.WaitUntilReadyAsync(s_wait);
             var waited = Stopwatch.StartNew();
-            while (!(await OutboxAsync()).All(r => r.Status == "sent") && waited.Elapsed < s_wait)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100));
-            }
-
-            var sent = (await OutboxAsync()).All(r => r.Status == "sent");
+            var sent = await Poll.HoldsWithinAsync(async () => (await OutboxAsync()).All(r => r.Status == "sent"), s_wait);
             output.WriteLine($"marked sent {waited.Elapsed.TotalSeconds:0.0} s after the restart was ready");
 
             // Assert: before the kill the row was pending (the POST was not yet marked); after the restart it is sent.
