@@ -28,8 +28,7 @@ public sealed class DemoOverHttpTests(ITestOutputHelper output) : IDisposable
     public async Task Demo_OverHttp_BothSeedFindingsWithDirectorVipHypervisorAndPort()
     {
         // Arrange
-        var binary = BuiltServer.Locate();
-        await using var server = ServerProcess.Start(binary, FreePort.Next(), null, Path.Combine(_work.Path, "server.log"),
+        await using var server = BuiltServer.Start(_work.Path, null,
             "--demo", $"--Dashboard:DataDir={Path.Combine(_work.Path, "data")}");
         try
         {

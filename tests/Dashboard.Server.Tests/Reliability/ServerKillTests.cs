@@ -37,11 +37,8 @@ public sealed class ServerKillTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Ingest_ServerKilledWithSigkillUnderLoad_EveryAcknowledgedBatchStoredExactlyOnce()
     {
         // Arrange: the built server as its own process; the pushers go as fast as it answers, so the per-token limit is lifted.
-        var binary = BuiltServer.Locate();
-        var port = FreePort.Next();
-        var logFile = Path.Combine(_work.Path, "server.log");
         string[] unlimited = ["--Dashboard:Ingest:MaxRequestsPerMinutePerToken=1000000"];
-        var server = ServerProcess.Start(binary, port, _database.ConnectionString, logFile, unlimited);
+        var server = BuiltServer.Start(_work.Path, _database.ConnectionString, unlimited);
         ServerProcess? restarted = null;
         var agents = new List<InProcessAgent>();
         using var stopPushers = new CancellationTokenSource();
@@ -75,7 +72,7 @@ public sealed class ServerKillTests(ITestOutputHelper output) : IAsyncLifetime
             var down = Stopwatch.StartNew();
             // The server stays away until every agent has given up its retries and spooled a batch.
             var spooled = await Poll.HoldsWithinAsync(() => agents.Select((a, i) => a.Reports.Skip(reportsAtKill[i]).Any(r => r.Outcome == DeliveryOutcome.Spooled)).All(s => s));
-            restarted = ServerProcess.Start(binary, port, _database.ConnectionString, logFile, unlimited);
+            restarted = server.StartAgain();
             await restarted.WaitUntilReadyAsync(s_startTimeout);
             var downtime = down.Elapsed;
             var acknowledgedAtRestart = Acknowledged();

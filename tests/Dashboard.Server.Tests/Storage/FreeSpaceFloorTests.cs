@@ -131,7 +131,7 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
     {
         // Arrange: the real server on the tmpfs, with a floor of 96 MiB and quick findings.
         await MountAsync();
-        var server = ServerProcess.Start(BuiltServer.Locate(), FreePort.Next(), connectionString: null, Path.Combine(_work.Path, "server.log"),
+        var server = BuiltServer.Start(_work.Path, connectionString: null,
             $"--Dashboard:DataDir={MountPoint}",
             $"--Dashboard:Storage:MinFreeMegabytes={FloorMebibytes}",
             "--Dashboard:Storage:MinFreePercent=0",
