@@ -14,7 +14,7 @@ public sealed class CollectionCycleTests : IDisposable
     public async Task CollectAsync_FailingAndAbsentSources_BatchStillMadeAndLastingProblemLoggedOnce()
     {
         // Arrange
-        var time = new ManualTimeProvider(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
         ICollector[] collectors =
         [
             new KeepalivedCollector(new KeepalivedCollectorOptions { Enabled = true, DataFile = _directory.Combine("keepalived.data") }, _log.Log),

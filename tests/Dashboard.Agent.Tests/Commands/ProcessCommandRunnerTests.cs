@@ -51,11 +51,11 @@ public sealed class ProcessCommandRunnerTests
         var clock = Stopwatch.StartNew();
 
         // Act
-        var outcome = await _runner.RunAsync(["sleep", "30"], ReadAll, TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        var outcome = await _runner.RunAsync(["sleep", "600"], ReadAll, TimeSpan.FromMilliseconds(300), CancellationToken.None);
 
-        // Assert
+        // Assert: killed, not waited for; the bound only tells the two apart on a busy machine.
         Assert.Equal(CommandStatus.TimedOut, outcome.Status);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(5), $"took {clock.Elapsed}: the command ran to its end instead of being killed");
     }
 
     [Fact]

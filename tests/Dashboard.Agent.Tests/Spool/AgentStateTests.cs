@@ -7,7 +7,7 @@ public sealed class AgentStateTests : IDisposable
 {
     private readonly TestDirectory _directory = new();
     private readonly TestLog _log = new();
-    private readonly ManualTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
 
     [Fact]
     public void Load_NoStateFile_StartsAtTheClockInMilliseconds()
@@ -28,7 +28,7 @@ public sealed class AgentStateTests : IDisposable
         var last = first.Take().Sequence;
 
         // Act: a restart, the clock set back by an hour.
-        _time.Advance(TimeSpan.FromHours(-1));
+        _time.AdjustTime(_time.GetUtcNow().AddHours(-1)); // Advance only goes forward
         var second = AgentState.Load(_directory.Path, 0, _time, _log.Log);
 
         // Assert

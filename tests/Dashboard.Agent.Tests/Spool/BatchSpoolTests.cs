@@ -9,7 +9,7 @@ public sealed class BatchSpoolTests : IDisposable
 
     private readonly TestDirectory _directory = new();
     private readonly TestLog _log = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public void Add_OutOfOrder_OldestSequenceComesFirst()

@@ -153,7 +153,7 @@ public sealed class BatchSenderTests : IDisposable
         // Arrange
         await using var server = await TestIngestServer.StartAsync();
         server.Script(ServerAnswer.Status(503, retryAfterSeconds: 3600));
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var harness = new SenderHarness(_spool.Path, server.BaseUrl, time, _log);
 
         // Act
@@ -313,7 +313,7 @@ public sealed class BatchSenderTests : IDisposable
         var down = await TestIngestServer.StartAsync();
         var (port, url) = (down.Port, down.BaseUrl);
         await down.DisposeAsync();
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var harness = new SenderHarness(_spool.Path, url, time, _log, maxAge: TimeSpan.FromHours(24));
         await harness.DeliverAsync();
         await harness.DeliverAsync();

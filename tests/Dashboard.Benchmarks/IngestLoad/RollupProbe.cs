@@ -24,7 +24,7 @@ public static class RollupProbe
         await using var read = await server.DataSource.OpenConnectionAsync(ct);
         const string size = "select count(*), coalesce(sum(pg_column_size(payload)), 0) from frames_raw where at >= @minute and at < @minute + interval '1 minute'";
         var (rawFrames, rawBytes) = await read.QuerySingleAsync<(long, long)>(new CommandDefinition(size, new { minute }, cancellationToken: ct));
-        var builder = new RollupBuilder(new FixedClock(now), new FrameReader(), new FrameWriter(new FrameLayouts(), new FrameChains()));
+        var builder = new RollupBuilder(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now), new FrameReader(), new FrameWriter(new FrameLayouts(), new FrameChains()));
         var watch = Stopwatch.StartNew();
         var pass = await builder.RunAsync(server.DataSource, ct);
         return (pass.Rows, rawFrames, rawBytes, watch.Elapsed);

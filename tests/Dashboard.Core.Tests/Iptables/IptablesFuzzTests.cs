@@ -19,9 +19,9 @@ public sealed class IptablesFuzzTests
     [MemberData(nameof(SaveSamples))]
     public void SaveParse_MutatedSamples_NeverThrowsAndReportsRealLines(string sample)
     {
-        foreach (var (name, bytes) in MutatedInputs.Of(Sample(sample), seed: 20240611))
+        foreach (var (name, bytes) in new InputMutator(20240611).Catalogue(Sample(sample)))
         {
-            ParserContract.Holds(IptablesSaveParser.Parse, bytes, d => d.Warnings, $"{sample}/{name}");
+            ParserContract.Holds(IptablesSaveParser.Parse, bytes, $"{sample}/{name}", d => d.Warnings);
         }
     }
 
@@ -30,9 +30,9 @@ public sealed class IptablesFuzzTests
     {
         var sample = TestText.FixtureBytes("openstack-neutron__test_iptables_manager_TRAFFIC_COUNTERS_DUMP_iptables-L-n-v-x.txt");
 
-        foreach (var (name, bytes) in MutatedInputs.Of(sample, seed: 77))
+        foreach (var (name, bytes) in new InputMutator(77).Catalogue(sample))
         {
-            ParserContract.Holds(s => IptablesListParser.Parse(s), bytes, d => d.Warnings, name);
+            ParserContract.Holds(s => IptablesListParser.Parse(s), bytes, name, d => d.Warnings);
         }
     }
 
@@ -42,18 +42,18 @@ public sealed class IptablesFuzzTests
         var random = new Random(1234);
         for (var round = 0; round < 200; round++)
         {
-            var bytes = MutatedInputs.RandomBytes(random, random.Next(0, 3000));
-            ParserContract.Holds(IptablesSaveParser.Parse, bytes, d => d.Warnings, $"save/{round}");
-            ParserContract.Holds(s => IptablesListParser.Parse(s), bytes, d => d.Warnings, $"list/{round}");
+            var bytes = InputMutator.RandomBytes(random, random.Next(0, 3000));
+            ParserContract.Holds(IptablesSaveParser.Parse, bytes, $"save/{round}", d => d.Warnings);
+            ParserContract.Holds(s => IptablesListParser.Parse(s), bytes, $"list/{round}", d => d.Warnings);
         }
     }
 
     [Fact]
     public void SaveParse_TenMegabyteLineBeforeSample_SkipsItAndParsesTheRest()
     {
-        var bytes = MutatedInputs.Of(Encoding.UTF8.GetBytes(NeutronSeedDump.Text), seed: 1).Single(m => m.Name == "ten-megabyte-line").Bytes;
+        var bytes = new InputMutator(1).Catalogue(Encoding.UTF8.GetBytes(NeutronSeedDump.Text)).Single(m => m.Name == "ten-megabyte-line").Bytes;
 
-        var outcome = ParserContract.Holds(IptablesSaveParser.Parse, bytes, d => d.Warnings, "10MB");
+        var outcome = ParserContract.Holds(IptablesSaveParser.Parse, bytes, "10MB", d => d.Warnings);
 
         Assert.Equal(1, outcome.Diagnostics[0].Line);
         Assert.Equal(33, outcome.Value.Tables.Single().Chains.Sum(c => c.Rules.Count));
@@ -86,7 +86,7 @@ public sealed class IptablesFuzzTests
             var at = random.Next(copy.Length);
             copy[at] = random.Next(2) == 0 ? "\"\"\"[[[:::" : "\0\0\u00ff-A";
 
-            var outcome = ParserContract.Holds(IptablesSaveParser.Parse, Encoding.UTF8.GetBytes(string.Join("\n", copy)), d => d.Warnings, $"line {at + 1}");
+            var outcome = ParserContract.Holds(IptablesSaveParser.Parse, Encoding.UTF8.GetBytes(string.Join("\n", copy)), $"line {at + 1}", d => d.Warnings);
 
             var rules = outcome.Value.Tables.SelectMany(t => t.Chains).Sum(c => c.Rules.Count);
             Assert.InRange(rules, 32, 33);

@@ -294,7 +294,7 @@ public sealed class IptablesSaveParserTests
     [Fact]
     public void Parse_BinaryGarbage_HasNoUsableData()
     {
-        var outcome = IptablesSaveParser.Parse(TestText.Stream(MutatedInputs.RandomBytes(new Random(7), 2000)));
+        var outcome = IptablesSaveParser.Parse(TestText.Stream(new InputMutator(7).RandomBytes(2000)));
 
         Assert.False(outcome.HasUsableData);
         Assert.NotEmpty(outcome.Diagnostics);

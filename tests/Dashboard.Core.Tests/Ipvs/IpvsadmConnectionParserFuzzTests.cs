@@ -1,5 +1,6 @@
 using System.Text;
 using Dashboard.Core.Ipvs;
+using Dashboard.Core.Tests.Fuzzing;
 using static Dashboard.Core.Tests.Ipvs.TestInput;
 
 namespace Dashboard.Core.Tests.Ipvs;
@@ -19,13 +20,13 @@ public sealed class IpvsadmConnectionParserFuzzTests
     [Fact]
     public void Parse_MutatedSeedAndDocumentedLayoutSamples_NeverThrowAndDiagnosticsCarryLines()
     {
-        ParserFuzzing.MutatedSamplesNeverThrow(IpvsadmConnectionParser.Parse, [Encoding.UTF8.GetBytes(Sample)], seed: 1);
+        ParserContract.HoldsOnMutatedSamples(IpvsadmConnectionParser.Parse, [Encoding.UTF8.GetBytes(Sample)], seed: 1, v => v.Warnings, ContractLimits.ConnectionTable);
     }
 
     [Fact]
     public void Parse_RandomBytes_NeverThrow()
     {
-        ParserFuzzing.RandomBytesNeverThrow(IpvsadmConnectionParser.Parse, seed: 2);
+        ParserContract.HoldsOnRandomBytes(IpvsadmConnectionParser.Parse, seed: 2, v => v.Warnings, ContractLimits.ConnectionTable);
     }
 
     [Fact]
@@ -35,7 +36,7 @@ public sealed class IpvsadmConnectionParserFuzzTests
 
         var options = new IpvsConnectionParseOptions { MaxDiagnosticsPerKind = 1000 };
 
-        var outcome = ParserFuzzing.ParseSafely(input => IpvsadmConnectionParser.Parse(input, options), Encoding.UTF8.GetBytes(mixed));
+        var outcome = ParserContract.Holds(input => IpvsadmConnectionParser.Parse(input, options), Encoding.UTF8.GetBytes(mixed), "mixed", v => v.Warnings, ContractLimits.ConnectionTable);
 
         Assert.Equal((5L, 2L), (outcome.Value.Connections, outcome.Value.Templates));
         Assert.Equal(200, outcome.Diagnostics.Count(d => d.Severity == Parsing.DiagnosticSeverity.Error));
@@ -45,7 +46,7 @@ public sealed class IpvsadmConnectionParserFuzzTests
     [Fact]
     public void Parse_TenMegabyteLineAmongSeedAndDocumentedLayoutLines_SkippedAndRestCounted()
     {
-        var outcome = ParserFuzzing.WithTenMegabyteLine(IpvsadmConnectionParser.Parse, Sample);
+        var outcome = ParserContract.HoldsWithTenMegabyteLine(IpvsadmConnectionParser.Parse, Sample, v => v.Warnings, ContractLimits.ConnectionTable);
 
         Assert.Equal((5L, 2L), (outcome.Value.Connections, outcome.Value.Templates));
     }
@@ -59,7 +60,7 @@ public sealed class IpvsadmConnectionParserFuzzTests
             + "TCP 01:00 EST\0BLISHED 10.0.0.1:1 10.1.26.252:80 10.1.26.139:80\n"
             + "TCP 01:00 ESTABLISHED\0 10.0.0.1:1 10.1.26.252:80 10.1.26.139:80\n";
 
-        var outcome = ParserFuzzing.ParseSafely(IpvsadmConnectionParser.Parse, Encoding.UTF8.GetBytes(text));
+        var outcome = ParserContract.Holds(IpvsadmConnectionParser.Parse, Encoding.UTF8.GetBytes(text), "text", v => v.Warnings, ContractLimits.ConnectionTable);
 
         // NUL counts as a blank, like the other control bytes: it splits "EST\0BLISHED" into two fields.
         Assert.Equal([1L, 2L, 4L], outcome.Diagnostics.Where(d => d.Severity == Parsing.DiagnosticSeverity.Error).Select(d => d.Line));

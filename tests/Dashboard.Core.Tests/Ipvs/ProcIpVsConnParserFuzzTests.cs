@@ -1,6 +1,7 @@
 using System.Text;
 using Dashboard.Core.Ipvs;
 using Dashboard.Core.Parsing;
+using Dashboard.Core.Tests.Fuzzing;
 using static Dashboard.Core.Tests.Ipvs.TestInput;
 
 namespace Dashboard.Core.Tests.Ipvs;
@@ -22,13 +23,13 @@ public sealed class ProcIpVsConnParserFuzzTests
     [Fact]
     public void Parse_MutatedDocumentedLayoutSamples_NeverThrowAndDiagnosticsCarryLines()
     {
-        ParserFuzzing.MutatedSamplesNeverThrow(ProcIpVsConnParser.Parse, [Encoding.UTF8.GetBytes(s_sample), Encoding.UTF8.GetBytes(s_syncSample)], seed: 11);
+        ParserContract.HoldsOnMutatedSamples(ProcIpVsConnParser.Parse, [Encoding.UTF8.GetBytes(s_sample), Encoding.UTF8.GetBytes(s_syncSample)], seed: 11, v => v.Warnings, ContractLimits.ConnectionTable);
     }
 
     [Fact]
     public void Parse_RandomBytes_NeverThrow()
     {
-        ParserFuzzing.RandomBytesNeverThrow(ProcIpVsConnParser.Parse, seed: 12);
+        ParserContract.HoldsOnRandomBytes(ProcIpVsConnParser.Parse, seed: 12, v => v.Warnings, ContractLimits.ConnectionTable);
     }
 
     [Fact]
@@ -36,17 +37,17 @@ public sealed class ProcIpVsConnParserFuzzTests
     {
         var mixed = new InputMutator(13).Interleave(s_sample, 300);
 
-        var outcome = ParserFuzzing.ParseSafely(ProcIpVsConnParser.Parse, Encoding.UTF8.GetBytes(mixed));
+        var outcome = ParserContract.Holds(ProcIpVsConnParser.Parse, Encoding.UTF8.GetBytes(mixed), "mixed", v => v.Warnings, ContractLimits.ConnectionTable);
 
         Assert.Equal((4L, 1L), (outcome.Value.Connections, outcome.Value.Templates));
         Assert.Equal(6, outcome.UsableLines);
-        Assert.Equal(300, ParserFuzzing.RejectedLines(outcome));
+        Assert.Equal(300, ParserContract.RejectedLines(outcome));
     }
 
     [Fact]
     public void Parse_TenMegabyteLineInDocumentedLayout_SkippedAndRestCounted()
     {
-        var outcome = ParserFuzzing.WithTenMegabyteLine(ProcIpVsConnParser.Parse, s_sample);
+        var outcome = ParserContract.HoldsWithTenMegabyteLine(ProcIpVsConnParser.Parse, s_sample, v => v.Warnings, ContractLimits.ConnectionTable);
 
         Assert.Equal((4L, 1L), (outcome.Value.Connections, outcome.Value.Templates));
     }
@@ -57,7 +58,7 @@ public sealed class ProcIpVsConnParserFuzzTests
         var text = string.Concat(Enumerable.Range(0, 5000).Select(i => ProcConnRow("TCP", (uint)i, 1, 2, 3, 4, 5, $"S{i}", 6)));
         var options = new IpvsConnectionParseOptions { MaxDistinctNames = 1000 };
 
-        var outcome = ParserFuzzing.ParseSafely(input => ProcIpVsConnParser.Parse(input, options), Encoding.UTF8.GetBytes(text));
+        var outcome = ParserContract.Holds(input => ProcIpVsConnParser.Parse(input, options), Encoding.UTF8.GetBytes(text), "text", v => v.Warnings, ContractLimits.ConnectionTable);
 
         Assert.True(outcome.Value.ByState.Count <= 1000);
         Assert.True(outcome.Diagnostics.Count <= 2 * 101);

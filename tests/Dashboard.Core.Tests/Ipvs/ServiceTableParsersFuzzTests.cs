@@ -1,6 +1,7 @@
 using System.Text;
 using Dashboard.Core.Ipvs;
 using Dashboard.Core.Parsing;
+using Dashboard.Core.Tests.Fuzzing;
 using static Dashboard.Core.Tests.Ipvs.IpvsadmListText;
 using static Dashboard.Core.Tests.Ipvs.TestInput;
 
@@ -26,13 +27,13 @@ public sealed class IpvsadmListParserFuzzTests
     [Fact]
     public void Parse_MutatedFixtureAndDocumentedLayoutSamples_NeverThrowAndDiagnosticsCarryLines()
     {
-        ParserFuzzing.MutatedSamplesNeverThrow(IpvsadmListParser.Parse, Samples(), seed: 21);
+        ParserContract.HoldsOnMutatedSamples(IpvsadmListParser.Parse, Samples(), seed: 21, v => v.Warnings);
     }
 
     [Fact]
     public void Parse_RandomBytes_NeverThrow()
     {
-        ParserFuzzing.RandomBytesNeverThrow(IpvsadmListParser.Parse, seed: 22);
+        ParserContract.HoldsOnRandomBytes(IpvsadmListParser.Parse, seed: 22, v => v.Warnings);
     }
 
     [Fact]
@@ -40,18 +41,18 @@ public sealed class IpvsadmListParserFuzzTests
     {
         var mixed = new InputMutator(23).Interleave(s_documented, 150);
 
-        var outcome = ParserFuzzing.ParseSafely(IpvsadmListParser.Parse, Encoding.UTF8.GetBytes(mixed));
+        var outcome = ParserContract.Holds(IpvsadmListParser.Parse, Encoding.UTF8.GetBytes(mixed), "mixed", v => v.Warnings);
 
         Assert.Equal(3, outcome.Value.Services.Count);
         Assert.Equal([1, 1, 1], outcome.Value.Services.Select(s => s.Destinations.Count));
         Assert.Equal(9, outcome.UsableLines);
-        Assert.Equal(150, ParserFuzzing.RejectedLines(outcome));
+        Assert.Equal(150, ParserContract.RejectedLines(outcome));
     }
 
     [Fact]
     public void Parse_TenMegabyteLine_SkippedAndRestRead()
     {
-        var outcome = ParserFuzzing.WithTenMegabyteLine(IpvsadmListParser.Parse, Encoding.UTF8.GetString(Samples()[0]));
+        var outcome = ParserContract.HoldsWithTenMegabyteLine(IpvsadmListParser.Parse, Encoding.UTF8.GetString(Samples()[0]), v => v.Warnings);
 
         Assert.Equal(2, outcome.Value.Services.Count);
         Assert.Equal(2, outcome.Value.Services.Sum(s => s.Destinations.Count));
@@ -66,13 +67,13 @@ public sealed class ProcIpVsParserFuzzTests
     [Fact]
     public void Parse_MutatedFixtures_NeverThrowAndDiagnosticsCarryLines()
     {
-        ParserFuzzing.MutatedSamplesNeverThrow(ProcIpVsParser.Parse, Samples(), seed: 31);
+        ParserContract.HoldsOnMutatedSamples(ProcIpVsParser.Parse, Samples(), seed: 31, v => v.Warnings);
     }
 
     [Fact]
     public void Parse_RandomBytes_NeverThrow()
     {
-        ParserFuzzing.RandomBytesNeverThrow(ProcIpVsParser.Parse, seed: 32);
+        ParserContract.HoldsOnRandomBytes(ProcIpVsParser.Parse, seed: 32, v => v.Warnings);
     }
 
     [Fact]
@@ -80,16 +81,16 @@ public sealed class ProcIpVsParserFuzzTests
     {
         var mixed = new InputMutator(33).Interleave(Encoding.UTF8.GetString(Samples()[0]), 150);
 
-        var outcome = ParserFuzzing.ParseSafely(ProcIpVsParser.Parse, Encoding.UTF8.GetBytes(mixed));
+        var outcome = ParserContract.Holds(ProcIpVsParser.Parse, Encoding.UTF8.GetBytes(mixed), "mixed", v => v.Warnings);
 
         Assert.Equal([3, 3, 2, 3, 2], outcome.Value.Services.Select(s => s.Destinations.Count));
-        Assert.Equal(150, ParserFuzzing.RejectedLines(outcome));
+        Assert.Equal(150, ParserContract.RejectedLines(outcome));
     }
 
     [Fact]
     public void Parse_TenMegabyteLine_SkippedAndRestRead()
     {
-        var outcome = ParserFuzzing.WithTenMegabyteLine(ProcIpVsParser.Parse, Encoding.UTF8.GetString(Samples()[1]));
+        var outcome = ParserContract.HoldsWithTenMegabyteLine(ProcIpVsParser.Parse, Encoding.UTF8.GetString(Samples()[1]), v => v.Warnings);
 
         Assert.Equal([3, 3, 2, 2], outcome.Value.Services.Select(s => s.Destinations.Count));
     }
@@ -110,13 +111,13 @@ public sealed class ProcIpVsStatsParserFuzzTests
     [Fact]
     public void Parse_MutatedFixtureAndDocumentedLayoutSamples_NeverThrowAndDiagnosticsCarryLines()
     {
-        ParserFuzzing.MutatedSamplesNeverThrow(ProcIpVsStatsParser.Parse, Samples(), seed: 41);
+        ParserContract.HoldsOnMutatedSamples(ProcIpVsStatsParser.Parse, Samples(), seed: 41);
     }
 
     [Fact]
     public void Parse_RandomBytes_NeverThrow()
     {
-        ParserFuzzing.RandomBytesNeverThrow(ProcIpVsStatsParser.Parse, seed: 42);
+        ParserContract.HoldsOnRandomBytes(ProcIpVsStatsParser.Parse, seed: 42);
     }
 
     [Fact]
@@ -124,16 +125,16 @@ public sealed class ProcIpVsStatsParserFuzzTests
     {
         var mixed = new InputMutator(43).Interleave(Encoding.UTF8.GetString(Samples()[0]), 50);
 
-        var outcome = ParserFuzzing.ParseSafely(ProcIpVsStatsParser.Parse, Encoding.UTF8.GetBytes(mixed));
+        var outcome = ParserContract.Holds(ProcIpVsStatsParser.Parse, Encoding.UTF8.GetBytes(mixed), "mixed");
 
         Assert.Equal((23765872UL, 19409551UL), (outcome.Value.Totals.Connections, outcome.Value.Rates!.InBytesPerSecond));
-        Assert.Equal(50, ParserFuzzing.RejectedLines(outcome));
+        Assert.Equal(50, ParserContract.RejectedLines(outcome));
     }
 
     [Fact]
     public void Parse_TenMegabyteLine_SkippedAndRestRead()
     {
-        var outcome = ParserFuzzing.WithTenMegabyteLine(ProcIpVsStatsParser.Parse, Encoding.UTF8.GetString(Samples()[2]));
+        var outcome = ParserContract.HoldsWithTenMegabyteLine(ProcIpVsStatsParser.Parse, Encoding.UTF8.GetString(Samples()[2]));
 
         Assert.Equal(2, outcome.Value.PerCpu.Count);
         Assert.Equal(3UL, outcome.Value.Rates!.ConnectionsPerSecond);

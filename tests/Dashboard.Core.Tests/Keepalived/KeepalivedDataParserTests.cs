@@ -106,9 +106,9 @@ public sealed class KeepalivedDataParserTests
     [Fact]
     public void Parse_MutatedDumps_NeverThrowAndReportRealLines()
     {
-        foreach (var (name, bytes) in MutatedInputs.Of(System.Text.Encoding.UTF8.GetBytes(VrrpData + "\n" + CheckData), seed: 11))
+        foreach (var (name, bytes) in new InputMutator(11).Catalogue(System.Text.Encoding.UTF8.GetBytes(VrrpData + "\n" + CheckData)))
         {
-            ParserContract.Holds(KeepalivedDataParser.Parse, bytes, v => v.Warnings, name);
+            ParserContract.Holds(KeepalivedDataParser.Parse, bytes, name, v => v.Warnings);
         }
     }
 }

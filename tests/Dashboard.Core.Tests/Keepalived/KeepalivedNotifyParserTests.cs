@@ -54,9 +54,9 @@ public sealed class KeepalivedNotifyParserTests
     {
         var sample = System.Text.Encoding.UTF8.GetBytes("INSTANCE \"VI_1\" MASTER 100\nGROUP \"VG_1\" MASTER 0\nVS [192.168.201.15]:tcp:80 UP\nRS [1.2.3.4]:tcp:80 [192.168.201.15]:tcp:80 DOWN\n");
 
-        foreach (var (name, bytes) in MutatedInputs.Of(sample, seed: 8))
+        foreach (var (name, bytes) in new InputMutator(8).Catalogue(sample))
         {
-            ParserContract.Holds(KeepalivedNotifyParser.Parse, bytes, v => v.Warnings, name);
+            ParserContract.Holds(KeepalivedNotifyParser.Parse, bytes, name, v => v.Warnings);
         }
     }
 }

@@ -190,9 +190,9 @@ public sealed class NsxApiStatsParserTests
             }
             """);
 
-        foreach (var (name, bytes) in MutatedInputs.Of(sample, seed: 42))
+        foreach (var (name, bytes) in new InputMutator(42).Catalogue(sample))
         {
-            ParserContract.Holds(NsxApiStatsParser.Parse, bytes, v => v.Warnings, name);
+            ParserContract.Holds(NsxApiStatsParser.Parse, bytes, name, v => v.Warnings, ContractLimits.JsonRecords);
         }
     }
 }

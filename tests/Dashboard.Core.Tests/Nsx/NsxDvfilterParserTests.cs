@@ -89,9 +89,9 @@ public sealed class NsxDvfilterParserTests
     [Fact]
     public void Parse_MutatedDocumentedLayout_NeverThrowsAndReportsRealLines()
     {
-        foreach (var (name, bytes) in MutatedInputs.Of(System.Text.Encoding.UTF8.GetBytes(DocumentedLayout), seed: 3))
+        foreach (var (name, bytes) in new InputMutator(3).Catalogue(System.Text.Encoding.UTF8.GetBytes(DocumentedLayout)))
         {
-            ParserContract.Holds(NsxDvfilterParser.Parse, bytes, v => v.Warnings, name);
+            ParserContract.Holds(NsxDvfilterParser.Parse, bytes, name, v => v.Warnings);
         }
     }
 }

@@ -111,9 +111,9 @@ public sealed class NsxFilterStatParserTests
     [Fact]
     public void Parse_MutatedDocumentedLayout_NeverThrowsAndReportsRealLines()
     {
-        foreach (var (name, bytes) in MutatedInputs.Of(System.Text.Encoding.UTF8.GetBytes(DocumentedLayout), seed: 301324))
+        foreach (var (name, bytes) in new InputMutator(301324).Catalogue(System.Text.Encoding.UTF8.GetBytes(DocumentedLayout)))
         {
-            ParserContract.Holds(s => NsxFilterStatParser.Parse(s), bytes, v => v.Warnings, name);
+            ParserContract.Holds(s => NsxFilterStatParser.Parse(s), bytes, name, v => v.Warnings);
         }
     }
 }

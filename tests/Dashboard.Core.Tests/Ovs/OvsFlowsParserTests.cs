@@ -157,16 +157,16 @@ public sealed class OvsFlowsParserTests
     [InlineData(PortCheckFixture)]
     public void Parse_MutatedRealCaptures_NeverThrowsAndReportsRealLines(string fixture)
     {
-        foreach (var (name, bytes) in MutatedInputs.Of(TestText.FixtureBytes(fixture), seed: 2024))
+        foreach (var (name, bytes) in new InputMutator(2024).Catalogue(TestText.FixtureBytes(fixture)))
         {
-            ParserContract.Holds(OvsFlowsParser.Parse, bytes, d => d.Warnings, $"{fixture}/{name}");
+            ParserContract.Holds(OvsFlowsParser.Parse, bytes, $"{fixture}/{name}", d => d.Warnings);
         }
     }
 
     [Fact]
     public void Parse_Garbage_HasNoUsableData()
     {
-        var outcome = OvsFlowsParser.Parse(TestText.Stream(MutatedInputs.RandomBytes(new Random(11), 2000)));
+        var outcome = OvsFlowsParser.Parse(TestText.Stream(new InputMutator(11).RandomBytes(2000)));
 
         Assert.False(outcome.HasUsableData);
     }

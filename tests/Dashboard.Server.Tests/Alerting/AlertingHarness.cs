@@ -26,7 +26,7 @@ public sealed class AlertingHarness : IAsyncDisposable
     private readonly DateTimeOffset _batchEpoch = DateTimeOffset.UtcNow.AddMinutes(-30);
     private string? _directorToken;
 
-    private AlertingHarness(ChatReceiver receiver, RunningDashboard server, ManualClock? clock, List<string> args, RecordingLoggerProvider logs)
+    private AlertingHarness(ChatReceiver receiver, RunningDashboard server, FakeTimeProvider? clock, List<string> args, RecordingLoggerProvider logs)
     {
         Receiver = receiver;
         Server = server;
@@ -40,7 +40,7 @@ public sealed class AlertingHarness : IAsyncDisposable
 
     public ChatReceiver Receiver { get; }
     public RunningDashboard Server { get; private set; }
-    public ManualClock? Clock { get; }
+    public FakeTimeProvider? Clock { get; }
 
     public AlertEngine Engine => Server.Services.GetRequiredService<AlertEngine>();
     public AlertDispatcher Dispatcher => Server.Services.GetRequiredService<AlertDispatcher>();
@@ -76,7 +76,7 @@ public sealed class AlertingHarness : IAsyncDisposable
         }
 
         args.AddRange(extraArgs ?? []);
-        var clock = manualClock ? new ManualClock(clockStart ?? DateTimeOffset.UtcNow) : null;
+        var clock = manualClock ? new FakeTimeProvider(clockStart ?? DateTimeOffset.UtcNow) : null;
         var logs = new RecordingLoggerProvider();
         var server = await RunningDashboard.StartAsync(args, builder =>
         {

@@ -54,8 +54,8 @@ public sealed class AlertmanagerChannelTests
             TestBatches.Director("lvs-am", 1, DateTimeOffset.UtcNow, synRecv: 90, established: 10, AlertingHarness.Vip))).StatusCode);
 
         // Assert: amtool lists it with the dashboard's labels.
-        var listed = await Poll.UntilAsync(() => Query(alertmanager, "alertname=SynRecvRatioHigh").Any(a => a.GetValueOrDefault("director") == "lvs-am"), s_wait);
-        Assert.True(listed, $"amtool never listed the alert\n{alertmanager.Log}");
+        await Poll.UntilAsync("amtool to list the alert", () => Query(alertmanager, "alertname=SynRecvRatioHigh").Any(a => a.GetValueOrDefault("director") == "lvs-am"),
+            s_wait, () => "\n" + alertmanager.Log);
         var labels = Query(alertmanager, "alertname=SynRecvRatioHigh").Single();
         Assert.Equal(AlertingHarness.Vip, labels["vip"]);
         Assert.Equal("critical", labels["severity"]);
@@ -70,8 +70,7 @@ public sealed class AlertmanagerChannelTests
         Assert.NotEqual(0, alert.GetProperty("annotations").EnumerateObject().Count());
 
         // Assert: re-sent while firing (every 2 s here), as its resolve_timeout needs.
-        var resent = await Poll.UntilAsync(() => alertmanager.ReceivedAsync("firing").GetAwaiter().GetResult() >= 3, s_wait);
-        Assert.True(resent, $"Alertmanager took the firing alert {await alertmanager.ReceivedAsync("firing")} times, expected 3 or more");
+        await Poll.UntilAsync("Alertmanager to take the firing alert 3 times or more", async () => await alertmanager.ReceivedAsync("firing") >= 3, s_wait);
 
         // Act: the VIP is healthy again.
         Assert.Equal(HttpStatusCode.OK, (await RunningDashboard.PushAsync(director,
@@ -82,7 +81,7 @@ public sealed class AlertmanagerChannelTests
         var resolved = receiver.Received("/am-webhook").First(r => r.Json.GetProperty("status").GetString() == "resolved").Json.GetProperty("alerts")[0];
         Assert.Equal("lvs-am", resolved.GetProperty("labels").GetProperty("director").GetString());
         Assert.True(resolved.GetProperty("endsAt").GetDateTimeOffset() > resolved.GetProperty("startsAt").GetDateTimeOffset());
-        Assert.True(await Poll.UntilAsync(() => Query(alertmanager, "alertname=SynRecvRatioHigh").Count == 0, s_wait), "amtool still lists the resolved alert");
+        await Poll.UntilAsync("amtool to stop listing the resolved alert", () => Query(alertmanager, "alertname=SynRecvRatioHigh").Count == 0, s_wait);
     }
 
     private static List<Dictionary<string, string>> Query(AlertmanagerServer alertmanager, params string[] matchers) =>

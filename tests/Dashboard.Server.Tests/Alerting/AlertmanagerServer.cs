@@ -83,8 +83,7 @@ public sealed class AlertmanagerServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(5) };
-        var ready = await Poll.UntilAsync(() => !process.HasExited && IsReady(http), TimeSpan.FromSeconds(60));
-        Assert.True(ready, $"Alertmanager did not become ready:\n{server.Log}");
+        await Poll.UntilAsync("Alertmanager to become ready", () => !process.HasExited && IsReady(http), detail: () => "\n" + server.Log);
         return server;
     }
 

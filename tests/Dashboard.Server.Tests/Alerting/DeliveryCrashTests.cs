@@ -43,9 +43,6 @@ public sealed class DeliveryCrashTests(ITestOutputHelper output) : IAsyncLifetim
         // Arrange: the built server as its own process, its webhook channel at a receiver that holds every request open.
         await using var receiver = await ChatReceiver.StartAsync();
         receiver.Mode = ReceiverMode.Hold;
-        var binary = BuiltServer.Locate();
-        var port = FreePort.Next();
-        var logFile = Path.Combine(_work.Path, "server.log");
         string[] args =
         [
             "--Dashboard:Alerting:Channels:0:Name=ops-hook", "--Dashboard:Alerting:Channels:0:Kind=webhook",
@@ -58,7 +55,7 @@ public sealed class DeliveryCrashTests(ITestOutputHelper output) : IAsyncLifetim
             "--Dashboard:Alerting:Delivery:Timeout=00:10:00",
             "--Dashboard:Alerting:Delivery:InitialBackoff=00:00:00.200", "--Dashboard:Alerting:Delivery:MaxBackoff=00:00:00.500",
         ];
-        var server = ServerProcess.Start(binary, port, _database.ConnectionString, logFile, args);
+        var server = BuiltServer.Start(_work.Path, _database.ConnectionString, args);
         ServerProcess? restarted = null;
         try
         {
@@ -79,15 +76,10 @@ public sealed class DeliveryCrashTests(ITestOutputHelper output) : IAsyncLifetim
             await server.KillHardAsync();
             receiver.Mode = ReceiverMode.Answer;
             receiver.Release();
-            restarted = ServerProcess.Start(binary, port, _database.ConnectionString, logFile, args);
+            restarted = server.StartAgain();
             await restarted.WaitUntilReadyAsync(s_wait);
             var waited = Stopwatch.StartNew();
-            while (!(await OutboxAsync()).All(r => r.Status == "sent") && waited.Elapsed < s_wait)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100));
-            }
-
-            var sent = (await OutboxAsync()).All(r => r.Status == "sent");
+            var sent = await Poll.HoldsWithinAsync(async () => (await OutboxAsync()).All(r => r.Status == "sent"), s_wait);
             output.WriteLine($"marked sent {waited.Elapsed.TotalSeconds:0.0} s after the restart was ready");
 
             // Assert: before the kill the row was pending (the POST was not yet marked); after the restart it is sent.

@@ -27,7 +27,7 @@ public sealed partial class InstallStepsTests(ITestOutputHelper output) : IDispo
         // Arrange: the server on its own embedded PostgreSQL in a fresh data folder.
         var binary = BuiltServer.Locate();
         var dataDir = Path.Combine(_work.Path, "data");
-        await using var server = ServerProcess.Start(binary, FreePort.Next(), null, Path.Combine(_work.Path, "server.log"), $"--Dashboard:DataDir={dataDir}");
+        await using var server = BuiltServer.Start(_work.Path, null, $"--Dashboard:DataDir={dataDir}");
         try
         {
             await server.WaitUntilReadyAsync(s_generousWait);

@@ -13,13 +13,13 @@ public sealed class OverviewViewModelTests
     public void From_HypervisorsWithAndWithoutDroppingRules_NamesTheTopDropOnlyWhereOneDrops()
     {
         // Arrange: compute-07's anti-spoof rule drops 100 packets/s; compute-08 has no rule known to drop at all.
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         var live = new LiveStore(new StaticOptionsMonitor<DashboardOptions>(new DashboardOptions()), clock);
         var quiet = TestBatches.Hypervisor("compute-08", 1, Start, antiSpoofPackets: 0);
         quiet.Iptables![0].Tables[0].Chains[1].Rules.RemoveAll(r => r.DropKind is not null);
         live.Apply(quiet, "hypervisor", Start);
         live.Apply(TestBatches.Hypervisor("compute-07", 1, Start, antiSpoofPackets: 1_000), "hypervisor", Start);
-        clock.Set(Start.AddSeconds(5));
+        clock.SetUtcNow(Start.AddSeconds(5));
         live.Apply(TestBatches.Hypervisor("compute-07", 2, Start.AddSeconds(5), antiSpoofPackets: 1_500), "hypervisor", Start.AddSeconds(5));
 
         // Act

@@ -28,8 +28,7 @@ public sealed class DemoOverHttpTests(ITestOutputHelper output) : IDisposable
     public async Task Demo_OverHttp_BothSeedFindingsWithDirectorVipHypervisorAndPort()
     {
         // Arrange
-        var binary = BuiltServer.Locate();
-        await using var server = ServerProcess.Start(binary, FreePort.Next(), null, Path.Combine(_work.Path, "server.log"),
+        await using var server = BuiltServer.Start(_work.Path, null,
             "--demo", $"--Dashboard:DataDir={Path.Combine(_work.Path, "data")}");
         try
         {
@@ -39,13 +38,13 @@ public sealed class DemoOverHttpTests(ITestOutputHelper output) : IDisposable
             // Act: poll the findings as a script would, without a token, until both seeds are named.
             var waited = Stopwatch.StartNew();
             List<JsonElement> findings = [];
-            while (waited.Elapsed < s_findingsWait && !HasBoth(findings))
+            await Poll.HoldsWithinAsync(async () =>
             {
-                await Task.Delay(TimeSpan.FromSeconds(1));
                 using var response = await anonymous.GetAsync("api/v1/findings?active=true");
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 findings = [.. JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(f => f.Clone())];
-            }
+                return HasBoth(findings);
+            }, s_findingsWait);
 
             output.WriteLine($"both seed findings listed {waited.Elapsed.TotalSeconds:0} s after the server was ready: "
                 + string.Join("; ", findings.Select(f => f.GetRawText())));

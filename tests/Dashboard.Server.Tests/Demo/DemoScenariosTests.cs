@@ -18,12 +18,12 @@ public sealed class DemoScenariosTests
     {
         // Arrange: play the fleet from the loop's start, batch by batch, into a live store.
         var start = new DateTimeOffset(2026, 11, 11, 20, 0, 0, TimeSpan.Zero);
-        var clock = new ManualClock(start);
+        var clock = new FakeTimeProvider(start);
         var live = new LiveStore(new StaticOptionsMonitor<DashboardOptions>(new DashboardOptions()), clock);
         var fleet = DemoScenarios.CreateFleet();
         for (var t = 0; t <= loopSecond; t += 5)
         {
-            clock.Set(start.AddSeconds(t));
+            clock.SetUtcNow(start.AddSeconds(t));
             foreach (var host in fleet)
             {
                 var push = host.NextPush(clock.GetUtcNow(), t, t / 5 + 1);

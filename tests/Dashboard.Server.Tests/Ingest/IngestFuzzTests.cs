@@ -18,6 +18,7 @@ namespace Dashboard.Server.Tests.Ingest;
 public sealed class IngestFuzzTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
 {
     public const int MutatedCases = 300;
+    private const int KitMutations = 200;
 
     [Fact]
     public async Task Ingest_MutatedAndHostileBodies_FourXxOrStoredWholeAndServerUnaffected()
@@ -45,6 +46,14 @@ public sealed class IngestFuzzTests(DashboardFixture fixture) : IClassFixture<Da
         for (var i = 0; i < MutatedCases; i++)
         {
             cases.Add(($"mutation {i}", Mutate(valid, random, i)));
+        }
+
+        // The parsers' fuzzing kit on the same body: its named damage (a 10 MB line included), then stacked random edits.
+        var kit = new InputMutator(20261206);
+        cases.AddRange(kit.Catalogue(valid, randomRounds: 20).Select(m => ($"kit {m.Name}", m.Bytes)));
+        for (var i = 0; i < KitMutations; i++)
+        {
+            cases.Add(($"kit mutation {i}", kit.Mutate(valid)));
         }
 
         // Act

@@ -77,18 +77,16 @@ public sealed class IngestLimitsTests(Xunit.Abstractions.ITestOutputHelper outpu
     public async Task Ingest_DatabaseStopped_503WithRetryAfterThenResumes()
     {
         // Arrange: a server on its own PostgreSQL, which the test stops and starts.
-        using var folder = new TemporaryDirectory();
-        var options = new EmbeddedPostgresOptions { DataDirectory = Path.Combine(folder.Path, "pg"), Port = FreePort() };
-        await using var postgres = await EmbeddedPostgres.StartAsync(options, TestTimeout.Token());
-        await using var server = await RunningDashboard.StartAsync(connectionString: postgres.ConnectionString);
+        await using var own = await OwnDatabaseServer.StartAsync();
+        var server = own.Server;
         using var agent = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director));
         var at = DateTimeOffset.UtcNow;
         Assert.Equal(HttpStatusCode.OK, (await RunningDashboard.PushAsync(agent, TestBatches.Director("outage", 1, at, 0, 1))).StatusCode);
 
         // Act
-        await postgres.StopAsync(TestTimeout.Token());
+        await own.StopDatabaseAsync();
         var during = await RunningDashboard.PushAsync(agent, TestBatches.Director("outage", 2, at.AddSeconds(5), 0, 1));
-        await using var restarted = await EmbeddedPostgres.StartAsync(options, TestTimeout.Token());
+        await own.StartDatabaseAgainAsync();
         var stopwatch = Stopwatch.StartNew();
         HttpResponseMessage after;
         do
@@ -128,12 +126,5 @@ public sealed class IngestLimitsTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.Contains("\"stored\"", await after.Content.ReadAsStringAsync());
         using var free = await ingest.EnterAsync(TestTimeout.Token());
         Assert.NotNull(free);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -58,26 +58,24 @@ public sealed class ClusterSyncTests
 
     private static async Task<JsonElement> PollAsync(HttpClient client, string path, bool array = true)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
+        JsonElement found = default;
+        await Poll.UntilAsync($"{path} to answer with data", async () =>
         {
-            var response = await client.GetAsync(path);
-            if (response.IsSuccessStatusCode)
+            using var response = await client.GetAsync(path);
+            if (!response.IsSuccessStatusCode)
             {
-                var json = await response.Content.ReadFromJsonAsync<JsonElement>();
-                if (!array)
-                {
-                    return json;
-                }
-
-                if (json.GetArrayLength() > 0)
-                {
-                    return json[0];
-                }
+                return false;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"{path} never answered with data");
-            await Task.Delay(100);
-        }
+            var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (array && json.GetArrayLength() == 0)
+            {
+                return false;
+            }
+
+            found = array ? json[0] : json;
+            return true;
+        });
+        return found;
     }
 }

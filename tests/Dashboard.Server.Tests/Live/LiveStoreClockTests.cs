@@ -13,7 +13,7 @@ public sealed class LiveStoreClockTests
     public void Apply_ShownBatchNineMinutesAheadThenAnHonestOne_ShowsTheHonestOne()
     {
         // Arrange: what a restart loads when a skewed batch was stored before clocks were checked.
-        var live = new LiveStore(new StaticOptionsMonitor<DashboardOptions>(new DashboardOptions()), new ManualClock(s_now));
+        var live = new LiveStore(new StaticOptionsMonitor<DashboardOptions>(new DashboardOptions()), new FakeTimeProvider(s_now));
         live.Apply(TestBatches.Director("lvs-b", 1, s_now.AddMinutes(9), synRecv: 0, established: 40), "director", s_now);
 
         // Act
@@ -28,7 +28,7 @@ public sealed class LiveStoreClockTests
     public void Apply_ReplayOlderThanTheShownPresentBatch_IgnoredSoTheViewNeverMovesBack()
     {
         // Arrange
-        var live = new LiveStore(new StaticOptionsMonitor<DashboardOptions>(new DashboardOptions()), new ManualClock(s_now));
+        var live = new LiveStore(new StaticOptionsMonitor<DashboardOptions>(new DashboardOptions()), new FakeTimeProvider(s_now));
         live.Apply(TestBatches.Director("lvs-b", 5, s_now, synRecv: 60, established: 2), "director", s_now);
 
         // Act: a spooled batch of a minute ago arrives late.

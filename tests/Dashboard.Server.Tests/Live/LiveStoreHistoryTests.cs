@@ -73,5 +73,5 @@ public sealed class LiveStoreHistoryTests
     }
 
     private static LiveStore NewStore() =>
-        new(new StaticOptionsMonitor<DashboardOptions>(new DashboardOptions()), new ManualClock(Start));
+        new(new StaticOptionsMonitor<DashboardOptions>(new DashboardOptions()), new FakeTimeProvider(Start));
 }

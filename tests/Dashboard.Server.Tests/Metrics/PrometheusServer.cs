@@ -80,8 +80,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new PrometheusServer(process, folder, log, new Uri($"http://127.0.0.1:{port}/"));
-        var ready = await Poll.UntilAsync(() => !process.HasExited && server.IsReady(), TimeSpan.FromSeconds(60));
-        Assert.True(ready, $"Prometheus did not become ready:\n{server.Log}");
+        await Poll.UntilAsync("Prometheus to become ready", () => !process.HasExited && server.IsReady(), detail: () => "\n" + server.Log);
         return server;
     }
 
@@ -102,20 +101,13 @@ public sealed class PrometheusServer : IAsyncDisposable
         return results;
     }
 
-    /// <summary>Waits (up to a generous minute) until the query has exactly one result and it satisfies the condition; returns it.</summary>
+    /// <summary>Waits (up to a generous minute, as scrapes come every few seconds) until the query has exactly one result and it satisfies the condition; returns it.</summary>
     public async Task<double> WaitForAsync(string promql, Func<double, bool> condition, string expectation)
     {
         var last = new List<(Dictionary<string, string> Labels, double Value)>();
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(60))
+        if (await Poll.HoldsWithinAsync(async () => (last = await QueryAsync(promql)).Count == 1 && condition(last[0].Value), TimeSpan.FromSeconds(60)))
         {
-            last = await QueryAsync(promql);
-            if (last.Count == 1 && condition(last[0].Value))
-            {
-                return last[0].Value;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            return last[0].Value;
         }
 
         var targets = await _http.GetStringAsync("api/v1/targets");

@@ -24,6 +24,10 @@ internal static class BuiltServer
         return binary;
     }
 
+    /// <summary>Starts it on a free port, logging into the test's folder, on <paramref name="connectionString"/> (its embedded PostgreSQL when null).</summary>
+    public static ServerProcess Start(string folder, string? connectionString, params string[] extraArgs) =>
+        ServerProcess.Start(Locate(), FreePort.Next(), connectionString, Path.Combine(folder, "server.log"), extraArgs);
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

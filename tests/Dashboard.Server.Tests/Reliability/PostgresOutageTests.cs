@@ -30,9 +30,8 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
     {
         // Arrange: a server on its own PostgreSQL, on a fixed port so that the restarted one is found at the same address.
         using var work = new TemporaryDirectory();
-        var options = new EmbeddedPostgresOptions { DataDirectory = Path.Combine(work.Path, "pg"), Port = FreePort.Next() };
-        await using var postgres = await EmbeddedPostgres.StartAsync(options, TestTimeout.Token());
-        await using var server = await RunningDashboard.StartAsync(connectionString: postgres.ConnectionString);
+        await using var own = await OwnDatabaseServer.StartAsync();
+        var server = own.Server;
         using var probe = server.CreateClient(await server.CreateTokenAsync(KnownRoles.Director, "probe"));
         var probeSequence = 0L;
         Task<HttpResponseMessage> ProbePush(long sequence) =>
@@ -46,14 +45,13 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
                 agents.Add(await InProcessAgent.StartAsync(Path.Combine(work.Path, $"agent-{i}"), $"outage-lvs-{i}", server.BaseAddress, token, intervalSeconds: 1));
             }
 
-            Assert.True(await Poll.UntilAsync(() => agents.All(a => Delivered(a.Reports) >= 5), TimeSpan.FromSeconds(60)),
-                "the agents did not deliver 5 batches each before the outage: " + Describe(agents));
+            await Poll.UntilAsync("5 batches delivered by each agent before the outage", () => agents.All(a => Delivered(a.Reports) >= 5), detail: () => Describe(agents));
             // The probe's token is checked once while the database is up, as every agent's is.
             Assert.Equal(HttpStatusCode.OK, (await ProbePush(++probeSequence)).StatusCode);
             var beforeOutage = agents.Select(a => a.Reports.Count).ToArray();
 
             // Act: PostgreSQL stops for 60 s; the server is watched every 5 s meanwhile.
-            await postgres.StopAsync(TestTimeout.Token());
+            await own.StopDatabaseAsync();
             var outage = Stopwatch.StartNew();
             var observations = new List<OutageObservation>();
             while (outage.Elapsed < s_outage)
@@ -68,26 +66,20 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
 
             var atRestart = agents.Select(a => a.Reports.Count).ToArray();
             var starting = Stopwatch.StartNew();
-            await using var restarted = await EmbeddedPostgres.StartAsync(options, TestTimeout.Token());
+            await own.StartDatabaseAgainAsync();
             var postgresStart = starting.Elapsed;
 
             // Ingest takes batches again once PostgreSQL accepts connections; how long it took is printed, not asserted.
             var back = Stopwatch.StartNew();
-            var resumed = false;
             probeSequence++;
-            while (!resumed && back.Elapsed < s_generousWait)
+            var resumed = await Poll.HoldsWithinAsync(async () =>
             {
                 using var response = await ProbePush(probeSequence);
-                resumed = response.StatusCode == HttpStatusCode.OK;
-                if (!resumed)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(100));
-                }
-            }
+                return response.StatusCode == HttpStatusCode.OK;
+            }, s_generousWait);
 
             var recovery = back.Elapsed;
-            var drainedInTime = await Poll.UntilAsync(
-                () => agents.Select((a, i) => a.IsDrained && a.Reports.Count > atRestart[i]).All(d => d), TimeSpan.FromSeconds(60));
+            var drainedInTime = await Poll.HoldsWithinAsync(() => agents.Select((a, i) => a.IsDrained && a.Reports.Count > atRestart[i]).All(d => d), s_generousWait);
             var drain = back.Elapsed;
             using var readyAfter = await probe.GetAsync("readyz");
             foreach (var agent in agents)
@@ -102,7 +94,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
                 onces.Add(await agent.RunOnceAsync());
             }
 
-            await using var dataSource = NpgsqlDataSource.Create(restarted.ConnectionString);
+            await using var dataSource = NpgsqlDataSource.Create(own.Postgres.ConnectionString);
             var stored = new List<StoredBatches>();
             foreach (var agent in agents)
             {
@@ -141,7 +133,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
             // Assert: back, ready, drained.
             Assert.True(resumed, $"ingest did not take a batch within {back.Elapsed} of PostgreSQL's restart");
             Assert.Equal(HttpStatusCode.OK, readyAfter.StatusCode);
-            Assert.True(drainedInTime, "spools not drained within 60 s: " + Describe(agents));
+            Assert.True(drainedInTime, $"spools not drained within {s_generousWait}: " + Describe(agents));
             Assert.All(onces, once => Assert.True(once.ExitCode == 0, once.Error));
 
             // Assert: every sequence each agent numbered is stored once, with its samples, and nothing was dropped.

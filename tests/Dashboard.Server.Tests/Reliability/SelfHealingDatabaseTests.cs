@@ -47,16 +47,11 @@ public sealed class SelfHealingDatabaseTests(ITestOutputHelper output)
         }
 
         var down = Stopwatch.StartNew();
-        var ready = false;
-        while (!ready && down.Elapsed < TimeSpan.FromSeconds(120))
+        var ready = await Poll.HoldsWithinAsync(async () =>
         {
             using var response = await agent.GetAsync("readyz");
-            ready = response.StatusCode == HttpStatusCode.OK && database.EmbeddedRestarts > 0;
-            if (!ready)
-            {
-                await Task.Delay(200);
-            }
-        }
+            return response.StatusCode == HttpStatusCode.OK && database.EmbeddedRestarts > 0;
+        });
 
         var readyAfter = down.Elapsed;
         var push = await RunningDashboard.PushAsync(agent, TestBatches.Director("lvs-heal", 2, DateTimeOffset.UtcNow, 0, 3));
@@ -64,7 +59,7 @@ public sealed class SelfHealingDatabaseTests(ITestOutputHelper output)
         await app.StopAsync(TestTimeout.Token());
 
         // Assert
-        Assert.True(ready, "the server did not restart its embedded PostgreSQL within 120 s");
+        Assert.True(ready, $"the server did not restart its embedded PostgreSQL within {Poll.DefaultLimit}");
         Assert.NotEqual(first, database.EmbeddedProcessId);
         Assert.Equal(HttpStatusCode.OK, push.StatusCode);
         Assert.Contains(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("Restarted the embedded PostgreSQL", StringComparison.Ordinal));
@@ -74,50 +69,38 @@ public sealed class SelfHealingDatabaseTests(ITestOutputHelper output)
     public async Task Healthz_DatabaseUnreachablePastTheLimit_503ThenOkWhenItIsBack()
     {
         // Arrange: an external PostgreSQL the server cannot restart.
-        using var work = new TemporaryDirectory();
-        var options = new EmbeddedPostgresOptions { DataDirectory = Path.Combine(work.Path, "pg"), Port = FreePort.Next() };
-        await using var postgres = await EmbeddedPostgres.StartAsync(options, TestTimeout.Token());
-        await using var server = await RunningDashboard.StartAsync(["--Dashboard:Database:UnhealthyAfterSeconds=3"], connectionString: postgres.ConnectionString);
+        await using var own = await OwnDatabaseServer.StartAsync(["--Dashboard:Database:UnhealthyAfterSeconds=3"]);
+        var server = own.Server;
         using var client = server.CreateClient();
         var healthyBefore = (await client.GetAsync("healthz")).StatusCode;
 
         // Act
-        await postgres.StopAsync(TestTimeout.Token());
+        await own.StopDatabaseAsync();
         var stopped = Stopwatch.StartNew();
         var firstWhileDown = (await client.GetAsync("healthz")).StatusCode;
-        var unhealthy = false;
         var body = "";
-        while (!unhealthy && stopped.Elapsed < TimeSpan.FromSeconds(60))
+        var unhealthy = await Poll.HoldsWithinAsync(async () =>
         {
             using var response = await client.GetAsync("healthz");
-            unhealthy = response.StatusCode == HttpStatusCode.ServiceUnavailable;
             body = await response.Content.ReadAsStringAsync();
-            if (!unhealthy)
-            {
-                await Task.Delay(200);
-            }
-        }
+            return response.StatusCode == HttpStatusCode.ServiceUnavailable;
+        });
 
         var unhealthyAfter = stopped.Elapsed;
-        await using var restarted = await EmbeddedPostgres.StartAsync(options, TestTimeout.Token());
-        var healthyAgain = false;
+        await own.StartDatabaseAgainAsync();
         var back = Stopwatch.StartNew();
-        while (!healthyAgain && back.Elapsed < TimeSpan.FromSeconds(60))
+        var healthyAgain = await Poll.HoldsWithinAsync(async () =>
         {
             using var response = await client.GetAsync("healthz");
-            healthyAgain = response.StatusCode == HttpStatusCode.OK;
-            if (!healthyAgain)
-            {
-                await Task.Delay(200);
-            }
-        }
+            return response.StatusCode == HttpStatusCode.OK;
+        });
 
         output.WriteLine($"/healthz 503 {unhealthyAfter.TotalSeconds:0.0} s after the database stopped (limit 3 s); 200 again {back.Elapsed.TotalSeconds:0.0} s after it was back");
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, healthyBefore);
         Assert.Equal(HttpStatusCode.OK, firstWhileDown);
-        Assert.True(unhealthy, "/healthz stayed 200 for 60 s with the database down");
+        Assert.True(unhealthy, $"/healthz stayed 200 for {Poll.DefaultLimit} with the database down");
         Assert.Contains("unreachable", body, StringComparison.Ordinal);
         Assert.True(healthyAgain, "/healthz did not turn 200 again once the database was back");
     }

@@ -37,11 +37,8 @@ public sealed class ServerKillTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Ingest_ServerKilledWithSigkillUnderLoad_EveryAcknowledgedBatchStoredExactlyOnce()
     {
         // Arrange: the built server as its own process; the pushers go as fast as it answers, so the per-token limit is lifted.
-        var binary = BuiltServer.Locate();
-        var port = FreePort.Next();
-        var logFile = Path.Combine(_work.Path, "server.log");
         string[] unlimited = ["--Dashboard:Ingest:MaxRequestsPerMinutePerToken=1000000"];
-        var server = ServerProcess.Start(binary, port, _database.ConnectionString, logFile, unlimited);
+        var server = BuiltServer.Start(_work.Path, _database.ConnectionString, unlimited);
         ServerProcess? restarted = null;
         var agents = new List<InProcessAgent>();
         using var stopPushers = new CancellationTokenSource();
@@ -64,8 +61,8 @@ public sealed class ServerKillTests(ITestOutputHelper output) : IAsyncLifetime
 
             pushing = Task.WhenAll(pushers.Select(p => Task.Run(() => p.RunAsync(stopPushers.Token))));
             int Acknowledged() => pushers.Sum(p => p.Acknowledged.Count);
-            Assert.True(await Poll.UntilAsync(() => Acknowledged() >= LoadAcknowledgements && agents.All(a => Delivered(a.Reports) >= 2), TimeSpan.FromSeconds(60)),
-                $"no load before the kill: {Acknowledged()} pushes acknowledged; {Describe(agents)}");
+            await Poll.UntilAsync($"{LoadAcknowledgements} pushes acknowledged and 2 batches from each agent before the kill",
+                () => Acknowledged() >= LoadAcknowledgements && agents.All(a => Delivered(a.Reports) >= 2), detail: () => $"{Acknowledged()} pushes acknowledged; {Describe(agents)}");
 
             // Act: kill -9 mid-load, then the same binary again on the same port and database.
             var acknowledgedAtKill = Acknowledged();
@@ -74,19 +71,17 @@ public sealed class ServerKillTests(ITestOutputHelper output) : IAsyncLifetime
             await server.KillHardAsync();
             var down = Stopwatch.StartNew();
             // The server stays away until every agent has given up its retries and spooled a batch.
-            var spooled = await Poll.UntilAsync(
-                () => agents.Select((a, i) => a.Reports.Skip(reportsAtKill[i]).Any(r => r.Outcome == DeliveryOutcome.Spooled)).All(s => s), TimeSpan.FromSeconds(30));
-            restarted = ServerProcess.Start(binary, port, _database.ConnectionString, logFile, unlimited);
+            var spooled = await Poll.HoldsWithinAsync(() => agents.Select((a, i) => a.Reports.Skip(reportsAtKill[i]).Any(r => r.Outcome == DeliveryOutcome.Spooled)).All(s => s));
+            restarted = server.StartAgain();
             await restarted.WaitUntilReadyAsync(s_startTimeout);
             var downtime = down.Elapsed;
             var acknowledgedAtRestart = Acknowledged();
             var unansweredWhileDown = pushers.Sum(p => p.Unanswered) - unansweredAtKill;
             var reportsAtRestart = agents.Select(a => a.Reports.Count).ToArray();
-            var loadAfter = await Poll.UntilAsync(() => Acknowledged() >= acknowledgedAtRestart + LoadAcknowledgements, TimeSpan.FromSeconds(60));
+            var loadAfter = await Poll.HoldsWithinAsync(() => Acknowledged() >= acknowledgedAtRestart + LoadAcknowledgements);
             await stopPushers.CancelAsync();
             await pushing;
-            var drained = await Poll.UntilAsync(
-                () => agents.Select((a, i) => a.IsDrained && a.Reports.Count > reportsAtRestart[i]).All(d => d), TimeSpan.FromSeconds(60));
+            var drained = await Poll.HoldsWithinAsync(() => agents.Select((a, i) => a.IsDrained && a.Reports.Count > reportsAtRestart[i]).All(d => d));
             foreach (var agent in agents)
             {
                 await agent.StopAsync();
@@ -149,7 +144,7 @@ public sealed class ServerKillTests(ITestOutputHelper output) : IAsyncLifetime
             }
 
             // Assert: the real agents spooled through the kill and every batch they numbered is stored once.
-            Assert.True(drained, "spools not drained within 60 s of the restart: " + Describe(agents));
+            Assert.True(drained, $"spools not drained within {Poll.DefaultLimit} of the restart: " + Describe(agents));
             Assert.All(onces, once => Assert.True(once.ExitCode == 0, once.Error));
             for (var i = 0; i < agents.Count; i++)
             {

@@ -10,12 +10,15 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly TextWriter _log;
     private readonly string _logFile;
 
-    private ServerProcess(Process process, TextWriter log, string logFile, Uri baseAddress)
+    private readonly Func<ServerProcess> _startAgain;
+
+    private ServerProcess(Process process, TextWriter log, string logFile, Uri baseAddress, Func<ServerProcess> startAgain)
     {
         _process = process;
         _log = log;
         _logFile = logFile;
         BaseAddress = baseAddress;
+        _startAgain = startAgain;
     }
 
     public Uri BaseAddress { get; }
@@ -46,8 +49,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServerProcess(process, log, logFile, address);
+        return new ServerProcess(process, log, logFile, address, () => Start(binary, port, connectionString, logFile, extraArgs));
     }
+
+    /// <summary>The same binary again on the same port, database, log and arguments: a restart after a kill.</summary>
+    public ServerProcess StartAgain() => _startAgain();
 
     public async Task WaitUntilReadyAsync(TimeSpan timeout)
     {

@@ -16,17 +16,15 @@ public sealed class WallSignInOutageTests
     public async Task WallSignIn_DatabaseDown_503TellsTheBrowserToRetryThenSignsInOnceBack()
     {
         // Arrange: a server on its own PostgreSQL, a wall token the server has never checked.
-        using var work = new TemporaryDirectory();
-        var options = new EmbeddedPostgresOptions { DataDirectory = Path.Combine(work.Path, "pg"), Port = FreePort.Next() };
-        await using var postgres = await EmbeddedPostgres.StartAsync(options, TestTimeout.Token());
-        await using var server = await RunningDashboard.StartAsync(connectionString: postgres.ConnectionString);
+        await using var own = await OwnDatabaseServer.StartAsync();
+        var server = own.Server;
         var wallToken = await server.CreateTokenAsync(KnownRoles.Wall);
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
 
         // Act
-        await postgres.StopAsync(TestTimeout.Token());
+        await own.StopDatabaseAsync();
         using var during = await browser.GetAsync($"wall?token={wallToken}");
-        await using var restarted = await EmbeddedPostgres.StartAsync(options, TestTimeout.Token());
+        await own.StartDatabaseAgainAsync();
         using var after = await browser.GetAsync($"wall?token={wallToken}");
 
         // Assert: a Refresh header is what makes a browser load the page again on its own (Retry-After is for programs).

@@ -218,22 +218,12 @@ public sealed partial class SessionTests(DashboardFixture fixture) : IClassFixtu
         return string.Join("\n", response.Headers.GetValues("Set-Cookie"));
     }
 
-    private static async Task<bool> PollAsync(Func<Task<HttpResponseMessage>> send, Func<HttpResponseMessage, bool> done, TimeSpan? limit = null)
-    {
-        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(30));
-        while (DateTime.UtcNow < deadline)
+    private static Task<bool> PollAsync(Func<Task<HttpResponseMessage>> send, Func<HttpResponseMessage, bool> done, TimeSpan? limit = null) =>
+        Poll.HoldsWithinAsync(async () =>
         {
             using var response = await send();
-            if (done(response))
-            {
-                return true;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return false;
-    }
+            return done(response);
+        }, limit);
 
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"(?<value>[^\"]+)\"")]
     private static partial Regex AntiforgeryField();

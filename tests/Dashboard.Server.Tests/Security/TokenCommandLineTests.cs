@@ -64,20 +64,9 @@ public sealed class TokenCommandLineTests(DashboardFixture fixture) : IClassFixt
         return (process.ExitCode, await output, await error);
     }
 
-    private static async Task<bool> PollAsync(Func<Task<HttpResponseMessage>> send)
+    private static Task<bool> PollAsync(Func<Task<HttpResponseMessage>> send) => Poll.HoldsWithinAsync(async () =>
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await send();
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return true;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return false;
-    }
+        using var response = await send();
+        return response.StatusCode == HttpStatusCode.OK;
+    });
 }

@@ -359,20 +359,9 @@ public sealed class TrustBoundaryTests(DashboardFixture fixture) : IClassFixture
         await conn.ExecuteAsync(sql, args);
     }
 
-    private static async Task<bool> PollStatusAsync(Func<Task<HttpResponseMessage>> send, HttpStatusCode wanted)
+    private static Task<bool> PollStatusAsync(Func<Task<HttpResponseMessage>> send, HttpStatusCode wanted) => Poll.HoldsWithinAsync(async () =>
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await send();
-            if (response.StatusCode == wanted)
-            {
-                return true;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return false;
-    }
+        using var response = await send();
+        return response.StatusCode == wanted;
+    });
 }

@@ -32,7 +32,6 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
     private const int FloorMebibytes = 96;
     private const int RetryAfterSeconds = 35;
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(120);
-    private static readonly TimeSpan s_waitLimit = TimeSpan.FromSeconds(90);
     private readonly TemporaryDirectory _work = new();
     private string MountPoint => Path.Combine(_work.Path, "data");
 
@@ -132,7 +131,7 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
     {
         // Arrange: the real server on the tmpfs, with a floor of 96 MiB and quick findings.
         await MountAsync();
-        var server = ServerProcess.Start(BuiltServer.Locate(), FreePort.Next(), connectionString: null, Path.Combine(_work.Path, "server.log"),
+        var server = BuiltServer.Start(_work.Path, connectionString: null,
             $"--Dashboard:DataDir={MountPoint}",
             $"--Dashboard:Storage:MinFreeMegabytes={FloorMebibytes}",
             "--Dashboard:Storage:MinFreePercent=0",
@@ -155,7 +154,7 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
             using var reader = Client(server.BaseAddress, await tokens.CreateAsync("floor-reader", KnownRoles.Reader, HostScope.Any, TestTimeout.Token()));
             agent = await InProcessAgent.StartAsync(Path.Combine(_work.Path, "agent"), "floor-agent", server.BaseAddress,
                 await tokens.CreateAsync("floor-agent", KnownRoles.Director, HostScope.Any, TestTimeout.Token()), intervalSeconds: 1);
-            Assert.True(await Poll.UntilAsync(() => Delivered(agent.Reports) >= 2, s_waitLimit), "the agent delivered nothing before the fill: " + agent.Log);
+            await Poll.UntilAsync("2 batches delivered before the fill", () => Delivered(agent.Reports) >= 2, detail: () => agent.Log);
             using (var before = await RunningDashboard.PushAsync(pusher, TestBatches.Director("floor-before", 1, DateTimeOffset.UtcNow, 1, 20)))
             {
                 Assert.Equal(HttpStatusCode.OK, before.StatusCode);
@@ -173,7 +172,7 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
             var sequence = 0L;
             var (refusedStatus, refusedHost, problem, retryAfter) = ((HttpStatusCode?)null, "", default(JsonElement), (TimeSpan?)null);
             // The floor is read at most once a second, so a push right after the fill may still be taken: each goes as its own host.
-            var wasRefused = await UntilAsync(async () =>
+            var wasRefused = await Poll.HoldsWithinAsync(async () =>
             {
                 refusedHost = $"floor-push-{++sequence}";
                 using var answer = await RunningDashboard.PushAsync(pusher, TestBatches.Director(refusedHost, 1, DateTimeOffset.UtcNow, 1, 20));
@@ -184,14 +183,14 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
             Assert.True(wasRefused, $"pushes still taken with {freeWhenFull / DatabaseDisk.Mebibyte} MiB free: last answer {refusedStatus}");
             var finding = await PollFindingAsync(reader, open: true);
             var alert = await PollAlertAsync(reader, "firing");
-            var spooled = await Poll.UntilAsync(() => agent.Reports.Skip(reportsAtFill).Any(r => r.Outcome == DeliveryOutcome.Spooled), s_waitLimit);
+            var spooled = await Poll.HoldsWithinAsync(() => agent.Reports.Skip(reportsAtFill).Any(r => r.Outcome == DeliveryOutcome.Spooled));
             using var readyWhenFull = await reader.GetAsync("readyz");
             var refusedStored = await CountAsync(database, "select count(*) from ingest_batches where host = @host", refusedHost);
             var refusedSamples = await CountAsync(database, "select count(*) from ipvs_rs_samples where director = @host", refusedHost);
 
             File.Delete(ballast);
             var afterSequence = 0L;
-            var takenAgain = await UntilAsync(async () =>
+            var takenAgain = await Poll.HoldsWithinAsync(async () =>
             {
                 using var answer = await RunningDashboard.PushAsync(pusher, TestBatches.Director("floor-after", ++afterSequence, DateTimeOffset.UtcNow, 1, 20));
                 return answer.StatusCode == HttpStatusCode.OK;
@@ -200,7 +199,7 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
             var resolved = await PollFindingAsync(reader, open: false);
             var alertResolved = await PollAlertAsync(reader, "resolved");
             var reportsAtFree = agent.Reports.Count;
-            var drained = await Poll.UntilAsync(() => agent.Reports.Count > reportsAtFree && agent.IsDrained, TimeSpan.FromSeconds(RetryAfterSeconds) + s_waitLimit);
+            var drained = await Poll.HoldsWithinAsync(() => agent.Reports.Count > reportsAtFree && agent.IsDrained, TimeSpan.FromSeconds(RetryAfterSeconds) + Poll.DefaultLimit);
             await agent.StopAsync();
             var stored = await StoredBatches.ReadAsync(database, agent.Host);
             var (first, last) = (agent.Reports[0].Sequence, agent.LastSequence);
@@ -256,7 +255,7 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
     private static async Task<JsonElement?> PollFindingAsync(HttpClient reader, bool open)
     {
         JsonElement? found = null;
-        await UntilAsync(async () =>
+        await Poll.HoldsWithinAsync(async () =>
         {
             var query = open ? "api/v1/findings?active=true" : $"api/v1/findings?kind={FindingKinds.StorageFull}";
             var findings = await reader.GetFromJsonAsync<JsonElement>(query);
@@ -274,30 +273,13 @@ public sealed class FreeSpaceFloorTests(ITestOutputHelper output) : IDisposable
     private static async Task<JsonElement?> PollAlertAsync(HttpClient reader, string state)
     {
         JsonElement? found = null;
-        await UntilAsync(async () =>
+        await Poll.HoldsWithinAsync(async () =>
         {
             var alerts = await reader.GetFromJsonAsync<JsonElement>($"api/v1/alerts?state={state}");
             found = alerts.EnumerateArray().Where(a => a.GetProperty("rule").GetString() == "StorageFull").Cast<JsonElement?>().FirstOrDefault();
             return found is not null;
         });
         return found;
-    }
-
-    /// <summary>Asks again every 200 ms until the answer is yes or the wait limit passes.</summary>
-    private static async Task<bool> UntilAsync(Func<Task<bool>> condition)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (waited.Elapsed > s_waitLimit)
-            {
-                return false;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
-
-        return true;
     }
 
     /// <summary>The server's embedded database, reached as the tests reach any: through its socket, found in postmaster.pid.</summary>

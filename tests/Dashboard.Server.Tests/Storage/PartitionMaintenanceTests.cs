@@ -17,7 +17,7 @@ public sealed class PartitionMaintenanceTests(PostgresDatabaseFixture server) : 
     {
         // Arrange
         await using var dataSource = await MigratedDatabaseAsync();
-        var maintenance = Create(new ManualClock(s_day0), new RetentionOptions { RawHours = 48, MinuteDays = 30, HourDays = 400, PartitionsAhead = 3 });
+        var maintenance = Create(new FakeTimeProvider(s_day0), new RetentionOptions { RawHours = 48, MinuteDays = 30, HourDays = 400, PartitionsAhead = 3 });
 
         // Act
         await maintenance.RunAsync(dataSource, TestTimeout.Token());
@@ -39,7 +39,7 @@ public sealed class PartitionMaintenanceTests(PostgresDatabaseFixture server) : 
     {
         // Arrange: pushes on the 8th and the 10th.
         await using var dataSource = await MigratedDatabaseAsync();
-        var clock = new ManualClock(s_day0);
+        var clock = new FakeTimeProvider(s_day0);
         var maintenance = Create(clock, new RetentionOptions { RawHours = 48 });
         await maintenance.RunAsync(dataSource, TestTimeout.Token());
         var storage = new FrameStorage(dataSource);
@@ -70,7 +70,7 @@ public sealed class PartitionMaintenanceTests(PostgresDatabaseFixture server) : 
         await conn.ExecuteAsync("""
             create table frames_raw_p20300310 partition of frames_raw for values from ('2030-03-10 00:00:00+00') to ('2030-03-11 00:00:00+00')
             """);
-        var maintenance = Create(new ManualClock(s_day0), new RetentionOptions());
+        var maintenance = Create(new FakeTimeProvider(s_day0), new RetentionOptions());
 
         // Act
         await maintenance.RunAsync(dataSource, TestTimeout.Token());
@@ -88,7 +88,7 @@ public sealed class PartitionMaintenanceTests(PostgresDatabaseFixture server) : 
     {
         // Arrange: four days of pushes kept by a long raw retention, rolled up; then a bound just under the database's size.
         await using var dataSource = await MigratedDatabaseAsync();
-        var clock = new ManualClock(s_day0);
+        var clock = new FakeTimeProvider(s_day0);
         var retention = new RetentionOptions { RawHours = 24 * 10 };
         var maintenance = Create(clock, retention);
         await maintenance.RunAsync(dataSource, TestTimeout.Token());
@@ -103,11 +103,11 @@ public sealed class PartitionMaintenanceTests(PostgresDatabaseFixture server) : 
                 await storage.CommitAsync(TestBatches.Director("bound-director", 0, start.AddSeconds(5 * push), push % 5, 100 + push % 17, "10.9.8.1:80", servers));
             }
 
-            clock.Set(start.AddHours(1));
+            clock.AdjustTime(start.AddHours(1)); // days before the clock's start: AdjustTime may go back, SetUtcNow may not
             await rollups.RunAsync(dataSource, TestTimeout.Token());
         }
 
-        clock.Set(s_day0);
+        clock.SetUtcNow(s_day0);
         await using var conn = await dataSource.OpenConnectionAsync();
         var oldest = await conn.ExecuteScalarAsync<long>("select pg_total_relation_size('frames_raw_p20300306')");
         var size = await PartitionMaintenance.DatabaseBytesAsync(conn, TestTimeout.Token());
@@ -133,7 +133,7 @@ public sealed class PartitionMaintenanceTests(PostgresDatabaseFixture server) : 
     {
         // Arrange: pushes in one raw partition, their count reported to the statistics before the pass looks.
         await using var dataSource = await MigratedDatabaseAsync();
-        var maintenance = Create(new ManualClock(s_day0), new RetentionOptions());
+        var maintenance = Create(new FakeTimeProvider(s_day0), new RetentionOptions());
         await maintenance.RunAsync(dataSource, TestTimeout.Token());
         var storage = new FrameStorage(dataSource);
         for (var push = 0; push < 200; push++)
@@ -165,14 +165,8 @@ public sealed class PartitionMaintenanceTests(PostgresDatabaseFixture server) : 
     }
 
     /// <summary>Statistics reach the shared counters a moment after the statement that changed them.</summary>
-    private static async Task WaitUntilAsync(NpgsqlConnection conn, string condition)
-    {
-        var ct = TestTimeout.Token();
-        while (await conn.ExecuteScalarAsync<bool?>(condition) != true)
-        {
-            await Task.Delay(100, ct);
-        }
-    }
+    private static Task WaitUntilAsync(NpgsqlConnection conn, string condition) =>
+        Poll.UntilAsync(condition, async () => await conn.ExecuteScalarAsync<bool?>(condition) == true);
 
     private static PartitionMaintenance Create(TimeProvider clock, RetentionOptions retention) =>
         new(new StaticOptionsMonitor<DashboardOptions>(new DashboardOptions { Retention = retention }), clock, NullLogger<PartitionMaintenance>.Instance);

@@ -14,7 +14,7 @@ namespace Dashboard.Server.Tests.Storage;
 public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClassFixture<MigratedDatabaseFixture>, IAsyncLifetime
 {
     private static readonly DateTimeOffset s_t0 = new(2031, 5, 1, 8, 0, 0, TimeSpan.Zero);
-    private readonly ManualClock _clock = new(s_t0);
+    private readonly FakeTimeProvider _clock = new(s_t0);
     private FrameStorage _storage = null!;
 
     public async Task InitializeAsync()
@@ -42,7 +42,7 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
             await _storage.CommitAsync(TestBatches.Director("rollup-a", 0, s_t0.AddSeconds(5 * i), synRecv: i * 3, established: 100 + i));
         }
 
-        _clock.Set(s_t0.AddMinutes(3).AddSeconds(30));
+        _clock.SetUtcNow(s_t0.AddMinutes(3).AddSeconds(30));
 
         // Act
         await _storage.Rollups(_clock).RunAsync(database.DataSource, TestTimeout.Token());
@@ -70,7 +70,7 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
             await _storage.CommitAsync(TestBatches.Hypervisor("rollup-hv", 0, s_t0.AddMinutes(10).AddSeconds(10 * i), values[i]), "hypervisor");
         }
 
-        _clock.Set(s_t0.AddMinutes(12));
+        _clock.SetUtcNow(s_t0.AddMinutes(12));
 
         // Act
         await _storage.Rollups(_clock).RunAsync(database.DataSource, TestTimeout.Token());
@@ -91,13 +91,13 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
         // Arrange
         await _storage.CommitAsync(TestBatches.Nsx("rollup-esxi-1", s_t0.AddMinutes(20), "nic-77", 100), "nsx");
         await _storage.CommitAsync(TestBatches.Nsx("rollup-esxi-1", s_t0.AddMinutes(20).AddSeconds(20), "nic-77", 160), "nsx");
-        _clock.Set(s_t0.AddMinutes(21).AddSeconds(30));
+        _clock.SetUtcNow(s_t0.AddMinutes(21).AddSeconds(30));
         var builder = _storage.Rollups(_clock);
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
 
         // Act: a batch for that minute is committed late (an agent replaying its spool); the next pass rolls the minute again.
         await _storage.CommitAsync(TestBatches.Nsx("rollup-esxi-1", s_t0.AddMinutes(20).AddSeconds(40), "nic-77", 200), "nsx");
-        _clock.Set(s_t0.AddMinutes(22));
+        _clock.SetUtcNow(s_t0.AddMinutes(22));
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
 
         // Assert
@@ -110,7 +110,7 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
         // Arrange: minute 40 rolled once.
         await _storage.CommitAsync(TestBatches.Nsx("rollup-esxi-2", s_t0.AddMinutes(40), "nic-78", 10), "nsx");
         await _storage.CommitAsync(TestBatches.Nsx("rollup-esxi-2", s_t0.AddMinutes(40).AddSeconds(30), "nic-78", 30), "nsx");
-        _clock.Set(s_t0.AddMinutes(41).AddSeconds(20));
+        _clock.SetUtcNow(s_t0.AddMinutes(41).AddSeconds(20));
         var builder = _storage.Rollups(_clock);
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
 
@@ -123,7 +123,7 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
                 new FrameWriter.Pending(), TestTimeout.Token());
         }
 
-        _clock.Set(s_t0.AddMinutes(42));
+        _clock.SetUtcNow(s_t0.AddMinutes(42));
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
 
         // Assert
@@ -135,14 +135,14 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
     {
         // Arrange: a push of minute 50, a pass while that minute is still open, then its last batch.
         await _storage.CommitAsync(TestBatches.Nsx("rollup-esxi-3", s_t0.AddMinutes(50).AddSeconds(5), "nic-79", 1_000), "nsx");
-        _clock.Set(s_t0.AddMinutes(50).AddSeconds(50));
+        _clock.SetUtcNow(s_t0.AddMinutes(50).AddSeconds(50));
         var builder = _storage.Rollups(_clock);
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
         var whileOpen = await NsxDeltasAsync("nic-79");
         await _storage.CommitAsync(TestBatches.Nsx("rollup-esxi-3", s_t0.AddMinutes(50).AddSeconds(55), "nic-79", 1_600), "nsx");
 
         // Act
-        _clock.Set(s_t0.AddMinutes(51).AddSeconds(20));
+        _clock.SetUtcNow(s_t0.AddMinutes(51).AddSeconds(20));
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
 
         // Assert
@@ -156,21 +156,21 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
         // Arrange: a pass before the data sets the builder's snapshot, so the next passes follow committed batches.
         var minute = s_t0.AddMinutes(60);
         var builder = _storage.Rollups(_clock);
-        _clock.Set(minute.AddSeconds(-30));
+        _clock.SetUtcNow(minute.AddSeconds(-30));
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
         for (var i = 0; i < 12; i++)
         {
             await _storage.CommitAsync(TestBatches.Director("rollup-slices", 0, minute.AddSeconds(5 * i), synRecv: 7 * i, established: 100 + i));
         }
 
-        _clock.Set(minute.AddSeconds(80));
+        _clock.SetUtcNow(minute.AddSeconds(80));
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
         await using var conn = await database.DataSource.OpenConnectionAsync();
         var firstRoll = await conn.ExecuteScalarAsync<long>("select sum(samples) from ipvs_rs_rollup_1m where director = 'rollup-slices'");
 
         // Act: a late batch for the same minute.
         await _storage.CommitAsync(TestBatches.Director("rollup-slices", 0, minute.AddSeconds(57), synRecv: 400, established: 100));
-        _clock.Set(minute.AddSeconds(120));
+        _clock.SetUtcNow(minute.AddSeconds(120));
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
 
         // Assert
@@ -185,23 +185,23 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
     {
         // Arrange: minute 70 rolled on its own (with a reset), then minutes 71 and 73 (72 empty) in the passes after.
         var builder = _storage.Rollups(_clock);
-        _clock.Set(s_t0.AddMinutes(69).AddSeconds(30));
+        _clock.SetUtcNow(s_t0.AddMinutes(69).AddSeconds(30));
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
         foreach (var (second, value) in new[] { (0, 1_000UL), (20, 1_300UL), (40, 200UL) })
         {
             await _storage.CommitAsync(TestBatches.Nsx("rollup-esxi-4", s_t0.AddMinutes(70).AddSeconds(second), "nic-80", value), "nsx");
         }
 
-        _clock.Set(s_t0.AddMinutes(71).AddSeconds(20));
+        _clock.SetUtcNow(s_t0.AddMinutes(71).AddSeconds(20));
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
 
         // Act
         await _storage.CommitAsync(TestBatches.Nsx("rollup-esxi-4", s_t0.AddMinutes(71).AddSeconds(5), "nic-80", 450), "nsx");
         await _storage.CommitAsync(TestBatches.Nsx("rollup-esxi-4", s_t0.AddMinutes(71).AddSeconds(45), "nic-80", 500), "nsx");
-        _clock.Set(s_t0.AddMinutes(72).AddSeconds(20));
+        _clock.SetUtcNow(s_t0.AddMinutes(72).AddSeconds(20));
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
         await _storage.CommitAsync(TestBatches.Nsx("rollup-esxi-4", s_t0.AddMinutes(73).AddSeconds(10), "nic-80", 900), "nsx");
-        _clock.Set(s_t0.AddMinutes(74).AddSeconds(20));
+        _clock.SetUtcNow(s_t0.AddMinutes(74).AddSeconds(20));
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
 
         // Assert: 300 + 200 (the reset); 250 + 50 from minute 70's last value; 400 across the empty minute.
@@ -229,13 +229,13 @@ public sealed class RollupBuilderTests(MigratedDatabaseFixture database) : IClas
             await _storage.CommitAsync(TestBatches.Nsx("rollup-hour-esxi", hour.AddMinutes(m).AddSeconds(5), "nic-81", (ulong)(1000 + 10 * m)), "nsx");
             if (m % 10 == 9)
             {
-                _clock.Set(hour.AddMinutes(m + 1).AddSeconds(20));
+                _clock.SetUtcNow(hour.AddMinutes(m + 1).AddSeconds(20));
                 await builder.RunAsync(database.DataSource, TestTimeout.Token());
             }
         }
 
         // Act: past the hour's end and its settling time.
-        _clock.Set(hour.AddHours(1).AddSeconds(20));
+        _clock.SetUtcNow(hour.AddHours(1).AddSeconds(20));
         await builder.RunAsync(database.DataSource, TestTimeout.Token());
 
         // Assert

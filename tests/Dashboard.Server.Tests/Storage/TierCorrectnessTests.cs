@@ -37,7 +37,7 @@ public sealed class TierCorrectnessTests(MigratedDatabaseFixture database) : ICl
             pushes.Add(new Push(at, [.. s_realServers.Select(_ => (long)random.Next(0, 400))], [.. s_realServers.Select(_ => (long)random.Next(0, 30))], drops));
         }
 
-        var clock = new ManualClock(s_t0);
+        var clock = new FakeTimeProvider(s_t0);
         await using var db = await FrameStorage.StartDatabaseAsync(database.ConnectionString, clock);
         var storage = new FrameStorage(database.DataSource);
         var rollups = storage.Rollups(clock);
@@ -56,7 +56,7 @@ public sealed class TierCorrectnessTests(MigratedDatabaseFixture database) : ICl
 
             if (clock.GetUtcNow() < push.At.AddMinutes(-5) || push == pushes[^1] || random.Next(12) == 0)
             {
-                clock.Set(push.At);
+                clock.SetUtcNow(push.At);
                 foreach (var held in late.Where(l => l.At < push.At.AddMinutes(-2)).ToList())
                 {
                     await CommitAsync(storage, director, esxi, held);
@@ -72,7 +72,7 @@ public sealed class TierCorrectnessTests(MigratedDatabaseFixture database) : ICl
             await CommitAsync(storage, director, esxi, held);
         }
 
-        clock.Set(s_t0.AddHours(4));
+        clock.SetUtcNow(s_t0.AddHours(4));
         await rollups.RunAsync(database.DataSource, TestTimeout.Token());
         var series = new SeriesRepository(db, storage.Reader);
         var dropSeries = new DropSeriesRepository(db, storage.Reader);

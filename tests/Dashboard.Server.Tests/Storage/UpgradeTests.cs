@@ -33,12 +33,12 @@ public sealed class UpgradeTests(PostgresDatabaseFixture server) : IClassFixture
             "select filter_id, reason, bucket, delta from nsx_filter_rollup_1m order by 1, 2, 3")).ToList();
 
         // Act: the server's own start (migrations 0011 and on, partitions), then a push of the new kind.
-        var clock = new ManualClock(s_restartedAt);
+        var clock = new FakeTimeProvider(s_restartedAt);
         await using var database = await FrameStorage.StartDatabaseAsync(connectionString, clock);
         var storage = new FrameStorage(database.DataSource);
         await storage.CommitAsync(TestBatches.Director("lvs-director-2", 0, s_restartedAt.AddSeconds(-30), synRecv: 3, established: 70, vip: "10.1.26.252:10051",
             "10.1.26.139:10051", "10.1.26.140:10051"));
-        clock.Set(s_restartedAt.AddMinutes(1));
+        clock.SetUtcNow(s_restartedAt.AddMinutes(1));
         await storage.Rollups(clock).RunAsync(database.DataSource, TestTimeout.Token());
 
         // Assert: every rollup row of before, carried into frames, as the same views show it.
@@ -76,7 +76,7 @@ public sealed class UpgradeTests(PostgresDatabaseFixture server) : IClassFixture
     {
         // Arrange
         var connectionString = await RestoreFixtureAsync();
-        var clock = new ManualClock(s_restartedAt);
+        var clock = new FakeTimeProvider(s_restartedAt);
         await using var database = await FrameStorage.StartDatabaseAsync(connectionString, clock);
         var options = new DashboardOptions();
         var maintenance = new PartitionMaintenance(new StaticOptionsMonitor<DashboardOptions>(options), clock, NullLogger<PartitionMaintenance>.Instance);

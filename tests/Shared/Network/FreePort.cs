@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Dashboard.Server.Tests.Reliability;
+namespace Dashboard.Testing;
 
 /// <summary>A loopback port nobody listens on now, so that a restarted server or database can come back on the same address.</summary>
 internal static class FreePort
