@@ -9,6 +9,8 @@ public sealed class OvsFlowsParserTests
 {
     private const string AmphoraFixture = "9506hqwy-openstack_study_notes__ovs-ofctl_dump-flows_br-int.txt";
     private const string PortCheckFixture = "antonkurbatov-neutron-portcheck__ovs-ofctl_dump-flows_br-int_grep-mac.txt";
+    private const string OneVmFixture = "9506hqwy-openstack_study_notes__instance_ovs_vxlan_ovs-ofctl_dump-flows_br-int.txt";
+    private const string NeutronDocFixture = "openstack-neutron__openvswitch_firewall_rst_flows.txt";
 
     private static ParseOutcome<IptablesDump> Parse(string text) => OvsFlowsParser.Parse(TestText.Stream(text));
 
@@ -155,6 +157,8 @@ public sealed class OvsFlowsParserTests
     [Theory]
     [InlineData(AmphoraFixture)]
     [InlineData(PortCheckFixture)]
+    [InlineData(OneVmFixture)]
+    [InlineData(NeutronDocFixture)]
     public void Parse_MutatedRealCaptures_NeverThrowsAndReportsRealLines(string fixture)
     {
         foreach (var (name, bytes) in MutatedInputs.Of(TestText.FixtureBytes(fixture), seed: 2024))
@@ -169,5 +173,58 @@ public sealed class OvsFlowsParserTests
         var outcome = OvsFlowsParser.Parse(TestText.Stream(MutatedInputs.RandomBytes(new Random(11), 2000)));
 
         Assert.False(outcome.HasUsableData);
+    }
+    [Fact]
+    public void Parse_OneVmComputeNode_AntiSpoofAndConntrackInvalidDropsCountedWithoutWarnings()
+    {
+        // 9506hqwy/openstack_study_notes, OVS 3.3.1 with the openvswitch firewall driver, one VM port (SOURCES.md). Counted independently:
+        //   grep -c 'actions=' → 76 flows; grep -o 'table=[0-9]*,' | sort -u | wc -l → 17 tables; n_packets sum → 2253;
+        //   grep 'priority=10,reg5' → 6 packets (anti-spoof), grep '+inv+trk' → 2 in table 72, 0 in table 82;
+        //   and table 93, where both resubmit, counts 8 = 6 + 2.
+        using var input = TestText.Fixture(OneVmFixture);
+
+        var outcome = OvsFlowsParser.Parse(input);
+
+        Assert.Empty(outcome.Diagnostics);
+        var dump = outcome.Value;
+        var rules = Rules(dump).ToList();
+        Assert.Equal(76, rules.Count);
+        Assert.Equal(17, dump.Tables.Single().Chains.Count);
+        Assert.Equal(2253UL, rules.Aggregate(0UL, (sum, r) => sum + r.PacketCount!.Value));
+        Assert.Equal(76, rules.Select(r => r.Identity).Distinct().Count());
+        var antiSpoof = Assert.Single(rules, r => r.DropKind == NeutronDropKinds.AntiSpoof);
+        Assert.Equal(("648437e1-0", "s", 6UL), (antiSpoof.Neutron!.Port, antiSpoof.Neutron.Direction, antiSpoof.PacketCount!.Value));
+        Assert.Equal(
+            [("br-int table 72", 2UL), ("br-int table 82", 0UL)],
+            dump.Tables.Single().Chains.SelectMany(c => c.Rules.Where(r => r.DropKind == NeutronDropKinds.ConntrackInvalid).Select(r => (c.Name, r.PacketCount!.Value))));
+        Assert.Equal(8UL, dump.Tables.Single().Chains.Single(c => c.Name == "br-int table 93").Rules.Single().PacketCount);
+        Assert.Equal(2, rules.Count(r => r.DropKind == NeutronDropKinds.DhcpSpoof));
+        Assert.Equal(6, rules.Count(r => r.DropKind == NeutronDropKinds.SgFallback));
+        var port = Assert.Single(dump.NeutronPorts);
+        Assert.Equal(("648437e1-0", "tap648437e1-0d"), (port.Port, port.Device));
+        Assert.Equal(
+            [("192.168.101.85", "fa:16:3e:61:21:c6"), ("fe80::f816:3eff:fe61:21c6", "fa:16:3e:61:21:c6")],
+            port.AllowedPairs.Select(p => (p.Address, p.Mac!)));
+    }
+
+    [Fact]
+    public void Parse_NeutronDocumentationFlows_NullCountersAndUnnamedPortsEachWarnedOnce()
+    {
+        // Neutron's openvswitch_firewall.rst (SOURCES.md) prints flows without statistics and ports by number only.
+        // Counted independently: 122 flows; grep -c 'reg5=' → 98; grep 'priority=10,reg5' → 2 anti-spoof catch-alls.
+        using var input = TestText.Fixture(NeutronDocFixture);
+
+        var outcome = OvsFlowsParser.Parse(input);
+
+        Assert.Equal([(1L, "n_packets"), (9L, "reg5")], outcome.Diagnostics.Select(d => (d.Line, d.Field!)));
+        Assert.All(outcome.Diagnostics, d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+        Assert.StartsWith("98 flows name OpenFlow ports", outcome.Diagnostics[1].Reason);
+        var rules = Rules(outcome.Value).ToList();
+        Assert.Equal(122, rules.Count);
+        Assert.Equal(122, outcome.Value.RulesWithoutCounters);
+        Assert.All(rules, r => Assert.Null(r.PacketCount));
+        Assert.Equal(2, rules.Count(r => r.DropKind == NeutronDropKinds.AntiSpoof));
+        Assert.Equal(2, rules.Count(r => r.DropKind == NeutronDropKinds.ConntrackInvalid));
+        Assert.Empty(outcome.Value.NeutronPorts);
     }
 }
