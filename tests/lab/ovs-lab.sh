@@ -79,7 +79,7 @@ usage() {
 ovs-lab.sh up [PREFIX]            build the lab (scenario broken) and print the br-int management socket
 ovs-lab.sh scenario broken|fixed  [PREFIX]  without / with 0.0.0.0/0 in the director port's allowed pairs
 ovs-lab.sh traffic N [TIMEOUT [PREFIX]]     N client requests to the VIP; prints ok=… failed=…
-ovs-lab.sh flows [PREFIX]         ovs-ofctl show + dump-flows of br-int, as the agent's ovs collector reads them
+ovs-lab.sh flows [PREFIX]         ovs-ofctl show, ovs-vsctl list Interface (csv) and dump-flows of br-int, as the agent's ovs collector reads them
 ovs-lab.sh down [PREFIX]          remove everything the lab built
 USAGE
 }
@@ -138,7 +138,10 @@ plug() { # namespace, host-side name, ofport, mac, address/len
   # The userspace datapath does not complete checksums a veth left to offload.
   in_ns "$1" ethtool -K eth0 tx off >/dev/null
   ethtool -K "$2" tx off >/dev/null
-  vsctl add-port br-int "$2" -- set interface "$2" ofport_request="$3"
+  local ids=()
+  # VM ports carry what Nova's os-vif writes for Neutron: the port id and the VM's MAC.
+  [[ -n "${PORT_ID[$1]:-}" ]] && ids=(external_ids:iface-id="${PORT_ID[$1]}" external_ids:iface-status=active external_ids:attached-mac="$4")
+  vsctl add-port br-int "$2" -- set interface "$2" ofport_request="$3" "${ids[@]}"
   ip -n "$(ns "$1")" link set eth0 address "$4" up
   ip -n "$(ns "$1")" addr add "$5" dev eth0
 }
@@ -220,6 +223,7 @@ cmd_traffic() {
 
 cmd_flows() {
   ovs-ofctl show "unix:$STATE/br-int.mgmt"
+  vsctl --format=csv --columns=name,ofport,external_ids list Interface
   ovs-ofctl dump-flows "unix:$STATE/br-int.mgmt"
 }
 

@@ -11,6 +11,7 @@ public sealed class OvsFlowsParserTests
     private const string PortCheckFixture = "antonkurbatov-neutron-portcheck__ovs-ofctl_dump-flows_br-int_grep-mac.txt";
     private const string OneVmFixture = "9506hqwy-openstack_study_notes__instance_ovs_vxlan_ovs-ofctl_dump-flows_br-int.txt";
     private const string NeutronDocFixture = "openstack-neutron__openvswitch_firewall_rst_flows.txt";
+    private const string LabFixture = "lab-ovs3.1__ovs-lab_show_vsctl-csv_dump-flows_br-int.txt";
 
     private static ParseOutcome<IptablesDump> Parse(string text) => OvsFlowsParser.Parse(TestText.Stream(text));
 
@@ -159,6 +160,7 @@ public sealed class OvsFlowsParserTests
     [InlineData(PortCheckFixture)]
     [InlineData(OneVmFixture)]
     [InlineData(NeutronDocFixture)]
+    [InlineData(LabFixture)]
     public void Parse_MutatedRealCaptures_NeverThrowsAndReportsRealLines(string fixture)
     {
         foreach (var (name, bytes) in MutatedInputs.Of(TestText.FixtureBytes(fixture), seed: 2024))
@@ -226,5 +228,85 @@ public sealed class OvsFlowsParserTests
         Assert.Equal(2, rules.Count(r => r.DropKind == NeutronDropKinds.AntiSpoof));
         Assert.Equal(2, rules.Count(r => r.DropKind == NeutronDropKinds.ConntrackInvalid));
         Assert.Empty(outcome.Value.NeutronPorts);
+    }
+    [Fact]
+    public void Parse_LabShowInterfacesAndFlows_PortsCarryNeutronIdMacAndOpenFlowNumber()
+    {
+        // tests/lab/ovs-lab.sh flows after 4 refused client requests (SOURCES.md): ovs-ofctl show, the ovs-vsctl csv listing
+        // and dump-flows of Open vSwitch 3.1.0. Counted independently: 25 flows, n_packets sum 40; the director's
+        // catch-all (priority=10,reg5=0x1) 4 packets; 6 interface rows, 4 with an iface-id.
+        using var input = TestText.Fixture(LabFixture);
+
+        var outcome = OvsFlowsParser.Parse(input);
+
+        Assert.Empty(outcome.Diagnostics);
+        var dump = outcome.Value;
+        var rules = Rules(dump).ToList();
+        Assert.Equal(25, rules.Count);
+        Assert.Equal(40UL, rules.Aggregate(0UL, (sum, r) => sum + r.PacketCount!.Value));
+        Assert.Equal(
+            [
+                ("38833ad6-c", "tap38833ad6-c6", "38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4", "fa:16:3e:c4:20:c7", 1UL),
+                ("5d0f17b2-3", "tap5d0f17b2-3e", "5d0f17b2-3e8a-4c61-b7d4-0a9e26f3c815", "fa:16:3e:6b:2d:91", 2UL),
+                ("9a4c3e58-7", "tap9a4c3e58-71", "9a4c3e58-71f0-4d2b-8e6a-d3b90c1f47e2", "fa:16:3e:1f:a8:54", 3UL),
+                ("e27b8d40-5", "tape27b8d40-5c", "e27b8d40-5c13-4a9f-a0e7-6f42c8b1d930", "fa:16:3e:93:07:ce", 4UL),
+            ],
+            dump.NeutronPorts.Select(p => (p.Port, p.Device!, p.PortId!, p.Mac!, p.OfPort!.Value)));
+        var antiSpoof = rules.Where(r => r.DropKind == NeutronDropKinds.AntiSpoof).ToList();
+        Assert.Equal([("38833ad6-c", 4UL), ("5d0f17b2-3", 0UL), ("9a4c3e58-7", 0UL), ("e27b8d40-5", 0UL)], antiSpoof.Select(r => (r.Neutron!.Port, r.PacketCount!.Value)));
+    }
+
+    [Fact]
+    public void Parse_InterfacesWithoutTapNames_PortPrefixFromTheNeutronPortId()
+    {
+        // Layout of ovs-vsctl --format=csv (lab capture); vhost-user names (vhuXXXXXXXX-XX, Open vSwitch with DPDK) are not
+        // tap names, so only external_ids:iface-id ties the port to Neutron.
+        const string text = """
+            name,ofport,external_ids
+            vhu38833ad6-c6,7,"{attached-mac=""fa:16:3e:c4:20:c7"", iface-id=""38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4"", iface-status=active, vm-uuid=""0330b084-03db-4d42-a231-2cd6ad89515b""}"
+            br-int,65534,{}
+             cookie=0x1, duration=1.5s, table=71, n_packets=9, n_bytes=540, priority=10,reg5=0x7,in_port=7 actions=resubmit(,93)
+            """;
+
+        var outcome = Parse(text);
+
+        Assert.Empty(outcome.Diagnostics);
+        var port = Assert.Single(outcome.Value.NeutronPorts);
+        Assert.Equal(("38833ad6-c", "vhu38833ad6-c6", "38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4", 7UL), (port.Port, port.Device!, port.PortId!, port.OfPort!.Value));
+        var drop = Rules(outcome.Value).Single();
+        Assert.Equal((NeutronDropKinds.AntiSpoof, "38833ad6-c", 9UL), (drop.DropKind, drop.Neutron!.Port, drop.PacketCount!.Value));
+    }
+
+    [Fact]
+    public void Parse_InterfaceWithoutNumber_FoundByItsMacInTheFlowsThatLoadRegisterFive()
+    {
+        // An interface listed before Open vSwitch gave it a number (ofport []), then the firewall's table 60 flow for traffic
+        // to the VM's MAC, which loads the port's number into register 5 (flow layout of Neutron's openvswitch_firewall.rst).
+        const string text = """
+            name,ofport,external_ids
+            tap38833ad6-c6,[],"{attached-mac=""fa:16:3e:c4:20:c7"", iface-id=""38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4""}"
+             cookie=0x1, duration=1.5s, table=60, n_packets=3, n_bytes=180, priority=90,dl_vlan=1,dl_dst=fa:16:3e:c4:20:c7 actions=load:0x5->NXM_NX_REG5[],load:0x1->NXM_NX_REG6[],strip_vlan,resubmit(,81)
+             cookie=0x1, duration=1.5s, table=71, n_packets=2, n_bytes=120, priority=10,reg5=0x5,in_port=5 actions=resubmit(,93)
+            """;
+
+        var outcome = Parse(text);
+
+        Assert.Empty(outcome.Diagnostics);
+        var port = Assert.Single(outcome.Value.NeutronPorts);
+        Assert.Equal(("38833ad6-c", 5UL, "fa:16:3e:c4:20:c7"), (port.Port, port.OfPort!.Value, port.Mac!));
+    }
+
+    [Theory]
+    [InlineData("tap38833ad6-c6,x1,{}", "ofport")]
+    [InlineData("tap38833ad6-c6,1,\"{attached-mac}\"", "external_ids")]
+    [InlineData("tap38833ad6-c6,1,\"{iface-id=1", "csv")]
+    [InlineData("tap38833ad6-c6", "csv")]
+    public void Parse_BadInterfaceRow_ErrorNamesTheFieldAndTheFlowsAreStillRead(string row, string field)
+    {
+        var outcome = Parse($"name,ofport,external_ids\n{row}\n cookie=0x1, duration=1.5s, table=72, n_packets=2, n_bytes=120, priority=0 actions=drop\n");
+
+        var error = Assert.Single(outcome.Diagnostics);
+        Assert.Equal((2L, field, DiagnosticSeverity.Error), (error.Line, error.Field!, error.Severity));
+        Assert.Equal(2UL, Rules(outcome.Value).Single().PacketCount);
     }
 }
