@@ -14,7 +14,7 @@ namespace Dashboard.Server.Tests.Lab;
 /// Seed 1 with Neutron's Open vSwitch firewall driver (issue 24): tests/lab/ovs-lab.sh plugs the lab's VMs into a real
 /// Open vSwitch (userspace datapath) whose br-int carries the driver's anti-spoof flows. The director's forwarded SYNs
 /// die on its port's table 71 catch-all in real OpenFlow counters; the real agent's ovs collector reads them with
-/// `ovs-ofctl show` and `dump-flows`, and the real server's diagnosis must name dr-forward-drop through the OVS path
+/// `ovs-ofctl show`, `ovs-vsctl list Interface` and `dump-flows`, and the real server's diagnosis must name dr-forward-drop through the OVS path
 /// and clear it once the allowed address pair (the fix) is in. The director's IPVS table is generated as in the iptables lab.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -36,9 +36,11 @@ public sealed class OvsLabDiagnosisTests(ITestOutputHelper output) : IAsyncLifet
         _directorConfig = await WriteConfigAsync("lab-director", KnownRoles.Director, """
             "Ipvs": { "Enabled": true, "ProcRoot": "PROC" }
             """.Replace("PROC", _director.ProcRoot));
+        // The lab's private Open vSwitch: br-int's management socket, and its OVSDB socket next to it for ovs-vsctl.
+        var target = _lab.UpOutput.Split('\n')[^1];
         _hypervisorConfig = await WriteConfigAsync("lab-compute", KnownRoles.Hypervisor, """
-            "Ovs": { "Enabled": true, "Bridges": [ "TARGET" ] }
-            """.Replace("TARGET", _lab.UpOutput.Split('\n')[^1]));
+            "Ovs": { "Enabled": true, "Bridges": [ "TARGET" ], "OvsdbRemote": "REMOTE" }
+            """.Replace("TARGET", target).Replace("REMOTE", target.Replace("br-int.mgmt", "db.sock", StringComparison.Ordinal)));
     }
 
     public async Task DisposeAsync()
@@ -82,6 +84,9 @@ public sealed class OvsLabDiagnosisTests(ITestOutputHelper output) : IAsyncLifet
             e.Label.StartsWith("lab-compute br-int table 71 #", StringComparison.Ordinal)
             && e.Value.StartsWith("Drop traffic without an IP/MAC allow rule (OVS firewall", StringComparison.Ordinal));
         Assert.Contains(finding.Latest.ConfirmCommands, c => c.Contains("ovs-ofctl dump-flows br-int table=71", StringComparison.Ordinal));
+        var directorPort = _server.Services.GetRequiredService<Dashboard.Server.Live.LiveStore>().Host("lab-compute")!.NeutronPorts.Single(p => p.Port == "38833ad6-c");
+        Assert.Equal(("tap38833ad6-c6", "38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4", "fa:16:3e:c4:20:c7", (ulong?)1),
+            (directorPort.Device, directorPort.PortId, directorPort.Mac, directorPort.OfPort));
 
         // Fixed: the allowed address pair 0.0.0.0/0 on the director port, as Neutron renders it.
         await _lab.ScenarioAsync("fixed");
