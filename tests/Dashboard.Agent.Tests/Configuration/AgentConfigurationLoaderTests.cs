@@ -13,6 +13,7 @@ public sealed class AgentConfigurationLoaderTests : IDisposable
     [Theory]
     [InlineData("director.json")]
     [InlineData("hypervisor.json")]
+    [InlineData("hypervisor-ovs.json")]
     [InlineData("nsx.json")]
     public void Load_ShippedExample_IsValid(string example)
     {

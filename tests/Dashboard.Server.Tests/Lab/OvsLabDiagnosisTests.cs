@@ -102,6 +102,30 @@ public sealed class OvsLabDiagnosisTests(ITestOutputHelper output) : IAsyncLifet
         Assert.DoesNotContain(diagnosis.Open, f => f.Latest.Kind is FindingKinds.DrForwardDrop or FindingKinds.StatefulHalfFlowDrop or FindingKinds.DirectorWideSynRecv);
     }
 
+    [Fact]
+    public async Task OvsLabStrayReplies_ConntrackInvalidDropsCountedOnTheIngressFlowWithoutDrForwardDrop()
+    {
+        var live = _server.Services.GetRequiredService<Dashboard.Server.Live.LiveStore>();
+        var diagnosis = _server.Services.GetRequiredService<DiagnosisService>();
+        await _lab.ScenarioAsync("fixed");
+
+        // Replies nobody asked for reach the director's port: its conntrack has no entry and cannot open one with a SYN-ACK.
+        var waited = Stopwatch.StartNew();
+        Dashboard.Server.Live.RuleLive? invalid = null;
+        while (invalid is null && waited.Elapsed < TimeSpan.FromSeconds(45))
+        {
+            await _lab.StrayAsync(20);
+            await CycleAsync(clients: 3);
+            invalid = live.Host("lab-compute")?.Rules.FirstOrDefault(r => r.Rule.DropKind == "conntrack-invalid" && r.PacketsPerSecond > 0);
+        }
+
+        Assert.NotNull(invalid);
+        Assert.Equal(("br-int table 82", (string?)null), (invalid.Rule.Chain, invalid.Rule.NeutronPort));
+        Assert.Contains("ct_state=+inv+trk", invalid.Rule.Spec, StringComparison.Ordinal);
+        Assert.DoesNotContain(live.Host("lab-compute")!.Rules, r => r.Rule.DropKind == "anti-spoof" && r.PacketsPerSecond > 0);
+        Assert.DoesNotContain(diagnosis.Open, f => f.Latest.Kind == FindingKinds.DrForwardDrop);
+    }
+
     /// <summary>Real client attempts, then both agents collect and push once, as their timers would.</summary>
     private async Task CycleAsync(int clients)
     {
