@@ -25,6 +25,7 @@ public sealed partial class OvsFlowsParser
     private readonly List<OvsFlow> _flows = [];
     private readonly Dictionary<ulong, string> _portNames = [];
     private readonly List<OvsInterface> _interfaces = [];
+    private readonly Dictionary<ulong, OvsInterface?> _interfaceByPort = [];
     private OvsInterfaceCsvParser? _interfaceRows;
     private string _bridge = DefaultBridge;
     private long _usableLines;
@@ -251,7 +252,7 @@ public sealed partial class OvsFlowsParser
             return null;
         }
 
-        var row = _interfaces.Find(i => i.OfPort == ofport) ?? _interfaces.Find(i => i.Name == name);
+        var row = InterfaceOf(ofport, name);
         // Hybrid plugging puts qvoXXXXXXXX-XX on br-int, the native one tapXXXXXXXX-XX: the same port-id prefix either way;
         // other names (vhost-user vhuXXXXXXXX-XX, a lab's own) leave the prefix to the Neutron port id ovs-vsctl lists.
         var device = name.StartsWith("qvo", StringComparison.Ordinal) ? "tap" + name[3..] : name;
@@ -267,6 +268,23 @@ public sealed partial class OvsFlowsParser
         }
 
         return port;
+    }
+
+    /// <summary>The ovs-vsctl row of an OpenFlow port, by number or else by name; looked up once per port, not per flow.</summary>
+    private OvsInterface? InterfaceOf(ulong ofport, string name)
+    {
+        if (_interfaces.Count == 0)
+        {
+            return null;
+        }
+
+        if (!_interfaceByPort.TryGetValue(ofport, out var row))
+        {
+            row = _interfaces.Find(i => i.OfPort == ofport) ?? _interfaces.Find(i => i.Name == name);
+            _interfaceByPort.Add(ofport, row);
+        }
+
+        return row;
     }
 
     /// <summary>The port-id prefix Neutron's chain and device names carry (10 characters, e.g. "38833ad6-c") of a whole port id.</summary>
