@@ -79,7 +79,8 @@ usage() {
 ovs-lab.sh up [PREFIX]            build the lab (scenario broken) and print the br-int management socket
 ovs-lab.sh scenario broken|fixed  [PREFIX]  without / with 0.0.0.0/0 in the director port's allowed pairs
 ovs-lab.sh traffic N [TIMEOUT [PREFIX]]     N client requests to the VIP; prints ok=… failed=…
-ovs-lab.sh flows [PREFIX]         ovs-ofctl show + dump-flows of br-int, as the agent's ovs collector reads them
+ovs-lab.sh stray N [PREFIX]       N TCP SYN-ACKs from the client to the VIP that no connection expects (conntrack INVALID)
+ovs-lab.sh flows [PREFIX]         ovs-ofctl show, ovs-vsctl list Interface (csv) and dump-flows of br-int, as the agent's ovs collector reads them
 ovs-lab.sh down [PREFIX]          remove everything the lab built
 USAGE
 }
@@ -96,16 +97,33 @@ ensure_tools() {
     || die "cannot install ${missing[*]}"
 }
 
-# The OVS firewall driver's egress pipeline for one port (neutron openvswitch_firewall, tables 60/71/93/94),
-# without conntrack: allowed IP/MAC pairs go on, everything else from the port is the anti-spoof drop.
+# The OVS firewall driver's pipeline for one port (neutron openvswitch_firewall, tables 60-94, conntrack zone per network in
+# register 6): egress lets the port's IP/MAC pairs (its own address and the VIP) into conntrack and drops the rest
+# (anti-spoof); ingress runs conntrack and the security group (director: everything in, real servers: TCP $SERVICE_PORT).
 port_flows() {
-  local p="$1" r="0x${OFPORT[$1]}" in="${OFPORT[$1]}" mac="${PORT_MAC[$1]}" pair
+  local p="$1" r="0x${OFPORT[$1]}" in="${OFPORT[$1]}" mac="${PORT_MAC[$1]}" pair match="ip"
+  [[ "$p" == director ]] || match="tcp,tp_dst=$SERVICE_PORT"
   echo "table=60,priority=100,in_port=$in,actions=load:$r->NXM_NX_REG5[],load:0x1->NXM_NX_REG6[],resubmit(,71)"
+  echo "table=60,priority=90,dl_dst=$mac,actions=load:$r->NXM_NX_REG5[],load:0x1->NXM_NX_REG6[],resubmit(,81)"
   echo "table=71,priority=95,arp,reg5=$r,in_port=$in,dl_src=$mac,arp_spa=${PORT_IP[$p]},actions=resubmit(,94)"
   for pair in "${PORT_IP[$p]}" "$VIP"; do
-    echo "table=71,priority=65,ip,reg5=$r,in_port=$in,dl_src=$mac,nw_src=$pair,actions=resubmit(,94)"
+    echo "table=71,priority=65,ip,reg5=$r,in_port=$in,dl_src=$mac,nw_src=$pair,actions=ct(table=72,zone=NXM_NX_REG6[0..15])"
   done
   echo "table=71,priority=10,reg5=$r,in_port=$in,actions=ct_clear,resubmit(,93)"
+  echo "table=72,priority=74,ct_state=+est-rel-rpl,ip,reg5=$r,actions=resubmit(,73)"
+  echo "table=72,priority=74,ct_state=+new-est,ip,reg5=$r,actions=resubmit(,73)"
+  echo "table=72,priority=50,ct_state=+est-rel+rpl,ct_zone=1,ct_mark=0,reg5=$r,actions=resubmit(,94)"
+  echo "table=72,priority=40,ct_state=-est,reg5=$r,actions=resubmit(,93)"
+  echo "table=73,priority=100,reg6=0x1,dl_dst=$mac,actions=load:$r->NXM_NX_REG5[],resubmit(,81)"
+  echo "table=73,priority=90,ct_state=+new-est,ip,reg5=$r,actions=ct(commit,zone=NXM_NX_REG6[0..15]),resubmit(,91)"
+  echo "table=73,priority=80,reg5=$r,actions=resubmit(,94)"
+  echo "table=81,priority=100,arp,reg5=$r,actions=output:$in"
+  echo "table=81,priority=90,ct_state=-trk,ip,reg5=$r,actions=ct(table=82,zone=NXM_NX_REG6[0..15])"
+  echo "table=81,priority=80,ct_state=+trk,reg5=$r,actions=resubmit(,82)"
+  echo "table=82,priority=77,ct_state=+est-rel-rpl,$match,reg5=$r,actions=output:$in"
+  echo "table=82,priority=77,ct_state=+new-est,$match,reg5=$r,actions=ct(commit,zone=NXM_NX_REG6[0..15]),output:$in,resubmit(,92)"
+  echo "table=82,priority=50,ct_state=+est-rel+rpl,ct_zone=1,ct_mark=0,reg5=$r,actions=output:$in"
+  echo "table=82,priority=40,ct_state=-est,reg5=$r,actions=resubmit(,93)"
 }
 
 render_flows() {
@@ -114,6 +132,14 @@ render_flows() {
   for p in "${PORTS[@]}"; do port_flows "$p"; done
   echo "table=60,priority=3,actions=NORMAL"
   echo "table=71,priority=0,actions=drop"
+  echo "table=72,priority=50,ct_state=+inv+trk,actions=resubmit(,93)"
+  echo "table=72,priority=0,actions=drop"
+  echo "table=73,priority=0,actions=drop"
+  echo "table=81,priority=0,actions=drop"
+  echo "table=82,priority=50,ct_state=+inv+trk,actions=resubmit(,93)"
+  echo "table=82,priority=0,actions=drop"
+  echo "table=91,priority=1,actions=resubmit(,94)"
+  echo "table=92,priority=0,actions=drop"
   echo "table=93,priority=0,actions=drop"
   echo "table=94,priority=1,actions=NORMAL"
 }
@@ -138,7 +164,10 @@ plug() { # namespace, host-side name, ofport, mac, address/len
   # The userspace datapath does not complete checksums a veth left to offload.
   in_ns "$1" ethtool -K eth0 tx off >/dev/null
   ethtool -K "$2" tx off >/dev/null
-  vsctl add-port br-int "$2" -- set interface "$2" ofport_request="$3"
+  local ids=()
+  # VM ports carry what Nova's os-vif writes for Neutron: the port id and the VM's MAC.
+  [[ -n "${PORT_ID[$1]:-}" ]] && ids=(external_ids:iface-id="${PORT_ID[$1]}" external_ids:iface-status=active external_ids:attached-mac="$4")
+  vsctl add-port br-int "$2" -- set interface "$2" ofport_request="$3" "${ids[@]}"
   ip -n "$(ns "$1")" link set eth0 address "$4" up
   ip -n "$(ns "$1")" addr add "$5" dev eth0
 }
@@ -206,7 +235,7 @@ cmd_scenario() {
   local fix="table=71,priority=65,ip,reg5=0x1,in_port=1,dl_src=${PORT_MAC[director]},nw_src=0.0.0.0/0"
   case "$1" in
     # What Neutron installs for an allowed address pair 0.0.0.0/0 on the director port.
-    fixed) echo "$fix,actions=resubmit(,94)" | ovs-ofctl add-flows "unix:$STATE/br-int.mgmt" - ;;
+    fixed) echo "$fix,actions=ct(table=72,zone=NXM_NX_REG6[0..15])" | ovs-ofctl add-flows "unix:$STATE/br-int.mgmt" - ;;
     broken) ovs-ofctl --strict del-flows "unix:$STATE/br-int.mgmt" "$fix" ;;
     *) die "scenario: broken or fixed" ;;
   esac
@@ -218,8 +247,34 @@ cmd_traffic() {
   in_ns client python3 -c "$PY_CLIENT" "$1" "${2:-2}" "$VIP" "$SERVICE_PORT"
 }
 
+# TCP SYN-ACKs for connections nobody opened, to the VIP (so to the director's port): replies whose requests took
+# another path. The port's conntrack has no entry for them and cannot start one with a SYN-ACK: INVALID, table 82.
+readonly PY_STRAY='
+import random, socket, struct, sys
+n, src, dst, port = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+def checksum(data):
+    if len(data) % 2: data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    s = (s >> 16) + (s & 0xffff); s += s >> 16
+    return ~s & 0xffff
+sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+for _ in range(n):
+    sport = random.randint(20000, 60000)
+    header = struct.pack("!HHIIBBHHH", sport, port, random.getrandbits(32), random.getrandbits(32), 5 << 4, 0x12, 64240, 0, 0)
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(header))
+    header = header[:16] + struct.pack("!H", checksum(pseudo + header)) + header[18:]
+    sock.sendto(header, (dst, 0))
+print(f"sent={n}")
+'
+
+cmd_stray() {
+  [[ "$1" =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= 500)) || die "stray: N must be 1..500"
+  in_ns client python3 -c "$PY_STRAY" "$1" "$CLIENT_IP" "$VIP" "$SERVICE_PORT"
+}
+
 cmd_flows() {
   ovs-ofctl show "unix:$STATE/br-int.mgmt"
+  vsctl --format=csv --columns=name,ofport,external_ids list Interface
   ovs-ofctl dump-flows "unix:$STATE/br-int.mgmt"
 }
 
@@ -231,6 +286,7 @@ main() {
     down) set_prefix "${1:-}"; cmd_down ;;
     scenario) set_prefix "${2:-}"; cmd_scenario "${1:-}" ;;
     traffic) set_prefix "${3:-}"; cmd_traffic "${1:-1}" "${2:-2}" ;;
+    stray) set_prefix "${2:-}"; cmd_stray "${1:-1}" ;;
     flows) set_prefix "${1:-}"; cmd_flows ;;
     *) usage ;;
   esac

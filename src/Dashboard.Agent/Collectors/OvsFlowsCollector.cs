@@ -7,7 +7,8 @@ namespace Dashboard.Agent.Collectors;
 
 /// <summary>
 /// OpenFlow counters of Neutron's Open vSwitch firewall on a compute node: `ovs-ofctl show BRIDGE` (port numbers to tap
-/// names) followed by `ovs-ofctl dump-flows BRIDGE`, read together through the ovs-flows parser for each bridge.
+/// names), `ovs-vsctl list Interface` (Neutron port ids and MACs) and `ovs-ofctl dump-flows BRIDGE`, read together
+/// through the ovs-flows parser for each bridge.
 /// </summary>
 public sealed class OvsFlowsCollector : ICollector
 {
@@ -32,6 +33,7 @@ public sealed class OvsFlowsCollector : ICollector
     {
         var contributions = new List<Action<Core.Batches.AgentBatch>>();
         var problems = new List<string>();
+        byte[]? interfaces = null;
         foreach (var bridge in _options.Bridges)
         {
             var show = await _runner.RunAsync([_options.OfctlPath, "show", bridge], ReadAll, _commandTimeout, ct);
@@ -47,9 +49,12 @@ public sealed class OvsFlowsCollector : ICollector
                 continue;
             }
 
+            // Interfaces are the whole switch's: one listing serves every bridge of the cycle.
+            interfaces ??= await ListInterfacesAsync(problems, ct);
+
             // The ports listed first name the OpenFlow port numbers the flows after them use.
             var flows = await _runner.RunAsync([_options.OfctlPath, "dump-flows", bridge],
-                input => FormatReader.Parse(Format, Concatenated(show.Value!, input)), _commandTimeout, ct);
+                input => FormatReader.Parse(Format, Concatenated(show.Value!, interfaces, input)), _commandTimeout, ct);
             if (!flows.Succeeded)
             {
                 problems.Add(Describe($"dump-flows {bridge}", flows));
@@ -74,6 +79,31 @@ public sealed class OvsFlowsCollector : ICollector
         return CollectResult.Data(contributions, problems);
     }
 
+    /// <summary>`ovs-vsctl --format=csv --columns=name,ofport,external_ids list Interface`; empty when it cannot run (ports then keep device names only).</summary>
+    private async Task<byte[]> ListInterfacesAsync(List<string> problems, CancellationToken ct)
+    {
+        if (_options.VsctlPath.Length == 0)
+        {
+            return [];
+        }
+
+        List<string> arguments = [_options.VsctlPath];
+        if (_options.OvsdbRemote is { } remote)
+        {
+            arguments.Add($"--db={remote}");
+        }
+
+        arguments.AddRange(["--format=csv", "--columns=name,ofport,external_ids", "list", "Interface"]);
+        var listed = await _runner.RunAsync(arguments, ReadAll, _commandTimeout, ct);
+        if (listed.Succeeded)
+        {
+            return listed.Value!;
+        }
+
+        problems.Add($"{_options.VsctlPath} list Interface: {listed.Status.ToString().ToLowerInvariant()} (exit {listed.ExitCode?.ToString() ?? "none"}): {listed.Error}; ports have no Neutron port ids");
+        return [];
+    }
+
     private string Describe<T>(string what, CommandOutcome<T> outcome) where T : class =>
         $"{_options.OfctlPath} {what}: {outcome.Status.ToString().ToLowerInvariant()} (exit {outcome.ExitCode?.ToString() ?? "none"}): {outcome.Error}";
 
@@ -84,12 +114,18 @@ public sealed class OvsFlowsCollector : ICollector
         return buffer.ToArray();
     }
 
-    private static MemoryStream Concatenated(byte[] first, Stream second)
+    private static MemoryStream Concatenated(byte[] show, byte[] interfaces, Stream flows)
     {
         var buffer = new MemoryStream();
-        buffer.Write(first);
+        buffer.Write(show);
         buffer.WriteByte((byte)'\n');
-        second.CopyTo(buffer);
+        if (interfaces.Length > 0)
+        {
+            buffer.Write(interfaces);
+            buffer.WriteByte((byte)'\n');
+        }
+
+        flows.CopyTo(buffer);
         buffer.Position = 0;
         return buffer;
     }

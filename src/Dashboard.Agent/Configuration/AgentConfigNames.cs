@@ -45,6 +45,8 @@ public static class AgentConfigNames
     public const string OvsEnabled = "Collectors:Ovs:Enabled";
     public const string OvsOfctlPath = "Collectors:Ovs:OfctlPath";
     public const string OvsBridges = "Collectors:Ovs:Bridges";
+    public const string OvsVsctlPath = "Collectors:Ovs:VsctlPath";
+    public const string OvsOvsdbRemote = "Collectors:Ovs:OvsdbRemote";
 
     /// <summary>Keys holding a single value.</summary>
     public static IReadOnlyList<string> Scalars { get; } =
@@ -55,7 +57,7 @@ public static class AgentConfigNames
         IptablesEnabled, IptablesCommand, IptablesHostNamespace,
         NsxEnabled, NsxCommand, NsxApiUrl, NsxUser, NsxPasswordFile,
         KeepalivedEnabled, KeepalivedNotifyFifo, KeepalivedDataFile,
-        OvsEnabled, OvsOfctlPath,
+        OvsEnabled, OvsOfctlPath, OvsVsctlPath, OvsOvsdbRemote,
     ];
 
     /// <summary>Keys holding a list (KEY:0, KEY:1, … in configuration terms).</summary>

@@ -66,6 +66,8 @@ public sealed class AgentOptionsReader
         ovs.Enabled = ReadBool(AgentConfigNames.OvsEnabled, ovs.Enabled);
         ovs.OfctlPath = ReadString(AgentConfigNames.OvsOfctlPath, ovs.OfctlPath) ?? "";
         ovs.Bridges = ReadList(AgentConfigNames.OvsBridges, ovs.Bridges);
+        ovs.VsctlPath = ReadString(AgentConfigNames.OvsVsctlPath, ovs.VsctlPath) ?? "";
+        ovs.OvsdbRemote = ReadString(AgentConfigNames.OvsOvsdbRemote, ovs.OvsdbRemote);
         return options;
     }
 

@@ -111,6 +111,18 @@ public static class AgentOptionsValidator
             errors.Add($"{AgentConfigNames.OvsOfctlPath}: '{ovs.OfctlPath}' is not a program path (e.g. ovs-ofctl)");
         }
 
+        if (ovs.VsctlPath.Any(char.IsWhiteSpace))
+        {
+            errors.Add($"{AgentConfigNames.OvsVsctlPath}: '{ovs.VsctlPath}' is not a program path (e.g. ovs-vsctl; empty to skip port ids)");
+        }
+
+        // ovs-vsctl's --db forms: a private daemon's socket (unix:/run/ovslab/x/db.sock) or a TCP/SSL manager.
+        if (ovs.OvsdbRemote is { } remote
+            && (remote.Any(char.IsWhiteSpace) || !(remote.StartsWith("unix:/", StringComparison.Ordinal) || remote.StartsWith("tcp:", StringComparison.Ordinal) || remote.StartsWith("ssl:", StringComparison.Ordinal))))
+        {
+            errors.Add($"{AgentConfigNames.OvsOvsdbRemote}: '{remote}' is not an OVSDB remote (unix:/path, tcp:HOST:PORT or ssl:HOST:PORT)");
+        }
+
         if (ovs.Bridges.Count == 0)
         {
             errors.Add($"{AgentConfigNames.OvsBridges}: empty: nothing to read (Neutron's firewall flows are on br-int)");

@@ -120,6 +120,18 @@ public sealed class NeutronPort
     /// <summary>Tap device seen in physdev matches, e.g. "tap38833ad6-c6".</summary>
     public string? Device { get; set; }
 
+    /// <summary>The whole Neutron port id (Open vSwitch external_ids:iface-id); absent where only names were read.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PortId { get; set; }
+
+    /// <summary>The VM's MAC on the port (external_ids:attached-mac).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Mac { get; set; }
+
+    /// <summary>OpenFlow port number on the bridge (Open vSwitch firewall only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ulong? OfPort { get; set; }
+
     public List<NeutronAllowedPair> AllowedPairs { get; set; } = [];
 }
 

@@ -96,6 +96,21 @@ public static class IptablesDumpJsonWriter
         writer.WriteStartObject();
         writer.WriteString("port"u8, port.Port);
         writer.WriteString("device"u8, port.Device);
+        // [JsonIgnore(WhenWritingNull)]: only what Open vSwitch told is written, so iptables dumps keep their shape.
+        if (port.PortId is not null)
+        {
+            writer.WriteString("portId"u8, port.PortId);
+        }
+
+        if (port.Mac is not null)
+        {
+            writer.WriteString("mac"u8, port.Mac);
+        }
+
+        if (port.OfPort is { } ofport)
+        {
+            writer.WriteNumber("ofPort"u8, ofport);
+        }
         JsonArrayWriter.Write(writer, "allowedPairs"u8, port.AllowedPairs, WritePair);
         writer.WriteEndObject();
     }

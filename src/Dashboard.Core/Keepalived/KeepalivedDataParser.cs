@@ -12,6 +12,7 @@ namespace Dashboard.Core.Keepalived;
 public sealed class KeepalivedDataParser
 {
     private const string VrrpTopology = "VRRP Topology";
+    private const string VrrpSyncGroups = "VRRP Sync groups";
 
     private readonly KeepalivedState _state = new();
     private readonly CappedDiagnostics _diagnostics = new();
@@ -79,6 +80,10 @@ public sealed class KeepalivedDataParser
         {
             ReadAlive(value, number);
         }
+        else if (key == "VRRP Sync Group" && _section == VrrpSyncGroups)
+        {
+            ReadSyncGroup(value, number);
+        }
         else if (_virtual is not null && _realServer is null && key.Equals("protocol", StringComparison.OrdinalIgnoreCase))
         {
             _protocol = value.ToUpperInvariant();
@@ -124,13 +129,28 @@ public sealed class KeepalivedDataParser
         }
     }
 
+    /// <summary>` VRRP Sync Group = NAME, STATE`: the group moves its instances together, so its state is reported like theirs.</summary>
+    private void ReadSyncGroup(string value, long number)
+    {
+        var comma = value.LastIndexOf(", ", StringComparison.Ordinal);
+        var group = new VrrpInstance { Name = comma < 0 ? value : value[..comma], State = comma < 0 ? "" : value[(comma + 2)..].Trim(), Group = true };
+        _state.Instances.Add(group);
+        _usableLines++;
+        if (!IsKnownState(group.State))
+        {
+            _diagnostics.Warning(number, "VRRP Sync Group", $"sync group {group.Name} has state '{group.State}'; kept as printed");
+        }
+    }
+
+    private static bool IsKnownState(string state) => state is "MASTER" or "BACKUP" or "FAULT" or "INIT" or "STOP";
+
     private void ReadInstanceField(string key, string value, long number)
     {
         switch (key)
         {
             case "State":
                 _instance!.State = value;
-                if (value is not ("MASTER" or "BACKUP" or "FAULT" or "INIT" or "STOP"))
+                if (!IsKnownState(value))
                 {
                     _diagnostics.Warning(number, "State", $"unknown VRRP state '{value}' of {_instance.Name} kept as printed");
                 }

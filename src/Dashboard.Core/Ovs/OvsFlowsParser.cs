@@ -6,11 +6,12 @@ using Dashboard.Core.Parsing;
 namespace Dashboard.Core.Ovs;
 
 /// <summary>
-/// `ovs-ofctl show BRIDGE` and `ovs-ofctl dump-flows BRIDGE` (in one input, in either order) as an iptables dump, so that
+/// `ovs-ofctl show BRIDGE`, `ovs-vsctl --format=csv --columns=name,ofport,external_ids list Interface` and
+/// `ovs-ofctl dump-flows BRIDGE` (in one input, in any order; show and ovs-vsctl optional) as an iptables dump, so that
 /// flows are stored, rated and shown as rules are: table "openflow", one chain per bridge table ("br-int table 71"), a
 /// rule per flow with its n_packets/n_bytes, and the flows of Neutron's Open vSwitch firewall mapped to ports (register 5
-/// → OpenFlow port → tap/qvo name → port-id prefix), directions and drop kinds. Allowed IP/MAC pairs come from the
-/// egress table's accept flows.
+/// → OpenFlow port → tap/qvo name or external_ids:iface-id → port-id prefix), directions and drop kinds. Allowed IP/MAC
+/// pairs come from the egress table's accept flows.
 /// </summary>
 public sealed partial class OvsFlowsParser
 {
@@ -23,6 +24,9 @@ public sealed partial class OvsFlowsParser
     private readonly CappedDiagnostics _diagnostics = new();
     private readonly List<OvsFlow> _flows = [];
     private readonly Dictionary<ulong, string> _portNames = [];
+    private readonly List<OvsInterface> _interfaces = [];
+    private readonly Dictionary<ulong, OvsInterface?> _interfaceByPort = [];
+    private OvsInterfaceCsvParser? _interfaceRows;
     private string _bridge = DefaultBridge;
     private long _usableLines;
 
@@ -75,9 +79,40 @@ public sealed partial class OvsFlowsParser
             return;
         }
 
-        if (!Array.Exists(s_showPrefixes, p => line.StartsWith(p, StringComparison.Ordinal)))
+        if (Array.Exists(s_showPrefixes, p => line.StartsWith(p, StringComparison.Ordinal)))
         {
-            _diagnostics.Warning(number, null, $"not an ovs-ofctl show or dump-flows line: '{(line.Length > 80 ? line[..80] + "…" : line)}'");
+            return;
+        }
+
+        if (OvsInterfaceCsvParser.FromHeader(line) is { } header)
+        {
+            _interfaceRows = header;
+            _usableLines++;
+            return;
+        }
+
+        if (_interfaceRows is not null)
+        {
+            ReadInterface(_interfaceRows, line, number);
+            return;
+        }
+
+        _diagnostics.Warning(number, null, $"not an ovs-ofctl show, ovs-vsctl or dump-flows line: '{(line.Length > 80 ? line[..80] + "…" : line)}'");
+    }
+
+    private void ReadInterface(OvsInterfaceCsvParser rows, string line, long number)
+    {
+        if (rows.TryRead(line, out var field, out var problem) is not { } row)
+        {
+            _diagnostics.Error(number, field, $"{problem}; interface skipped");
+            return;
+        }
+
+        _interfaces.Add(row);
+        _usableLines++;
+        if (row.OfPort is { } ofport)
+        {
+            NamePort(ofport, row.Name, number);
         }
     }
 
@@ -91,7 +126,11 @@ public sealed partial class OvsFlowsParser
             return;
         }
 
-        var ofport = ulong.Parse(number, NumberStyles.None, CultureInfo.InvariantCulture);
+        NamePort(ulong.Parse(number, NumberStyles.None, CultureInfo.InvariantCulture), name, line);
+    }
+
+    private void NamePort(ulong ofport, string name, long line)
+    {
         if (_portNames.TryGetValue(ofport, out var known) && known != name)
         {
             _diagnostics.Warning(line, "port", $"OpenFlow port {ofport} is named both {known} and {name}; keeping {known}");
@@ -101,9 +140,25 @@ public sealed partial class OvsFlowsParser
         _portNames[ofport] = name;
     }
 
-    /// <summary>Without `ovs-ofctl show`, flows that name their in_port and set or match register 5 still tie a port number to its name.</summary>
+    /// <summary>
+    /// Without `ovs-ofctl show`, flows that name their in_port and set or match register 5 still tie a port number to its
+    /// name; and an interface ovs-vsctl lists without a number is found by its VM's MAC in the flows that load register 5
+    /// for traffic to that MAC (tables 60 and 73).
+    /// </summary>
     private void NamePortsFromFlows()
     {
+        foreach (var row in _interfaces.Where(i => i.OfPort is null && i.AttachedMac is not null))
+        {
+            var loads = _flows.Where(f => string.Equals(f.Field("dl_dst"), row.AttachedMac, StringComparison.OrdinalIgnoreCase))
+                .Select(f => LoadsPortRegister().Match(f.Actions))
+                .FirstOrDefault(m => m.Success);
+            if (loads is not null && OvsFlow.TryNumber(loads.Groups[1].Success ? loads.Groups[1].Value : loads.Groups[2].Value, out var byMac))
+            {
+                row.OfPort = byMac;
+                _portNames.TryAdd(byMac, row.Name);
+            }
+        }
+
         foreach (var flow in _flows)
         {
             if (flow.Field("in_port") is not { } inPort || OvsFlow.TryNumber(inPort, out _) || inPort == "LOCAL")
@@ -197,21 +252,44 @@ public sealed partial class OvsFlowsParser
             return null;
         }
 
-        // Hybrid plugging puts qvoXXXXXXXX-XX on br-int, the native one tapXXXXXXXX-XX: the same port-id prefix either way.
+        var row = InterfaceOf(ofport, name);
+        // Hybrid plugging puts qvoXXXXXXXX-XX on br-int, the native one tapXXXXXXXX-XX: the same port-id prefix either way;
+        // other names (vhost-user vhuXXXXXXXX-XX, a lab's own) leave the prefix to the Neutron port id ovs-vsctl lists.
         var device = name.StartsWith("qvo", StringComparison.Ordinal) ? "tap" + name[3..] : name;
-        if (NeutronChains.PortOfTapDevice(device) is not { } prefix)
+        if ((NeutronChains.PortOfTapDevice(device) ?? PrefixOf(row?.IfaceId)) is not { } prefix)
         {
             return null;
         }
 
         if (!ports.TryGetValue(prefix, out var port))
         {
-            port = new NeutronPort { Port = prefix, Device = name };
+            port = new NeutronPort { Port = prefix, Device = name, OfPort = ofport, PortId = row?.IfaceId, Mac = row?.AttachedMac };
             ports.Add(prefix, port);
         }
 
         return port;
     }
+
+    /// <summary>The ovs-vsctl row of an OpenFlow port, by number or else by name; looked up once per port, not per flow.</summary>
+    private OvsInterface? InterfaceOf(ulong ofport, string name)
+    {
+        if (_interfaces.Count == 0)
+        {
+            return null;
+        }
+
+        if (!_interfaceByPort.TryGetValue(ofport, out var row))
+        {
+            row = _interfaces.Find(i => i.OfPort == ofport) ?? _interfaces.Find(i => i.Name == name);
+            _interfaceByPort.Add(ofport, row);
+        }
+
+        return row;
+    }
+
+    /// <summary>The port-id prefix Neutron's chain and device names carry (10 characters, e.g. "38833ad6-c") of a whole port id.</summary>
+    private static string? PrefixOf(string? portId) =>
+        portId is { Length: > 10 } && portId[8] == '-' && !portId.AsSpan(0, 8).ContainsAnyExcept("0123456789abcdef") ? portId[..10] : null;
 
     private static void NoteAllowedPair(OvsFlow flow, NeutronPort? port, bool drops)
     {

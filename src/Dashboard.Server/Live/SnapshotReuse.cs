@@ -15,7 +15,7 @@ public static class SnapshotReuse
     public static RuleText Rule(FlatRule fresh, RuleText? previous) =>
         previous is not null && previous == fresh.Text ? previous : fresh.Text;
 
-    /// <summary>The ports, each replaced by the previous port of the same id when device and allowed pairs are the same.</summary>
+    /// <summary>The ports, each replaced by the previous port of the same id when device, Open vSwitch facts and allowed pairs are the same.</summary>
     public static List<NeutronPort> Ports(IEnumerable<NeutronPort> fresh, IReadOnlyList<NeutronPort> previous)
     {
         var before = new Dictionary<string, NeutronPort>(previous.Count, StringComparer.Ordinal);
@@ -35,7 +35,9 @@ public static class SnapshotReuse
 
     private static bool SamePort(NeutronPort fresh, NeutronPort previous)
     {
-        if (!string.Equals(fresh.Device, previous.Device, StringComparison.Ordinal) || fresh.AllowedPairs.Count != previous.AllowedPairs.Count)
+        if (!string.Equals(fresh.Device, previous.Device, StringComparison.Ordinal) || fresh.AllowedPairs.Count != previous.AllowedPairs.Count
+            || !string.Equals(fresh.PortId, previous.PortId, StringComparison.Ordinal) || !string.Equals(fresh.Mac, previous.Mac, StringComparison.Ordinal)
+            || fresh.OfPort != previous.OfPort)
         {
             return false;
         }

@@ -38,6 +38,16 @@ public sealed class OvsFlowsCollectorTests : IDisposable
 
         """;
 
+    // `ovs-vsctl --format=csv --columns=name,ofport,external_ids list Interface` of the same lab, director port and bridge.
+    private const string Interfaces = """
+        name,ofport,external_ids
+        br-int,65534,{}
+        tap38833ad6-c6,1,"{attached-mac=""fa:16:3e:c4:20:c7"", iface-id=""38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4"", iface-status=active}"
+
+        """;
+
+    private const string ListInterfaces = "ovs-vsctl --format=csv --columns=name,ofport,external_ids list Interface";
+
     private readonly TestDirectory _directory = new();
     private readonly TestLog _log = new();
 
@@ -45,6 +55,33 @@ public sealed class OvsFlowsCollectorTests : IDisposable
 
     [Fact]
     public async Task CollectAsync_ShowThenDumpFlows_FlowsMappedToTheNeutronPortInTheBatch()
+    {
+        // Arrange
+        var runner = new FixtureCommandRunner()
+            .Answer("ovs-ofctl show br-int", _directory.WriteFile("show", Show))
+            .Answer(ListInterfaces, _directory.WriteFile("interfaces", Interfaces))
+            .Answer("ovs-ofctl dump-flows br-int", _directory.WriteFile("flows", Flows));
+        var collector = new OvsFlowsCollector(new OvsCollectorOptions { Enabled = true }, runner, _log.Log, s_timeout);
+
+        // Act
+        var result = await collector.CollectAsync(CancellationToken.None);
+        var batch = new AgentBatch();
+        result.AddTo(batch);
+
+        // Assert
+        Assert.Equal(CollectStatus.Data, result.Status);
+        Assert.Empty(result.Problems);
+        Assert.Equal(["ovs-ofctl show br-int", ListInterfaces, "ovs-ofctl dump-flows br-int"], runner.Calls);
+        var dump = Assert.Single(batch.Iptables!);
+        var drop = dump.Tables.Single().Chains.Single().Rules[1];
+        Assert.Equal(("br-int table 71", "anti-spoof", "38833ad6-c", 6UL), (dump.Tables[0].Chains[0].Name, drop.DropKind, drop.Neutron!.Port, drop.PacketCount!.Value));
+        var port = dump.NeutronPorts.Single();
+        Assert.Equal("10.1.26.252", port.AllowedPairs.Single().Address);
+        Assert.Equal(("38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4", "fa:16:3e:c4:20:c7", 1UL), (port.PortId!, port.Mac!, port.OfPort!.Value));
+    }
+
+    [Fact]
+    public async Task CollectAsync_VsctlMissing_FlowsStillReadAndOneProblemSaysPortIdsAreMissing()
     {
         // Arrange
         var runner = new FixtureCommandRunner()
@@ -59,12 +96,51 @@ public sealed class OvsFlowsCollectorTests : IDisposable
 
         // Assert
         Assert.Equal(CollectStatus.Data, result.Status);
+        var problem = Assert.Single(result.Problems);
+        Assert.StartsWith("ovs-vsctl list Interface: notfound", problem, StringComparison.Ordinal);
+        Assert.EndsWith("ports have no Neutron port ids", problem, StringComparison.Ordinal);
+        var port = batch.Iptables!.Single().NeutronPorts.Single();
+        Assert.Equal(("38833ad6-c", "tap38833ad6-c6", (string?)null), (port.Port, port.Device, port.PortId));
+    }
+
+    [Fact]
+    public async Task CollectAsync_PrivateOvsdbAndTwoBridges_OneListingWithItsRemoteServesBoth()
+    {
+        // Arrange
+        var remote = "unix:/run/ovslab/x/db.sock";
+        var runner = new FixtureCommandRunner()
+            .Answer("ovs-ofctl show br-int", _directory.WriteFile("show", Show))
+            .Answer("ovs-ofctl show br-tun", _directory.WriteFile("show-tun", Show))
+            .Answer($"ovs-vsctl --db={remote} --format=csv --columns=name,ofport,external_ids list Interface", _directory.WriteFile("interfaces", Interfaces))
+            .Answer("ovs-ofctl dump-flows br-int", _directory.WriteFile("flows", Flows))
+            .Answer("ovs-ofctl dump-flows br-tun", _directory.WriteFile("flows-tun", Flows));
+        var options = new OvsCollectorOptions { Enabled = true, Bridges = ["br-int", "br-tun"], OvsdbRemote = remote };
+        var collector = new OvsFlowsCollector(options, runner, _log.Log, s_timeout);
+
+        // Act
+        var result = await collector.CollectAsync(CancellationToken.None);
+
+        // Assert
+        Assert.Empty(result.Problems);
+        Assert.Single(runner.Calls, c => c.StartsWith("ovs-vsctl ", StringComparison.Ordinal));
+        Assert.Equal(5, runner.Calls.Count);
+    }
+
+    [Fact]
+    public async Task CollectAsync_VsctlPathEmpty_NotRunAndNoProblem()
+    {
+        // Arrange
+        var runner = new FixtureCommandRunner()
+            .Answer("ovs-ofctl show br-int", _directory.WriteFile("show", Show))
+            .Answer("ovs-ofctl dump-flows br-int", _directory.WriteFile("flows", Flows));
+        var collector = new OvsFlowsCollector(new OvsCollectorOptions { Enabled = true, VsctlPath = "" }, runner, _log.Log, s_timeout);
+
+        // Act
+        var result = await collector.CollectAsync(CancellationToken.None);
+
+        // Assert
         Assert.Empty(result.Problems);
         Assert.Equal(["ovs-ofctl show br-int", "ovs-ofctl dump-flows br-int"], runner.Calls);
-        var dump = Assert.Single(batch.Iptables!);
-        var drop = dump.Tables.Single().Chains.Single().Rules[1];
-        Assert.Equal(("br-int table 71", "anti-spoof", "38833ad6-c", 6UL), (dump.Tables[0].Chains[0].Name, drop.DropKind, drop.Neutron!.Port, drop.PacketCount!.Value));
-        Assert.Equal("10.1.26.252", dump.NeutronPorts.Single().AllowedPairs.Single().Address);
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public sealed class AgentConfigurationLoaderTests : IDisposable
     [Theory]
     [InlineData("director.json")]
     [InlineData("hypervisor.json")]
+    [InlineData("hypervisor-ovs.json")]
     [InlineData("nsx.json")]
     public void Load_ShippedExample_IsValid(string example)
     {
@@ -209,6 +210,29 @@ public sealed class AgentConfigurationLoaderTests : IDisposable
         else
         {
             Assert.StartsWith("Collectors:Ovs:Bridges:0:", Assert.Single(outcome.Errors), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("unix:/run/ovslab/lab/db.sock", true)]
+    [InlineData("tcp:127.0.0.1:6640", true)]
+    [InlineData("/run/openvswitch/db.sock", false)]
+    [InlineData("unix:/run/db.sock --oneline", false)]
+    public void Load_OvsdbRemote_SocketAndManagerFormsAccepted(string remote, bool accepted)
+    {
+        // Act
+        var outcome = AgentConfigurationLoader.Load(null, [new(AgentConfigNames.OvsEnabled, "true"), new(AgentConfigNames.OvsOvsdbRemote, remote)],
+            forSending: false, s_noEnvironment);
+
+        // Assert
+        Assert.Equal(accepted, outcome.Succeeded);
+        if (accepted)
+        {
+            Assert.Equal((remote, "ovs-vsctl"), (outcome.Options!.Collectors.Ovs.OvsdbRemote, outcome.Options.Collectors.Ovs.VsctlPath));
+        }
+        else
+        {
+            Assert.StartsWith("Collectors:Ovs:OvsdbRemote:", Assert.Single(outcome.Errors), StringComparison.Ordinal);
         }
     }
 

@@ -36,6 +36,21 @@ public sealed class IptablesDumpJsonWriterTests
     }
 
     [Fact]
+    public void Write_OvsFlowsWithNeutronPortIdsMacsAndOpenFlowPorts_SameBytesAsTheSerializer()
+    {
+        // Arrange
+        using var input = TestText.Fixture("lab-ovs3.1__ovs-lab_show_vsctl-csv_dump-flows_br-int.txt");
+        var dump = Dashboard.Core.Ovs.OvsFlowsParser.Parse(input).Value;
+
+        // Act
+        var written = Written(dump);
+
+        // Assert
+        Assert.Equal(Serialized(dump), written);
+        Assert.Contains("\"portId\":\"38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4\",\"mac\":\"fa:16:3e:c4:20:c7\",\"ofPort\":1", written, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_DumpWithGotoNeutronEscapesAndNulls_SameBytesAsTheSerializer()
     {
         // Arrange

@@ -208,4 +208,78 @@ public sealed class IptablesListParserTests
         Assert.All(chains.SelectMany(c => c.Rules), r => Assert.Null(r.PacketCount));
         Assert.Equal("kubernetes service traffic requiring SNAT", chains.Single(c => c.Name == "KUBE-POSTROUTING").Rules[0].Comment);
     }
+    [Fact]
+    public void Parse_MobyNftListingWithLineNumbers_NumericProtocolsAndWideTargetsWithoutWarnings()
+    {
+        // moby/moby iptablesdoc (SOURCES.md): `iptables -nvL --line-numbers` of iptables 1.8.10 (nf_tables), which prints
+        // protocols as numbers. Counted independently: grep -c '^Chain' → 7; grep -c '^[0-9]' → 16 rules.
+        using var input = TestText.Fixture("moby-moby__iptablesdoc_usernet-portmap_iptables-nvL-line-numbers_filter.txt");
+
+        var outcome = IptablesListParser.Parse(input);
+
+        Assert.Empty(outcome.Diagnostics);
+        var chains = outcome.Value.Tables.Single().Chains;
+        Assert.Equal(
+            ["INPUT", "FORWARD", "OUTPUT", "DOCKER", "DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2", "DOCKER-USER"],
+            chains.Select(c => c.Name));
+        Assert.Equal([0, 8, 0, 3, 2, 2, 1], chains.Select(c => c.Rules.Count));
+        Assert.Equal(["ACCEPT", "ACCEPT", "ACCEPT", null, null, null, null], chains.Select(c => c.Policy));
+        Assert.Equal(0, outcome.Value.RulesWithoutCounters);
+        var forward = chains.Single(c => c.Name == "FORWARD");
+        Assert.Equal(["DOCKER-USER", "ACCEPT", "DOCKER-ISOLATION-STAGE-1", "DOCKER"], forward.Rules.Take(4).Select(r => r.Target!));
+        Assert.Equal(Enumerable.Range(1, 8), forward.Rules.Select(r => r.Index));
+        var published = chains.Single(c => c.Name == "DOCKER").Rules[0];
+        Assert.Equal(("ACCEPT", 0UL, 0UL), (published.Target, published.Packets, published.Bytes));
+        Assert.Contains("192.0.2.2", published.Spec, StringComparison.Ordinal);
+        Assert.Contains("tcp dpt:80", published.Spec, StringComparison.Ordinal);
+        Assert.Equal(16, chains.SelectMany(c => c.Rules).Select(r => r.Identity).Distinct().Count());
+    }
+
+    [Fact]
+    public void Parse_LinuxbridgeComputeNodeListing_PortChainsDropKindsAndPairWithOneWarning()
+    {
+        // 9506hqwy/openstack_study_notes (SOURCES.md): `iptables -L` of a compute node with neutron-linuxbridge-agent,
+        // listed without -v or -n. Counted independently: grep -c '^Chain' → 13; rule rows (not Chain/target/blank) → 30.
+        using var input = TestText.Fixture("9506hqwy-openstack_study_notes__instance_linuxbridge_vxlan_iptables-L.txt");
+
+        var outcome = IptablesListParser.Parse(input);
+
+        var warning = Assert.Single(outcome.Diagnostics);
+        Assert.Equal((3L, "pkts", DiagnosticSeverity.Warning), (warning.Line, warning.Field, warning.Severity));
+        var dump = outcome.Value;
+        var chains = dump.Tables.Single().Chains;
+        Assert.Equal(13, chains.Count);
+        Assert.Equal(30, chains.Sum(c => c.Rules.Count));
+        Assert.Equal(30, dump.RulesWithoutCounters);
+        Assert.All(chains, c => Assert.Null(c.PacketCount));
+        var drops = chains.SelectMany(c => c.Rules).Where(r => r.DropKind is not null)
+            .Select(r => (r.DropKind!, r.Neutron?.Direction)).Order().ToList();
+        Assert.Equal(
+            [
+                (NeutronDropKinds.AntiSpoof, "s"), (NeutronDropKinds.ConntrackInvalid, "i"), (NeutronDropKinds.ConntrackInvalid, "o"),
+                (NeutronDropKinds.DhcpSpoof, "o"), (NeutronDropKinds.SgFallback, null), (NeutronDropKinds.SgFallback, "i"), (NeutronDropKinds.SgFallback, "o"),
+            ],
+            drops);
+        var port = Assert.Single(dump.NeutronPorts);
+        Assert.Equal(("7a8c0a54-7", "tap7a8c0a54-75"), (port.Port, port.Device));
+        Assert.Equal(("192.168.101.88", "fa:16:3e:be:71:21"), (port.AllowedPairs.Single().Address, port.AllowedPairs.Single().Mac));
+    }
+    [Fact]
+    public void Parse_NftListingWithLegacyTablesPresent_ExactCountersAndOneWarningThatLegacyRulesAreMissing()
+    {
+        // iptables-nft -L -v -n -x of iptables 1.8.9, same namespace as the iptables-nft-save capture (SOURCES.md).
+        using var input = TestText.Fixture("lab-debian12__iptables-nft-L-v-n-x_legacy-tables-present.txt");
+
+        var outcome = IptablesListParser.Parse(input);
+
+        var warning = Assert.Single(outcome.Diagnostics);
+        Assert.Equal((1L, "variant"), (warning.Line, warning.Field!));
+        Assert.Contains("iptables-legacy -L -v -n -x", warning.Reason, StringComparison.Ordinal);
+        Assert.Equal("nf_tables", outcome.Value.Variant);
+        var chains = outcome.Value.Tables.Single().Chains;
+        Assert.Equal((2UL, 120UL), (chains.Single(c => c.Name == "INPUT").Packets, chains.Single(c => c.Name == "INPUT").Bytes));
+        Assert.Equal(
+            [("lab-input", 8UL), ("ACCEPT", 6UL), ("DROP", 0UL)],
+            chains.SelectMany(c => c.Rules).Select(r => (r.Target!, r.Packets)));
+    }
 }

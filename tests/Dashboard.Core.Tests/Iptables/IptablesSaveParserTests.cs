@@ -299,4 +299,26 @@ public sealed class IptablesSaveParserTests
         Assert.False(outcome.HasUsableData);
         Assert.NotEmpty(outcome.Diagnostics);
     }
+    [Fact]
+    public void Parse_NftSaveWithLegacyTablesPresent_CountersReadAndOneWarningThatLegacyRulesAreMissing()
+    {
+        // iptables-nft-save -c of iptables 1.8.9 in a namespace that also had a legacy raw table (SOURCES.md): the first
+        // line is the nft variant's notice. Counted independently: 3 rules, packets 8 + 6 + 0, INPUT policy [2:120].
+        using var input = TestText.Fixture("lab-debian12__iptables-nft-save-c_legacy-tables-present.txt");
+
+        var outcome = IptablesSaveParser.Parse(input);
+
+        var warning = Assert.Single(outcome.Diagnostics);
+        Assert.Equal((1L, "variant", DiagnosticSeverity.Warning), (warning.Line, warning.Field, warning.Severity));
+        Assert.Contains("iptables-legacy-save -c", warning.Reason, StringComparison.Ordinal);
+        var dump = outcome.Value;
+        Assert.Equal("nf_tables", dump.Variant);
+        var chains = dump.Tables.Single().Chains;
+        Assert.Equal(("INPUT", "DROP", 2UL, 120UL), (chains[0].Name, chains[0].Policy, chains[0].Packets, chains[0].Bytes));
+        Assert.Equal(
+            [("INPUT", 8UL, 372UL), ("lab-input", 6UL, 252UL), ("lab-input", 0UL, 0UL)],
+            chains.SelectMany(c => c.Rules.Select(r => (c.Name, r.Packets, r.Bytes))));
+        Assert.Equal("Allow ping on loopback.", chains.Single(c => c.Name == "lab-input").Rules[0].Comment);
+        Assert.Equal(0, dump.RulesWithoutCounters);
+    }
 }

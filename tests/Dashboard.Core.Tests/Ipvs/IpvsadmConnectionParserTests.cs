@@ -288,4 +288,21 @@ public sealed class IpvsadmConnectionParserTests
         Assert.Equal(20, outcome.Value.Destinations.Count);
         Assert.Equal(30, outcome.Diagnostics.Count(d => d.Reason.StartsWith("more than 20 distinct")));
     }
+    [Fact]
+    public void Parse_DirectRoutingCapture_StatesPerRealServerWithoutWarnings()
+    {
+        // gentleduo/memo-repository (SOURCES.md), `ipvsadm -lnc` of a DR director. Counted independently:
+        //   grep -c ESTABLISHED → 2, grep -c FIN_WAIT → 1; awk '{print $6}' | sort -u → 2 real servers.
+        var outcome = IpvsadmConnectionParser.Parse(Fixture("gentleduo-memo-repository__memo_distributed_ipvsadm-lnc_dr.txt"));
+        var summary = outcome.Value;
+
+        Assert.Empty(outcome.Diagnostics);
+        Assert.Equal((3L, 0L), (summary.Connections, summary.Templates));
+        Assert.Equal(new Dictionary<string, long> { ["ESTABLISHED"] = 2, ["FIN_WAIT"] = 1 }, summary.ByState);
+        Assert.Equal(
+            [("192.168.56.102:80", 2L), ("192.168.56.103:80", 1L)],
+            summary.Destinations.Select(d => (d.Destination, d.ByState.Values.Sum())).Order());
+        Assert.All(summary.Destinations, d => Assert.Equal(("TCP", "192.168.56.200:80"), (d.Protocol, d.Virtual)));
+        Assert.Empty(summary.TopSynRecvSources);
+    }
 }

@@ -276,4 +276,18 @@ public sealed class IpvsadmListParserTests
         var apiServer = services[0].Destinations.Single();
         Assert.Equal(("192.168.0.1:6443", "Masq", (long?)1, (long?)0), (apiServer.Address, apiServer.Forward, apiServer.ActiveConn, apiServer.InActConn));
     }
+    [Fact]
+    public void Parse_GnlToGoCapture_Ipv6FirewallMarkServiceWithTunnelDestinationsWithoutWarnings()
+    {
+        // tehnerd/gnl2go README (SOURCES.md). Counted independently: grep -c '^TCP\|^FWM' → 2 services; grep -c ' -> [0-9[]' → 4 destinations.
+        var outcome = IpvsadmListParser.Parse(Fixture("tehnerd-gnl2go__README_ipvsadm-ln_fwm-ipv6-tunnel.txt"));
+
+        Assert.Empty(outcome.Diagnostics);
+        var services = outcome.Value.Services;
+        Assert.Equal([("TCP", "192.168.1.1:80", (uint?)null, false), ("FWM", null, 1u, true)], services.Select(s => (s.Protocol, s.Virtual, s.FirewallMark, s.Ipv6)));
+        Assert.Equal(["127.0.0.11:80", "127.0.0.13:80", "[fc00:1::12]:0", "[fc00:2:3::12]:0"], services.SelectMany(s => s.Destinations).Select(d => d.Address));
+        Assert.All(services.SelectMany(s => s.Destinations), d => Assert.Equal(("Tunnel", (long?)0, (long?)0), (d.Forward, d.ActiveConn, d.InActConn)));
+        Assert.Equal([10, 33], services[1].Destinations.Select(d => d.Weight!.Value));
+        Assert.Equal((9L, 9L), (outcome.LinesRead, outcome.UsableLines));
+    }
 }

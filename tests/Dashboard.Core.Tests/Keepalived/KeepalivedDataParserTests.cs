@@ -111,4 +111,41 @@ public sealed class KeepalivedDataParserTests
             ParserContract.Holds(KeepalivedDataParser.Parse, bytes, name, v => v.Warnings);
         }
     }
+    [Fact]
+    public void Parse_VyattaBackupDump_MasterRouterAndEffectivePriorityThoughTheNicSectionCutsIn()
+    {
+        // danos/vyatta-vrrp test data (SOURCES.md): keepalived prints the tracked interface's ------< NIC >------ block in
+        // the middle of the instance; the instance's own lines before it are all that matter here.
+        using var input = TestText.Fixture("danos-vyatta-vrrp__conftest_backup_track_intf_keepalived.data.txt");
+
+        var outcome = KeepalivedDataParser.Parse(input);
+
+        Assert.Empty(outcome.Diagnostics);
+        var instance = Assert.Single(outcome.Value.Instances);
+        Assert.Equal(("vyatta-dp0p1s1-1", "BACKUP", (int?)150, "10.10.1.1", false), (instance.Name, instance.State, instance.Priority, instance.MasterRouter, instance.Group));
+        Assert.Empty(outcome.Value.RealServers);
+    }
+    [Fact]
+    public void Parse_VyattaSyncGroupDump_InstanceAndItsSyncGroupStates()
+    {
+        // danos/vyatta-vrrp test data (SOURCES.md): a MASTER instance and the ------< VRRP Sync groups >------ section
+        // (` VRRP Sync Group = TEST, MASTER`), read as a group like the notify FIFO's GROUP lines.
+        using var input = TestText.Fixture("danos-vyatta-vrrp__conftest_rfc_sync_keepalived.data.txt");
+
+        var outcome = KeepalivedDataParser.Parse(input);
+
+        Assert.Empty(outcome.Diagnostics);
+        Assert.Equal(
+            [("vyatta-dp0p1s1-1", "MASTER", (int?)100, false), ("TEST", "MASTER", null, true)],
+            outcome.Value.Instances.Select(i => (i.Name, i.State, i.Priority, i.Group)));
+    }
+
+    [Fact]
+    public void Parse_SyncGroupWithoutState_WarnsAndKeepsTheGroup()
+    {
+        var outcome = Parse("------< VRRP Sync groups >------\n VRRP Sync Group = G1\n");
+
+        Assert.Equal((2L, "VRRP Sync Group"), (outcome.Diagnostics.Single().Line, outcome.Diagnostics.Single().Field!));
+        Assert.Equal(("G1", "", true), outcome.Value.Instances.Select(i => (i.Name, i.State, i.Group)).Single());
+    }
 }

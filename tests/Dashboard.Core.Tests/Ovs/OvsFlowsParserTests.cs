@@ -9,6 +9,9 @@ public sealed class OvsFlowsParserTests
 {
     private const string AmphoraFixture = "9506hqwy-openstack_study_notes__ovs-ofctl_dump-flows_br-int.txt";
     private const string PortCheckFixture = "antonkurbatov-neutron-portcheck__ovs-ofctl_dump-flows_br-int_grep-mac.txt";
+    private const string OneVmFixture = "9506hqwy-openstack_study_notes__instance_ovs_vxlan_ovs-ofctl_dump-flows_br-int.txt";
+    private const string NeutronDocFixture = "openstack-neutron__openvswitch_firewall_rst_flows.txt";
+    private const string LabFixture = "lab-ovs3.1__ovs-lab_show_vsctl-csv_dump-flows_br-int.txt";
 
     private static ParseOutcome<IptablesDump> Parse(string text) => OvsFlowsParser.Parse(TestText.Stream(text));
 
@@ -155,6 +158,9 @@ public sealed class OvsFlowsParserTests
     [Theory]
     [InlineData(AmphoraFixture)]
     [InlineData(PortCheckFixture)]
+    [InlineData(OneVmFixture)]
+    [InlineData(NeutronDocFixture)]
+    [InlineData(LabFixture)]
     public void Parse_MutatedRealCaptures_NeverThrowsAndReportsRealLines(string fixture)
     {
         foreach (var (name, bytes) in new InputMutator(2024).Catalogue(TestText.FixtureBytes(fixture)))
@@ -169,5 +175,138 @@ public sealed class OvsFlowsParserTests
         var outcome = OvsFlowsParser.Parse(TestText.Stream(new InputMutator(11).RandomBytes(2000)));
 
         Assert.False(outcome.HasUsableData);
+    }
+    [Fact]
+    public void Parse_OneVmComputeNode_AntiSpoofAndConntrackInvalidDropsCountedWithoutWarnings()
+    {
+        // 9506hqwy/openstack_study_notes, OVS 3.3.1 with the openvswitch firewall driver, one VM port (SOURCES.md). Counted independently:
+        //   grep -c 'actions=' → 76 flows; grep -o 'table=[0-9]*,' | sort -u | wc -l → 17 tables; n_packets sum → 2253;
+        //   grep 'priority=10,reg5' → 6 packets (anti-spoof), grep '+inv+trk' → 2 in table 72, 0 in table 82;
+        //   and table 93, where both resubmit, counts 8 = 6 + 2.
+        using var input = TestText.Fixture(OneVmFixture);
+
+        var outcome = OvsFlowsParser.Parse(input);
+
+        Assert.Empty(outcome.Diagnostics);
+        var dump = outcome.Value;
+        var rules = Rules(dump).ToList();
+        Assert.Equal(76, rules.Count);
+        Assert.Equal(17, dump.Tables.Single().Chains.Count);
+        Assert.Equal(2253UL, rules.Aggregate(0UL, (sum, r) => sum + r.PacketCount!.Value));
+        Assert.Equal(76, rules.Select(r => r.Identity).Distinct().Count());
+        var antiSpoof = Assert.Single(rules, r => r.DropKind == NeutronDropKinds.AntiSpoof);
+        Assert.Equal(("648437e1-0", "s", 6UL), (antiSpoof.Neutron!.Port, antiSpoof.Neutron.Direction, antiSpoof.PacketCount!.Value));
+        Assert.Equal(
+            [("br-int table 72", 2UL), ("br-int table 82", 0UL)],
+            dump.Tables.Single().Chains.SelectMany(c => c.Rules.Where(r => r.DropKind == NeutronDropKinds.ConntrackInvalid).Select(r => (c.Name, r.PacketCount!.Value))));
+        Assert.Equal(8UL, dump.Tables.Single().Chains.Single(c => c.Name == "br-int table 93").Rules.Single().PacketCount);
+        Assert.Equal(2, rules.Count(r => r.DropKind == NeutronDropKinds.DhcpSpoof));
+        Assert.Equal(6, rules.Count(r => r.DropKind == NeutronDropKinds.SgFallback));
+        var port = Assert.Single(dump.NeutronPorts);
+        Assert.Equal(("648437e1-0", "tap648437e1-0d"), (port.Port, port.Device));
+        Assert.Equal(
+            [("192.168.101.85", "fa:16:3e:61:21:c6"), ("fe80::f816:3eff:fe61:21c6", "fa:16:3e:61:21:c6")],
+            port.AllowedPairs.Select(p => (p.Address, p.Mac!)));
+    }
+
+    [Fact]
+    public void Parse_NeutronDocumentationFlows_NullCountersAndUnnamedPortsEachWarnedOnce()
+    {
+        // Neutron's openvswitch_firewall.rst (SOURCES.md) prints flows without statistics and ports by number only.
+        // Counted independently: 122 flows; grep -c 'reg5=' → 98; grep 'priority=10,reg5' → 2 anti-spoof catch-alls.
+        using var input = TestText.Fixture(NeutronDocFixture);
+
+        var outcome = OvsFlowsParser.Parse(input);
+
+        Assert.Equal([(1L, "n_packets"), (9L, "reg5")], outcome.Diagnostics.Select(d => (d.Line, d.Field!)));
+        Assert.All(outcome.Diagnostics, d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+        Assert.StartsWith("98 flows name OpenFlow ports", outcome.Diagnostics[1].Reason);
+        var rules = Rules(outcome.Value).ToList();
+        Assert.Equal(122, rules.Count);
+        Assert.Equal(122, outcome.Value.RulesWithoutCounters);
+        Assert.All(rules, r => Assert.Null(r.PacketCount));
+        Assert.Equal(2, rules.Count(r => r.DropKind == NeutronDropKinds.AntiSpoof));
+        Assert.Equal(2, rules.Count(r => r.DropKind == NeutronDropKinds.ConntrackInvalid));
+        Assert.Empty(outcome.Value.NeutronPorts);
+    }
+    [Fact]
+    public void Parse_LabShowInterfacesAndFlows_PortsCarryNeutronIdMacAndOpenFlowNumber()
+    {
+        // tests/lab/ovs-lab.sh flows after 4 refused client requests (SOURCES.md): ovs-ofctl show, the ovs-vsctl csv listing
+        // and dump-flows of Open vSwitch 3.1.0. Counted independently: 25 flows, n_packets sum 40; the director's
+        // catch-all (priority=10,reg5=0x1) 4 packets; 6 interface rows, 4 with an iface-id.
+        using var input = TestText.Fixture(LabFixture);
+
+        var outcome = OvsFlowsParser.Parse(input);
+
+        Assert.Empty(outcome.Diagnostics);
+        var dump = outcome.Value;
+        var rules = Rules(dump).ToList();
+        Assert.Equal(25, rules.Count);
+        Assert.Equal(40UL, rules.Aggregate(0UL, (sum, r) => sum + r.PacketCount!.Value));
+        Assert.Equal(
+            [
+                ("38833ad6-c", "tap38833ad6-c6", "38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4", "fa:16:3e:c4:20:c7", 1UL),
+                ("5d0f17b2-3", "tap5d0f17b2-3e", "5d0f17b2-3e8a-4c61-b7d4-0a9e26f3c815", "fa:16:3e:6b:2d:91", 2UL),
+                ("9a4c3e58-7", "tap9a4c3e58-71", "9a4c3e58-71f0-4d2b-8e6a-d3b90c1f47e2", "fa:16:3e:1f:a8:54", 3UL),
+                ("e27b8d40-5", "tape27b8d40-5c", "e27b8d40-5c13-4a9f-a0e7-6f42c8b1d930", "fa:16:3e:93:07:ce", 4UL),
+            ],
+            dump.NeutronPorts.Select(p => (p.Port, p.Device!, p.PortId!, p.Mac!, p.OfPort!.Value)));
+        var antiSpoof = rules.Where(r => r.DropKind == NeutronDropKinds.AntiSpoof).ToList();
+        Assert.Equal([("38833ad6-c", 4UL), ("5d0f17b2-3", 0UL), ("9a4c3e58-7", 0UL), ("e27b8d40-5", 0UL)], antiSpoof.Select(r => (r.Neutron!.Port, r.PacketCount!.Value)));
+    }
+
+    [Fact]
+    public void Parse_InterfacesWithoutTapNames_PortPrefixFromTheNeutronPortId()
+    {
+        // Layout of ovs-vsctl --format=csv (lab capture); vhost-user names (vhuXXXXXXXX-XX, Open vSwitch with DPDK) are not
+        // tap names, so only external_ids:iface-id ties the port to Neutron.
+        const string text = """
+            name,ofport,external_ids
+            vhu38833ad6-c6,7,"{attached-mac=""fa:16:3e:c4:20:c7"", iface-id=""38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4"", iface-status=active, vm-uuid=""0330b084-03db-4d42-a231-2cd6ad89515b""}"
+            br-int,65534,{}
+             cookie=0x1, duration=1.5s, table=71, n_packets=9, n_bytes=540, priority=10,reg5=0x7,in_port=7 actions=resubmit(,93)
+            """;
+
+        var outcome = Parse(text);
+
+        Assert.Empty(outcome.Diagnostics);
+        var port = Assert.Single(outcome.Value.NeutronPorts);
+        Assert.Equal(("38833ad6-c", "vhu38833ad6-c6", "38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4", 7UL), (port.Port, port.Device!, port.PortId!, port.OfPort!.Value));
+        var drop = Rules(outcome.Value).Single();
+        Assert.Equal((NeutronDropKinds.AntiSpoof, "38833ad6-c", 9UL), (drop.DropKind, drop.Neutron!.Port, drop.PacketCount!.Value));
+    }
+
+    [Fact]
+    public void Parse_InterfaceWithoutNumber_FoundByItsMacInTheFlowsThatLoadRegisterFive()
+    {
+        // An interface listed before Open vSwitch gave it a number (ofport []), then the firewall's table 60 flow for traffic
+        // to the VM's MAC, which loads the port's number into register 5 (flow layout of Neutron's openvswitch_firewall.rst).
+        const string text = """
+            name,ofport,external_ids
+            tap38833ad6-c6,[],"{attached-mac=""fa:16:3e:c4:20:c7"", iface-id=""38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4""}"
+             cookie=0x1, duration=1.5s, table=60, n_packets=3, n_bytes=180, priority=90,dl_vlan=1,dl_dst=fa:16:3e:c4:20:c7 actions=load:0x5->NXM_NX_REG5[],load:0x1->NXM_NX_REG6[],strip_vlan,resubmit(,81)
+             cookie=0x1, duration=1.5s, table=71, n_packets=2, n_bytes=120, priority=10,reg5=0x5,in_port=5 actions=resubmit(,93)
+            """;
+
+        var outcome = Parse(text);
+
+        Assert.Empty(outcome.Diagnostics);
+        var port = Assert.Single(outcome.Value.NeutronPorts);
+        Assert.Equal(("38833ad6-c", 5UL, "fa:16:3e:c4:20:c7"), (port.Port, port.OfPort!.Value, port.Mac!));
+    }
+
+    [Theory]
+    [InlineData("tap38833ad6-c6,x1,{}", "ofport")]
+    [InlineData("tap38833ad6-c6,1,\"{attached-mac}\"", "external_ids")]
+    [InlineData("tap38833ad6-c6,1,\"{iface-id=1", "csv")]
+    [InlineData("tap38833ad6-c6", "csv")]
+    public void Parse_BadInterfaceRow_ErrorNamesTheFieldAndTheFlowsAreStillRead(string row, string field)
+    {
+        var outcome = Parse($"name,ofport,external_ids\n{row}\n cookie=0x1, duration=1.5s, table=72, n_packets=2, n_bytes=120, priority=0 actions=drop\n");
+
+        var error = Assert.Single(outcome.Diagnostics);
+        Assert.Equal((2L, field, DiagnosticSeverity.Error), (error.Line, error.Field!, error.Severity));
+        Assert.Equal(2UL, Rules(outcome.Value).Single().PacketCount);
     }
 }

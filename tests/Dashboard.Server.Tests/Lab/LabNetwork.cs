@@ -68,6 +68,16 @@ public sealed partial class LabNetwork : IAsyncDisposable
                 int.Parse(match.Groups["failed"].Value, CultureInfo.InvariantCulture));
     }
 
+    /// <summary>N TCP SYN-ACKs from the client to the VIP that no connection expects (ovs-lab.sh only): conntrack marks them INVALID.</summary>
+    public async Task StrayAsync(int n, CancellationToken ct = default)
+    {
+        var output = await RunAsync(ct, "stray", n.ToString(CultureInfo.InvariantCulture), Prefix);
+        if (output.Trim() != $"sent={n}")
+        {
+            throw new InvalidOperationException($"ovs-lab.sh stray printed '{output.Trim()}'");
+        }
+    }
+
     /// <summary>
     /// N concurrent client requests, told apart: connected and answered, connected but slow to answer (the handshake
     /// completed, so the director saw the client's ACK), and never connected within <paramref name="timeout"/>.

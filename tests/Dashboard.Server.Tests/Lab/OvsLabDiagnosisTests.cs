@@ -14,7 +14,7 @@ namespace Dashboard.Server.Tests.Lab;
 /// Seed 1 with Neutron's Open vSwitch firewall driver (issue 24): tests/lab/ovs-lab.sh plugs the lab's VMs into a real
 /// Open vSwitch (userspace datapath) whose br-int carries the driver's anti-spoof flows. The director's forwarded SYNs
 /// die on its port's table 71 catch-all in real OpenFlow counters; the real agent's ovs collector reads them with
-/// `ovs-ofctl show` and `dump-flows`, and the real server's diagnosis must name dr-forward-drop through the OVS path
+/// `ovs-ofctl show`, `ovs-vsctl list Interface` and `dump-flows`, and the real server's diagnosis must name dr-forward-drop through the OVS path
 /// and clear it once the allowed address pair (the fix) is in. The director's IPVS table is generated as in the iptables lab.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -38,9 +38,11 @@ public sealed class OvsLabDiagnosisTests(ITestOutputHelper output) : IAsyncLifet
         _directorConfig = await WriteConfigAsync("lab-director", KnownRoles.Director, """
             "Ipvs": { "Enabled": true, "ProcRoot": "PROC" }
             """.Replace("PROC", _director.ProcRoot));
+        // The lab's private Open vSwitch: br-int's management socket, and its OVSDB socket next to it for ovs-vsctl.
+        var target = _lab.UpOutput.Split('\n')[^1];
         _hypervisorConfig = await WriteConfigAsync("lab-compute", KnownRoles.Hypervisor, """
-            "Ovs": { "Enabled": true, "Bridges": [ "TARGET" ] }
-            """.Replace("TARGET", _lab.UpOutput.Split('\n')[^1]));
+            "Ovs": { "Enabled": true, "Bridges": [ "TARGET" ], "OvsdbRemote": "REMOTE" }
+            """.Replace("TARGET", target).Replace("REMOTE", target.Replace("br-int.mgmt", "db.sock", StringComparison.Ordinal)));
     }
 
     public async Task DisposeAsync()
@@ -83,6 +85,9 @@ public sealed class OvsLabDiagnosisTests(ITestOutputHelper output) : IAsyncLifet
             e.Label.StartsWith("lab-compute br-int table 71 #", StringComparison.Ordinal)
             && e.Value.StartsWith("Drop traffic without an IP/MAC allow rule (OVS firewall", StringComparison.Ordinal));
         Assert.Contains(finding.Latest.ConfirmCommands, c => c.Contains("ovs-ofctl dump-flows br-int table=71", StringComparison.Ordinal));
+        var directorPort = _server.Services.GetRequiredService<Dashboard.Server.Live.LiveStore>().Host("lab-compute")!.NeutronPorts.Single(p => p.Port == "38833ad6-c");
+        Assert.Equal(("tap38833ad6-c6", "38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4", "fa:16:3e:c4:20:c7", (ulong?)1),
+            (directorPort.Device, directorPort.PortId, directorPort.Mac, directorPort.OfPort));
 
         // Fixed: the allowed address pair 0.0.0.0/0 on the director port, as Neutron renders it.
         await _lab.ScenarioAsync("fixed");
@@ -95,6 +100,30 @@ public sealed class OvsLabDiagnosisTests(ITestOutputHelper output) : IAsyncLifet
         var resolved = fixApplied.Elapsed;
         output.WriteLine($"dr-forward-drop resolved {resolved.TotalSeconds:0.0} s after the fix");
         Assert.DoesNotContain(diagnosis.Open, f => f.Latest.Kind is FindingKinds.DrForwardDrop or FindingKinds.StatefulHalfFlowDrop or FindingKinds.DirectorWideSynRecv);
+    }
+
+    [Fact]
+    public async Task OvsLabStrayReplies_ConntrackInvalidDropsCountedOnTheIngressFlowWithoutDrForwardDrop()
+    {
+        var live = _server.Services.GetRequiredService<Dashboard.Server.Live.LiveStore>();
+        var diagnosis = _server.Services.GetRequiredService<DiagnosisService>();
+        await _lab.ScenarioAsync("fixed");
+
+        // Replies nobody asked for reach the director's port: its conntrack has no entry and cannot open one with a SYN-ACK.
+        var waited = Stopwatch.StartNew();
+        Dashboard.Server.Live.RuleLive? invalid = null;
+        while (invalid is null && waited.Elapsed < TimeSpan.FromSeconds(45))
+        {
+            await _lab.StrayAsync(20);
+            await CycleAsync(clients: 3);
+            invalid = live.Host("lab-compute")?.Rules.FirstOrDefault(r => r.Rule.DropKind == "conntrack-invalid" && r.PacketsPerSecond > 0);
+        }
+
+        Assert.NotNull(invalid);
+        Assert.Equal(("br-int table 82", (string?)null), (invalid.Rule.Chain, invalid.Rule.NeutronPort));
+        Assert.Contains("ct_state=+inv+trk", invalid.Rule.Spec, StringComparison.Ordinal);
+        Assert.DoesNotContain(live.Host("lab-compute")!.Rules, r => r.Rule.DropKind == "anti-spoof" && r.PacketsPerSecond > 0);
+        Assert.DoesNotContain(diagnosis.Open, f => f.Latest.Kind == FindingKinds.DrForwardDrop);
     }
 
     /// <summary>Real client attempts, then both agents collect and push once, as their timers would.</summary>

@@ -69,6 +69,21 @@ public sealed class SnapshotBuilderTests
     }
 
     [Fact]
+    public void Build_OpenVswitchNamedThePort_TakesTheNewPortWithItsIdMacAndNumber()
+    {
+        var first = Build(TestBatches.Hypervisor("compute-07", 1, Start, antiSpoofPackets: 1_000), null);
+        var named = TestBatches.Hypervisor("compute-07", 2, Start.AddSeconds(5), antiSpoofPackets: 1_000);
+        var port = named.Iptables![0].NeutronPorts[0];
+        (port.PortId, port.Mac, port.OfPort) = ("38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4", "fa:16:3e:c4:20:c7", 1UL);
+
+        var second = Build(named, first);
+
+        var taken = Assert.Single(second.NeutronPorts);
+        Assert.Equal(("38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4", "fa:16:3e:c4:20:c7", (ulong?)1), (taken.PortId, taken.Mac, taken.OfPort));
+        Assert.Null(Assert.Single(first.NeutronPorts).PortId);
+    }
+
+    [Fact]
     public void Build_RuleNotInThePreviousPush_StartsWithoutARateWhileTheOthersKeepTheirs()
     {
         var first = Build(TestBatches.Hypervisor("compute-07", 1, Start, antiSpoofPackets: 1_000), null);
