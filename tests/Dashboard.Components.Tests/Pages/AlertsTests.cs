@@ -51,8 +51,9 @@ public sealed class AlertsTests(PileUpServer fixture) : PageTest(fixture), IClas
 
         page.Find("tbody.incident .symptoms-toggle").Click();
 
+        // The list may be read again from the database meanwhile (a live update); the rows come with the render after it.
+        page.WaitForAssertion(() => Assert.Equal(folded, Incident(page).QuerySelectorAll("tr.incident-symptom").Length));
         var rows = Incident(page).QuerySelectorAll("tr.incident-symptom");
-        Assert.Equal(folded, rows.Length);
         Assert.Contains(rows, r => r.TextContent.Contains("SynRecvRatioHigh", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.TextContent.Contains("AntiSpoofDrops", StringComparison.Ordinal));
         Assert.Equal("true", page.Find(".symptoms-toggle").GetAttribute("aria-expanded"));
@@ -96,6 +97,7 @@ public sealed class AlertsTests(PileUpServer fixture) : PageTest(fixture), IClas
         SignIn(KnownRoles.Operator);
         var page = Open("alerts");
         page.Find("tbody.incident .symptoms-toggle").Click();
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("tr.incident-symptom")));
 
         var row = page.FindAll("tr[data-fingerprint]").First(r => r.QuerySelectorAll("button").Any(b => b.TextContent == "SynRecvRatioHigh"));
 
