@@ -4,29 +4,16 @@
 set -euo pipefail
 
 PREFIX="${LAB_PREFIX:-lvslab}"
+LAB_NAME=lab
+# shellcheck source=lab-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lab-common.sh"
 STATE_ROOT="${LAB_STATE_ROOT:-/run/lvslab}"
 
 readonly WRAP=neutron-openvswi
 readonly BRIDGE=brq6f2d4e1a-8b
-readonly UPLINK=uplink0
-readonly CLIENT_IP=10.0.19.92
-readonly CLIENT_MAC=52:54:00:13:00:5c
-readonly VIP=10.1.26.252
 readonly DHCP_SERVER=10.1.26.120
-readonly SERVICE_PORT=10051
-
-# Ports on the compute node, sorted by port id as the agent processes them; zones are per port (hybrid driver).
-readonly PORTS=(director rs1 rs2 rs3)
-declare -rA PORT_ID=(
-  [director]=38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4
-  [rs1]=5d0f17b2-3e8a-4c61-b7d4-0a9e26f3c815
-  [rs2]=9a4c3e58-71f0-4d2b-8e6a-d3b90c1f47e2
-  [rs3]=e27b8d40-5c13-4a9f-a0e7-6f42c8b1d930
-)
-declare -rA PORT_IP=([director]=10.1.26.144 [rs1]=10.1.26.139 [rs2]=10.1.26.140 [rs3]=10.1.26.141)
-declare -rA PORT_MAC=([director]=fa:16:3e:c4:20:c7 [rs1]=fa:16:3e:6b:2d:91 [rs2]=fa:16:3e:1f:a8:54 [rs3]=fa:16:3e:93:07:ce)
+# Conntrack zones are per port (hybrid driver).
 declare -rA PORT_ZONE=([director]=4097 [rs1]=4098 [rs2]=4099 [rs3]=4100)
-readonly REAL_SERVERS=(rs1 rs2 rs3)
 
 # Comments exactly as Neutron's iptables firewall driver renders them.
 readonly C_VM_INT_SG="Direct traffic from the VM interface to the security group chain."
@@ -43,73 +30,8 @@ readonly C_UNMATCH_DROP="Default drop rule for unmatched traffic."
 # The seed incident's fix, scoped to the director's tap so only what the director forwards bypasses the port chains.
 readonly C_LOCAL_FIX="LVS-DR: accept packets forwarded by the director port (source = client, destination = VIP)."
 
-# Real server: answers one request line with its own address, like a trapper answering a sender.
-readonly PY_LISTENER='
-import socketserver, sys
-ADDR = sys.argv[1]
-class Handler(socketserver.StreamRequestHandler):
-    timeout = 10
-    def handle(self):
-        try:
-            if self.rfile.readline(512):
-                self.wfile.write(("rs=" + ADDR + "\n").encode())
-        except OSError:
-            pass
-class Server(socketserver.ThreadingTCPServer):
-    allow_reuse_address = True
-    daemon_threads = True
-Server(("0.0.0.0", int(sys.argv[2])), Handler).serve_forever()
-'
 
-# Client: N concurrent attempts, each bounded by TIMEOUT for connect and again for the answer.
-readonly PY_CLIENT='
-import socket, sys, threading
-n, timeout, vip, port = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-results, lock = [], threading.Lock()
-def attempt():
-    outcome, server = "ok", None
-    try:
-        sock = socket.create_connection((vip, port), timeout=timeout)
-    except OSError:
-        outcome = "connect_failed"
-    else:
-        try:
-            sock.settimeout(timeout)
-            sock.sendall(b"ping\n")
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = sock.recv(512)
-                if not chunk:
-                    break
-                data += chunk
-            if data.endswith(b"\n"):
-                server = data.decode().strip()
-            else:
-                outcome = "stalled"
-        except OSError:
-            outcome = "stalled"
-        finally:
-            sock.close()
-    with lock:
-        results.append((outcome, server))
-threads = [threading.Thread(target=attempt) for _ in range(n)]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
-ok = sum(1 for o, _ in results if o == "ok")
-print("ok=%d failed=%d" % (ok, n - ok))
-servers = sorted({s for _, s in results if s})
-print("detail: connect_failed=%d stalled=%d answered_by=%s" % (
-    sum(1 for o, _ in results if o == "connect_failed"),
-    sum(1 for o, _ in results if o == "stalled"),
-    ",".join(servers) or "-"), file=sys.stderr)
-'
-
-die() { echo "lab: $*" >&2; exit 1; }
 # Exit 77 tells callers the lab cannot run here (skipped, with the reason on one line).
-unavailable() { echo "lab unavailable: $*" >&2; exit 77; }
-log() { echo "lab[$PREFIX]: $*" >&2; }
 
 usage() {
   cat <<EOF
@@ -129,19 +51,13 @@ set_prefix() {
   STATE="$STATE_ROOT/$PREFIX"
 }
 
-ns() { echo "$PREFIX-$1"; }
-in_ns() { local n="$1"; shift; ip netns exec "$(ns "$n")" "$@"; }
 # iptables flavour of the compute node: legacy when the kernel has it (as on the hosts of the seed incident), else nft.
 backend() { cat "$STATE/backend"; }
 ipt() { in_ns compute "iptables-$(backend)" "$@"; }
 ipt_save() { in_ns compute "iptables-$(backend)-save" -c "$@"; }
 
-tap() { local id="${PORT_ID[$1]}"; echo "tap${id:0:11}"; }
 chain() { local id="${PORT_ID[$2]}"; echo "$WRAP-$1${id:0:10}"; }
 
-python_bin() {
-  if [[ -x /usr/bin/python3 ]]; then echo /usr/bin/python3; else command -v python3; fi
-}
 
 require_root() {
   [[ "$(id -u)" -eq 0 ]] || unavailable "network namespaces need root (CAP_SYS_ADMIN); running as uid $(id -u)"
@@ -154,13 +70,7 @@ ensure_tools() {
   for cmd in "${!need[@]}"; do
     command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}")
   done
-  ((${#missing[@]} == 0)) && return 0
-  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
-  log "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y "${missing[@]}" >&2; then
-    { apt-get update >&2 && apt-get install -y "${missing[@]}" >&2; } || die "cannot install ${missing[*]}"
-  fi
+  install_missing "${missing[@]}"
 }
 
 is_up() { [[ -e "/run/netns/$(ns compute)" && -d "$STATE" ]]; }

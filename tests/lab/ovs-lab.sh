@@ -5,67 +5,13 @@ set -euo pipefail
 
 PREFIX="${LAB_PREFIX:-ovslab}"
 STATE_ROOT="${LAB_STATE_ROOT:-/run/ovslab}"
+LAB_NAME=ovs-lab
+# shellcheck source=lab-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lab-common.sh"
 
-readonly UPLINK=uplink0
-readonly CLIENT_IP=10.0.19.92
-readonly CLIENT_MAC=52:54:00:13:00:5c
-readonly VIP=10.1.26.252
-readonly SERVICE_PORT=10051
-readonly PORTS=(director rs1 rs2 rs3)
-declare -rA PORT_ID=(
-  [director]=38833ad6-c6d2-4b1e-9f3a-5c0e7d21b8a4
-  [rs1]=5d0f17b2-3e8a-4c61-b7d4-0a9e26f3c815
-  [rs2]=9a4c3e58-71f0-4d2b-8e6a-d3b90c1f47e2
-  [rs3]=e27b8d40-5c13-4a9f-a0e7-6f42c8b1d930
-)
-declare -rA PORT_IP=([director]=10.1.26.144 [rs1]=10.1.26.139 [rs2]=10.1.26.140 [rs3]=10.1.26.141)
-declare -rA PORT_MAC=([director]=fa:16:3e:c4:20:c7 [rs1]=fa:16:3e:6b:2d:91 [rs2]=fa:16:3e:1f:a8:54 [rs3]=fa:16:3e:93:07:ce)
 # OpenFlow port numbers, in the order the ports are added; register 5 carries them as the OVS firewall does.
 declare -rA OFPORT=([director]=1 [rs1]=2 [rs2]=3 [rs3]=4)
-readonly REAL_SERVERS=(rs1 rs2 rs3)
 
-readonly PY_LISTENER='
-import socketserver, sys
-class Handler(socketserver.StreamRequestHandler):
-    timeout = 10
-    def handle(self):
-        try:
-            if self.rfile.readline(512):
-                self.wfile.write(("rs=" + sys.argv[1] + "\n").encode())
-        except OSError:
-            pass
-class Server(socketserver.ThreadingTCPServer):
-    allow_reuse_address = True
-    daemon_threads = True
-Server(("0.0.0.0", int(sys.argv[2])), Handler).serve_forever()
-'
-readonly PY_CLIENT='
-import socket, sys, threading
-n, timeout, vip, port = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-ok = [0]
-lock = threading.Lock()
-def attempt():
-    try:
-        with socket.create_connection((vip, port), timeout=timeout) as sock:
-            sock.settimeout(timeout)
-            sock.sendall(b"ping\n")
-            if sock.recv(64).startswith(b"rs="):
-                with lock:
-                    ok[0] += 1
-    except OSError:
-        pass
-threads = [threading.Thread(target=attempt) for _ in range(n)]
-for t in threads: t.start()
-for t in threads: t.join()
-print(f"ok={ok[0]} failed={n - ok[0]}")
-'
-
-die() { echo "ovs-lab: $*" >&2; exit 1; }
-unavailable() { echo "lab unavailable: $*" >&2; exit 77; }
-log() { echo "ovs-lab[$PREFIX]: $*" >&2; }
-ns() { echo "$PREFIX-$1"; }
-in_ns() { local n="$1"; shift; ip netns exec "$(ns "$n")" "$@"; }
-tap() { local id="${PORT_ID[$1]}"; echo "tap${id:0:11}"; }
 vsctl() { ovs-vsctl --db="unix:$STATE/db.sock" "$@"; }
 
 set_prefix() {
@@ -90,11 +36,7 @@ ensure_tools() {
   command -v ovs-vswitchd >/dev/null 2>&1 || missing+=(openvswitch-switch)
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
   command -v ethtool >/dev/null 2>&1 || missing+=(ethtool)
-  ((${#missing[@]} == 0)) && return 0
-  log "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq "${missing[@]}" >&2 || { apt-get update -qq >&2 && apt-get install -y -qq "${missing[@]}" >&2; } \
-    || die "cannot install ${missing[*]}"
+  install_missing "${missing[@]}"
 }
 
 # The OVS firewall driver's pipeline for one port (neutron openvswitch_firewall, tables 60-94, conntrack zone per network in
@@ -201,7 +143,7 @@ cmd_up() {
     ip -n "$(ns "$n")" addr add "$VIP/32" dev lo
     in_ns "$n" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.eth0.arp_ignore=1 \
       net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.eth0.arp_announce=2
-    ip netns exec "$(ns "$n")" setsid python3 -c "$PY_LISTENER" "${PORT_IP[$n]}" "$SERVICE_PORT" </dev/null >>"$STATE/$n.log" 2>&1 &
+    ip netns exec "$(ns "$n")" setsid "$(python_bin)" -c "$PY_LISTENER" "${PORT_IP[$n]}" "$SERVICE_PORT" </dev/null >>"$STATE/$n.log" 2>&1 &
   done
 
   render_flows | ovs-ofctl add-flows "unix:$STATE/br-int.mgmt" -
@@ -244,7 +186,7 @@ cmd_scenario() {
 
 cmd_traffic() {
   [[ "$1" =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= 500)) || die "traffic: N must be 1..500"
-  in_ns client python3 -c "$PY_CLIENT" "$1" "${2:-2}" "$VIP" "$SERVICE_PORT"
+  in_ns client "$(python_bin)" -c "$PY_CLIENT" "$1" "${2:-2}" "$VIP" "$SERVICE_PORT"
 }
 
 # TCP SYN-ACKs for connections nobody opened, to the VIP (so to the director's port): replies whose requests took
@@ -269,7 +211,7 @@ print(f"sent={n}")
 
 cmd_stray() {
   [[ "$1" =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= 500)) || die "stray: N must be 1..500"
-  in_ns client python3 -c "$PY_STRAY" "$1" "$CLIENT_IP" "$VIP" "$SERVICE_PORT"
+  in_ns client "$(python_bin)" -c "$PY_STRAY" "$1" "$CLIENT_IP" "$VIP" "$SERVICE_PORT"
 }
 
 cmd_flows() {

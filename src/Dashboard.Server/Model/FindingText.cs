@@ -24,6 +24,9 @@ public static partial class FindingText
         (DirectorWideSummary(), "FindingSummary_DirectorWide"),
         (AgentSilentSummary(), "FindingSummary_AgentSilent"),
         (CounterResetSummary(), "FindingSummary_CounterReset"),
+        (new("^database disk below its free-space floor: (\\d+) MiB free, floor (\\d+) MiB: ingest answers 503 and the agents spool until space is back$"), "FindingSummary_StorageFull"),
+        (new("^(\\S+): counters missing — (\\d+) firewall rules came without packet counters, so their drops cannot be seen$"), "FindingSummary_CountersMissing"),
+        (new("^(\\S+)'s clock is (-?\\d+) s ahead of the server$"), "FindingSummary_ClockSkew"),
         // Summaries of the alerts that watch numbers rather than findings (Alerting/Rules).
         (new("^SYN_RECV is (\\S+) of the connections of real server (\\S+) of VIP (\\S+) on (\\S+) \\(threshold (\\S+)\\)$"), "AlertSummary_RealServerSynRecv"),
         (new("^SYN_RECV is (\\S+) of the connections of VIP (\\S+) on (\\S+) \\(threshold (\\S+)\\)$"), "AlertSummary_VipSynRecv"),
@@ -49,6 +52,16 @@ public static partial class FindingText
         (new("^Last batch$"), "Evidence_LastBatch"),
         (new("^Silent for$"), "Evidence_SilentFor"),
         (new("^Detected at$"), "Evidence_DetectedAt"),
+        (new("^Free$"), "Evidence_Free"),
+        (new("^Floor$"), "Evidence_Floor"),
+        (new("^File system of$"), "Evidence_FileSystemOf"),
+        (new("^Host$"), "Evidence_Host"),
+        (new("^Clock offset$"), "Evidence_ClockOffset"),
+        (new("^Rules without counters$"), "Evidence_RulesWithoutCounters"),
+        (new("^Drop rules with counters$"), "Evidence_DropRulesWithCounters"),
+        (new("^Scope$"), "Evidence_Scope"),
+        (new("^Director filter$"), "Evidence_DirectorFilter"),
+        (new("^Virtual services$"), "Evidence_VirtualServices"),
     ];
 
     private static readonly (Regex Shape, string Key)[] s_values =
@@ -68,6 +81,9 @@ public static partial class FindingText
         (new("^inventory places (\\S+) on filter (\\S+)$"), "EvidenceValue_InventoryFilter"),
         (new("^allowed pairs of (\\S+) on (\\S+) include (\\S+)$"), "EvidenceValue_AllowedPairs"),
         (new("^NSX names the VM of (\\S+) '(.*)'$"), "EvidenceValue_NsxNames"),
+        (new("^(\\d+) MiB of (\\d+) MiB$"), "EvidenceValue_MiBOf"),
+        (new("^Open vSwitch firewall: (.+) counts INVALID drops of every port of (\\S+)$"), "EvidenceValue_OvsInvalidScope"),
+        (new("^(\\d+) refused, last host (\\S+), token (.*), at (\\S+)$"), "EvidenceValue_Refusals"),
     ];
 
     /// <summary>The lines threshold alerts write as their description (Alerting/Rules); a finding's alert lists its evidence instead.</summary>
@@ -84,6 +100,7 @@ public static partial class FindingText
 
     private static readonly (Regex Shape, string Key)[] s_commands =
     [
+        (new("^on the dashboard's database host: (.+)$"), "Command_OnDatabaseHost"),
         (new("^on a real server: (.+)$"), "Command_OnARealServer"),
         (new("^on (\\S+): (.+)$"), "Command_On"),
     ];
@@ -102,7 +119,23 @@ public static partial class FindingText
     }
 
     /// <summary>A finding's summary (also an alert's summary when a finding fired it) in the viewer's language.</summary>
-    public static string Sentence(string text, IStringLocalizer loc) => Apply(text, s_sentences, loc);
+    public static string Sentence(string text, IStringLocalizer loc) =>
+        LimitSummary().Match(text) is { Success: true } limits ? LimitSentence(limits, loc) : Apply(text, s_sentences, loc);
+
+    /// <summary>"L1 refused data N times, L2 …; last: reason": each limit and the reason translated on their own.</summary>
+    private static string LimitSentence(Match summary, IStringLocalizer loc)
+    {
+        var counts = LimitCount().Matches(summary.Groups[1].Value).Select(m => loc["FindingSummary_LimitCount", m.Groups[1].Value, m.Groups[2].Value].Value);
+        return loc["FindingSummary_LimitReached", string.Join(loc["ListSeparator"].Value, counts), Apply(summary.Groups[2].Value, s_limitReasons, loc)].Value;
+    }
+
+    /// <summary>The reasons LiveLimits and the ingest endpoint give when a limit refuses data (also sent to the agent, in English).</summary>
+    private static readonly (Regex Shape, string Key)[] s_limitReasons =
+    [
+        (new("^the live store holds (\\d+) hosts \\((\\S+)\\); host '(.*)' is new$"), "LimitReason_MaxHosts"),
+        (new("^token '(.*)' already sends for (\\d+) hosts \\((\\S+) = (\\d+)\\); host '(.*)' is one more$"), "LimitReason_MaxHostsPerToken"),
+        (new("^the batch has (\\d+) rows, over (\\S+) = (\\d+)$"), "LimitReason_MaxRowsPerBatch"),
+    ];
 
     /// <summary>An alert's description (a finding's evidence, or a threshold rule's numbers), line by line, in the viewer's language.</summary>
     public static IReadOnlyList<string> Description(string text, IStringLocalizer loc) =>
@@ -140,13 +173,19 @@ public static partial class FindingText
 
     private static string? RemediationKey(string kind, string remediation) => kind switch
     {
+        "dr-forward-drop" when remediation.Contains("Open vSwitch firewall", StringComparison.Ordinal) => "Remediation_DrForwardOvs",
         "dr-forward-drop" => "Remediation_DrForward",
         "rs-ingress-drop" => "Remediation_RsIngress",
         "stateful-half-flow-drop" when remediation.StartsWith("The distributed firewall", StringComparison.Ordinal) => "Remediation_NsxHalfFlow",
+        "stateful-half-flow-drop" when remediation.StartsWith("The Open vSwitch firewall", StringComparison.Ordinal) => "Remediation_OvsHalfFlow",
         "stateful-half-flow-drop" => "Remediation_NeutronHalfFlow",
         "director-wide-synrecv" => "Remediation_DirectorWide",
         "agent-silent" => "Remediation_AgentSilent",
         "counter-reset" => "Remediation_CounterReset",
+        "storage-full" => "Remediation_StorageFull",
+        "counters-missing" => "Remediation_CountersMissing",
+        "clock-skew" => "Remediation_ClockSkew",
+        "limit-reached" => "Remediation_LimitReached",
         _ => null,
     };
 
@@ -179,7 +218,7 @@ public static partial class FindingText
         return text;
     }
 
-    [GeneratedRegex("^(\\S+): SYN_RECV piles up on (\\d+)/(\\d+) real servers while (\\S+) on (\\S+) drops (\\S+) — the hypervisor drops what the director forwards$")]
+    [GeneratedRegex("^(\\S+): SYN_RECV piles up on (\\d+)/(\\d+) real servers while (.+?) on (\\S+) drops (\\S+) — the hypervisor drops what the director forwards$")]
     private static partial Regex DrForwardSummary();
 
     [GeneratedRegex("^(\\S+) behind (\\S+): SYN_RECV piles up while its port (\\S+) on (\\S+) drops (\\S+) \\((\\S+)\\)$")]
@@ -199,6 +238,12 @@ public static partial class FindingText
 
     [GeneratedRegex("^(\\S+): counters were reset$")]
     private static partial Regex CounterResetSummary();
+
+    [GeneratedRegex("^((?:\\S+ refused data \\d+ times(?:, )?)+); last: (.+)$")]
+    private static partial Regex LimitSummary();
+
+    [GeneratedRegex("(\\S+) refused data (\\d+) times")]
+    private static partial Regex LimitCount();
 
     [GeneratedRegex("--physdev-in (\\S+) -j ACCEPT")]
     private static partial Regex PhysdevIn();

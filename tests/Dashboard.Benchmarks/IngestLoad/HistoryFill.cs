@@ -23,9 +23,10 @@ public static class HistoryFill
         // Ends one interval before now: the fleet's first live push follows its last stored one as on a running server.
         var end = DateTimeOffset.UtcNow - options.Interval;
         long pushes = 0, rows = 0;
+        var last = end - span;
         for (var at = end - span; at < end; at += options.Interval)
         {
-            var instant = at;
+            var instant = last = at;
             // Two writers at a time, as two cores of a server do; each agent's payload is used by one writer only.
             await Parallel.ForEachAsync(fleet.Agents, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, async (agent, token) =>
             {
@@ -44,8 +45,9 @@ public static class HistoryFill
         var wall = Stopwatch.GetElapsedTime(started);
         var rollupStarted = Stopwatch.GetTimestamp();
         var rollups = server.Services.GetRequiredService<RollupBuilder>();
-        var settled = RollupBuilder.SettledBefore(DateTimeOffset.UtcNow);
-        // The server's own maintenance may hold the pass lock meanwhile: runs until the minute watermark has reached the settled minute.
+        // The watermark moves only over minutes that hold batches, so the history's last minute is the mark, not the clock's:
+        // the server's own maintenance may hold the pass lock meanwhile, so passes run until the mark is reached.
+        var lastMinute = new DateTimeOffset(last.UtcTicks - last.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
         const string caughtUp = """
             select coalesce((select upto >= @last from rollup_watermarks where name = @name), false)
                and not exists (select 1 from rollup_pending where name = @name)
@@ -53,7 +55,7 @@ public static class HistoryFill
         await using (var conn = await server.DataSource.OpenConnectionAsync(ct))
         {
             while (!await conn.ExecuteScalarAsync<bool>(new CommandDefinition(caughtUp,
-                       new { last = settled.AddMinutes(-1).UtcDateTime, name = RollupBuilder.MinuteRollup }, cancellationToken: ct)))
+                       new { last = lastMinute.UtcDateTime, name = RollupBuilder.MinuteRollup }, cancellationToken: ct)))
             {
                 if ((await rollups.RunAsync(server.DataSource, ct)).Rows == 0)
                 {

@@ -16,7 +16,7 @@ public static partial class EnglishText
         "SYN_RECV", "ESTABLISHED", "VIP", "RS", "NSX", "DFW", "vNIC", "VM", "TCP", "UDP", "LVS", "DR", "IP", "MAC", "iptables", "Neutron", "conntrack",
         "keepalived", "INVALID", "DROP", "REJECT", "RETURN", "ACCEPT", "ACK", "Route", "sh", "English", "UTC", "ARP", "VRRP", "lo", "physdev", "agent",
         "TCP", "strict", "rp_filter", "Webhook", "webhook", "slack", "teams", "dingtalk", "feishu", "wecom", "mattermost", "en", "https",
-        "KiB", "MiB", "GiB",
+        "KiB", "MiB", "GiB", "OpenFlow",
     };
 
 

@@ -59,6 +59,8 @@ public sealed class HypervisorDetailTests(PileUpServer fixture) : PageTest(fixtu
             dump.NeutronPorts.Add(new NeutronPort
             {
                 Port = "0aa11bb2-c", Device = "tap0aa11bb2-c1", AllowedPairs = [new NeutronAllowedPair { Address = "10.1.26.150/32", Mac = "FA:16:3E:00:00:01" }],
+                // As the ovs collector reads them from ovs-vsctl (external_ids and ofport).
+                PortId = "0aa11bb2-c1f3-4d2e-8a9b-7c6d5e4f3a21", Mac = "fa:16:3e:00:00:01", OfPort = 7,
             });
             (await RunningDashboard.PushAsync(agent, batch)).EnsureSuccessStatusCode();
         }
@@ -75,6 +77,22 @@ public sealed class HypervisorDetailTests(PileUpServer fixture) : PageTest(fixtu
         var page = RenderAt<HypervisorDetail>("hypervisor?name=compute-sort");
 
         Assert.Equal(["38833ad6-c", "0aa11bb2-c"], PortOrder(page));
+    }
+
+    [Fact]
+    public async Task Render_OpenvSwitchPort_WholePortIdMacAndOpenFlowPortShown()
+    {
+        await SeedTwoPortsAsync();
+
+        var page = RenderAt<HypervisorDetail>("hypervisor?name=compute-sort");
+
+        var ovs = page.Find("td[data-port='0aa11bb2-c']");
+        Assert.Equal("0aa11bb2-c1f3-4d2e-8a9b-7c6d5e4f3a21", ovs.GetAttribute("title"));
+        Assert.Equal("fa:16:3e:00:00:01 · OpenFlow port 7", ovs.ParentElement!.QuerySelector(".port-ids")!.TextContent);
+        // A port read from iptables alone has none of them: nothing is made up.
+        var iptablesOnly = page.Find("td[data-port='38833ad6-c']");
+        Assert.False(iptablesOnly.HasAttribute("title"));
+        Assert.Null(iptablesOnly.ParentElement!.QuerySelector(".port-ids"));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Dashboard.Core.Diagnosis;
 using Dashboard.Core.Ipvs;
-using static Dashboard.Core.Tests.Diagnosis.FleetBuilder;
+using static Dashboard.Testing.FleetBuilder;
 
 namespace Dashboard.Core.Tests.Diagnosis;
 

@@ -2,7 +2,7 @@ using Dashboard.Core.Diagnosis;
 using Dashboard.Core.Iptables;
 using Dashboard.Core.Ipvs;
 
-namespace Dashboard.Core.Tests.Diagnosis;
+namespace Dashboard.Testing;
 
 /// <summary>Fleets built from the seed incidents' own names and numbers, varied one fact at a time.</summary>
 public sealed class FleetBuilder
