@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Dashboard.Agent.Cli;
+using Dashboard.Core.Diagnosis;
 using Dashboard.Server.Diagnosis;
 using Dashboard.Server.Live;
 using Dashboard.Server.Security;
@@ -73,8 +74,39 @@ public sealed class LabAgents : IAsyncDisposable
         return line;
     }
 
+    /// <summary>
+    /// The seed's story on a lab: while fixed, cycles raise nothing; once broken, dr-forward-drop is named for the director's
+    /// port (then <paramref name="named"/> checks what this lab shows of it); once fixed again, it clears and no other pile-up
+    /// finding stays. How long naming and clearing took is printed, not asserted.
+    /// </summary>
+    /// <param name="cycle">One cycle with this many client attempts.</param>
+    public async Task BrokenThenFixedAsync(LabNetwork lab, int healthyCycles, Func<int, Task> cycle, Action<string> print, Action<TrackedFinding> named)
+    {
+        await lab.ScenarioAsync("fixed");
+        for (var i = 0; i < healthyCycles; i++)
+        {
+            await cycle(3);
+        }
+
+        Assert.DoesNotContain(Diagnosis.Open, f => f.Latest.Kind != FindingKinds.CounterReset);
+
+        await lab.ScenarioAsync("broken");
+        TrackedFinding? finding = null;
+        var toName = await UntilAsync(() => (finding = Diagnosis.Open.FirstOrDefault(f => f.Latest.Kind == FindingKinds.DrForwardDrop)) is not null, () => cycle(6));
+        print($"dr-forward-drop named {toName.TotalSeconds:0.0} s after the first dropped SYN");
+        Assert.NotNull(finding);
+        Assert.Equal((DirectorHost, "10.1.26.252:10051", HypervisorHost, "38833ad6-c"),
+            (finding.Latest.Director, finding.Latest.Vip, finding.Latest.Hypervisor, finding.Latest.Port));
+        named(finding);
+
+        await lab.ScenarioAsync("fixed");
+        var toResolve = await UntilAsync(() => !Diagnosis.Open.Any(f => f.Latest.Kind == FindingKinds.DrForwardDrop), () => cycle(6));
+        print($"dr-forward-drop resolved {toResolve.TotalSeconds:0.0} s after the fix");
+        Assert.DoesNotContain(Diagnosis.Open, f => f.Latest.Kind is FindingKinds.DrForwardDrop or FindingKinds.StatefulHalfFlowDrop or FindingKinds.DirectorWideSynRecv);
+    }
+
     /// <summary>Runs cycles until the condition holds (or a generous limit passes) and returns how long that took.</summary>
-    public static async Task<TimeSpan> UntilAsync(Func<bool> condition, Func<Task> cycle)
+    private static async Task<TimeSpan> UntilAsync(Func<bool> condition, Func<Task> cycle)
     {
         var waited = Stopwatch.StartNew();
         while (!condition() && waited.Elapsed < s_generousWait)
