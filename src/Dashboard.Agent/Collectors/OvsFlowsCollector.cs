@@ -100,12 +100,14 @@ public sealed class OvsFlowsCollector : ICollector
             return listed.Value!;
         }
 
-        problems.Add($"{_options.VsctlPath} list Interface: {listed.Status.ToString().ToLowerInvariant()} (exit {listed.ExitCode?.ToString() ?? "none"}): {listed.Error}; ports have no Neutron port ids");
+        problems.Add(Describe(_options.VsctlPath, "list Interface", listed) + "; ports have no Neutron port ids");
         return [];
     }
 
-    private string Describe<T>(string what, CommandOutcome<T> outcome) where T : class =>
-        $"{_options.OfctlPath} {what}: {outcome.Status.ToString().ToLowerInvariant()} (exit {outcome.ExitCode?.ToString() ?? "none"}): {outcome.Error}";
+    private string Describe<T>(string what, CommandOutcome<T> outcome) where T : class => Describe(_options.OfctlPath, what, outcome);
+
+    private static string Describe<T>(string program, string what, CommandOutcome<T> outcome) where T : class =>
+        $"{program} {what}: {outcome.Status.ToString().ToLowerInvariant()} (exit {outcome.ExitCode?.ToString() ?? "none"}): {outcome.Error}";
 
     private static byte[] ReadAll(Stream input)
     {

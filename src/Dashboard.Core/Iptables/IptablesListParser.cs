@@ -64,12 +64,7 @@ public sealed class IptablesListParser
             var line = Tokens.TrimBlanks(raw);
             if (line.IsEmpty || line[0] == (byte)'#')
             {
-                if (LegacyTablesNotice.IsNotice(line))
-                {
-                    _dump.Variant ??= "nf_tables";
-                    _diagnostics.Warning(number, LegacyTablesNotice.Field, LegacyTablesNotice.Reason("iptables-legacy -L -v -n -x"));
-                }
-
+                LegacyTablesNotice.TryNote(line, number, _dump, _diagnostics, "iptables-legacy -L -v -n -x");
                 continue;
             }
 

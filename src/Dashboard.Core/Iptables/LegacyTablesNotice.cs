@@ -6,11 +6,17 @@ namespace Dashboard.Core.Iptables;
 /// </summary>
 internal static class LegacyTablesNotice
 {
-    public const string Field = "variant";
-
-    public static bool IsNotice(ReadOnlySpan<byte> line) => line.IndexOf("iptables-legacy tables present"u8) >= 0;
-
+    /// <summary>When the line is the notice: marks the dump nf_tables and warns once; false for any other line.</summary>
     /// <param name="command">What reads the legacy tables the same way, e.g. "iptables-legacy-save -c".</param>
-    public static string Reason(string command) =>
-        $"iptables-legacy tables are present as well and this nf_tables output leaves them out: read them with {command} too";
+    public static bool TryNote(ReadOnlySpan<byte> line, long number, IptablesDump dump, Parsing.CappedDiagnostics diagnostics, string command)
+    {
+        if (line.IndexOf("iptables-legacy tables present"u8) < 0)
+        {
+            return false;
+        }
+
+        dump.Variant ??= "nf_tables";
+        diagnostics.Warning(number, "variant", $"iptables-legacy tables are present as well and this nf_tables output leaves them out: read them with {command} too");
+        return true;
+    }
 }

@@ -194,9 +194,10 @@ public sealed class AlertEngine : BackgroundService
         var silences = await SilenceRepository.ActiveAsync(conn, tx, now, ct);
         var resolved = await AlertRepository.LoadLatestResolvedAsync(conn, tx, groups.SelectMany(g => g.NotifiedFiring).Distinct().ToList(), ct);
         // Inhibition: symptoms a firing cause explains count as absent, as silenced ones do, and are named in the cause's message.
-        var firingCauses = active.Where(a => a.State == AlertStates.Firing && AlertInhibition.IsCause(a.Labels)).ToList();
+        var firingCauses = AlertInhibition.FiringCauses(active);
         bool Silenced(AlertRow a) => silences.Any(s => s.Mutes(a.Labels, now));
-        var symptoms = ExplainedSymptoms(active.Where(a => !Silenced(a)).ToList(), firingCauses);
+        // Each firing cause's active symptoms, each under the one cause the alerts page folds it under.
+        var symptoms = AlertInhibition.Fold(active.Where(a => !Silenced(a)), firingCauses).ByCause;
         var enqueued = 0;
         foreach (var group in groups)
         {
@@ -230,25 +231,13 @@ public sealed class AlertEngine : BackgroundService
         return enqueued;
     }
 
-    /// <summary>Each firing cause's active symptoms, each symptom under the one cause the alerts page folds it under.</summary>
-    private static Dictionary<string, List<NotifiedSymptom>> ExplainedSymptoms(IReadOnlyList<AlertRow> active, IReadOnlyList<AlertRow> firingCauses)
+    private AlertNotification Notification(FlushDecision decision, int number, IReadOnlyDictionary<string, List<AlertRow>> symptoms, DateTimeOffset now)
     {
-        var result = new Dictionary<string, List<NotifiedSymptom>>(StringComparer.Ordinal);
-        foreach (var alert in active.Where(a => !AlertInhibition.IsCause(a.Labels)))
-        {
-            if (AlertInhibition.CauseOf(alert, firingCauses) is { } cause)
+        var alerts = decision.Firing
+            .Select(a => NotifiedAlert.From(a, AlertStates.Firing, _links) with
             {
-                (result.TryGetValue(cause.Fingerprint, out var list) ? list : result[cause.Fingerprint] = [])
-                    .Add(new NotifiedSymptom(alert.Rule, alert.Severity, alert.Fingerprint));
-            }
-        }
-
-        return result;
-    }
-
-    private AlertNotification Notification(FlushDecision decision, int number, IReadOnlyDictionary<string, List<NotifiedSymptom>> symptoms, DateTimeOffset now)
-    {
-        var alerts = decision.Firing.Select(a => NotifiedAlert.From(a, AlertStates.Firing, _links) with { Symptoms = symptoms.GetValueOrDefault(a.Fingerprint) ?? [] })
+                Symptoms = [.. (symptoms.GetValueOrDefault(a.Fingerprint) ?? []).Select(s => new NotifiedSymptom(s.Rule, s.Severity, s.Fingerprint))],
+            })
             .Concat(decision.Resolved.Select(a => NotifiedAlert.From(a, AlertStates.Resolved, _links)))
             .ToList();
         return new AlertNotification

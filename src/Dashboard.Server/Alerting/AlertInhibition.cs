@@ -31,6 +31,30 @@ public static class AlertInhibition
     public static T? CauseOf<T>(T symptom, IEnumerable<T> causes) where T : class, IIncidentAlert =>
         causes.Where(c => Explains(c, symptom)).OrderByDescending(c => AlertSeverities.Rank(c.Severity)).ThenBy(c => c.ActiveAt).FirstOrDefault();
 
+    /// <summary>Each alert that is not a cause, folded under the cause that explains it (by the cause's fingerprint) or left alone.</summary>
+    public static (Dictionary<string, List<T>> ByCause, List<T> Alone) Fold<T>(IEnumerable<T> alerts, IReadOnlyList<T> causes) where T : class, IIncidentAlert
+    {
+        var byCause = new Dictionary<string, List<T>>(StringComparer.Ordinal);
+        var alone = new List<T>();
+        foreach (var alert in alerts.Where(a => !IsCause(a.Labels)))
+        {
+            if (CauseOf(alert, causes) is { } cause)
+            {
+                (byCause.TryGetValue(cause.Fingerprint, out var list) ? list : byCause[cause.Fingerprint] = []).Add(alert);
+            }
+            else
+            {
+                alone.Add(alert);
+            }
+        }
+
+        return (byCause, alone);
+    }
+
+    /// <summary>The causes that inhibit: alerts fired by a finding and firing now.</summary>
+    public static List<T> FiringCauses<T>(IEnumerable<T> alerts) where T : class, IIncidentAlert =>
+        alerts.Where(a => a.State == AlertStates.Firing && IsCause(a.Labels)).ToList();
+
     /// <summary>Chat's view: a symptom is muted while a firing cause explains it (a silenced cause still mutes, as in Alertmanager).</summary>
     public static bool Inhibited<T>(T alert, IReadOnlyList<T> firingCauses) where T : class, IIncidentAlert =>
         !IsCause(alert.Labels) && firingCauses.Any(c => Explains(c, alert));

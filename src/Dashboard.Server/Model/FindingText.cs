@@ -41,28 +41,33 @@ public static partial class FindingText
     [
         (new("^SYN_RECV on (\\S+)$"), "Evidence_SynRecvOn"),
         (new("^SYN_RECV from (\\S+)$"), "Evidence_SynRecvFrom"),
-        (new("^Piled-up real servers$"), "Evidence_PiledUp"),
-        (new("^Director port$"), "Evidence_DirectorPort"),
-        (new("^Real server port$"), "Evidence_RealServerPort"),
-        (new("^Other real servers of the VIP$"), "Evidence_OtherRealServers"),
-        (new("^state-mismatch drops$"), "Evidence_StateMismatch"),
-        (new("^Filter$"), "Evidence_Filter"),
-        (new("^Connections of the VIP$"), "Evidence_VipConnections"),
-        (new("^Hypervisor ports checked$"), "Evidence_PortsChecked"),
-        (new("^Last batch$"), "Evidence_LastBatch"),
-        (new("^Silent for$"), "Evidence_SilentFor"),
-        (new("^Detected at$"), "Evidence_DetectedAt"),
-        (new("^Free$"), "Evidence_Free"),
-        (new("^Floor$"), "Evidence_Floor"),
-        (new("^File system of$"), "Evidence_FileSystemOf"),
-        (new("^Host$"), "Evidence_Host"),
-        (new("^Clock offset$"), "Evidence_ClockOffset"),
-        (new("^Rules without counters$"), "Evidence_RulesWithoutCounters"),
-        (new("^Drop rules with counters$"), "Evidence_DropRulesWithCounters"),
-        (new("^Scope$"), "Evidence_Scope"),
-        (new("^Director filter$"), "Evidence_DirectorFilter"),
-        (new("^Virtual services$"), "Evidence_VirtualServices"),
     ];
+
+    /// <summary>Evidence labels the rules write as fixed words: looked up, not matched.</summary>
+    private static readonly Dictionary<string, string> s_fixedLabels = new(StringComparer.Ordinal)
+    {
+        ["Piled-up real servers"] = "Evidence_PiledUp",
+        ["Director port"] = "Evidence_DirectorPort",
+        ["Real server port"] = "Evidence_RealServerPort",
+        ["Other real servers of the VIP"] = "Evidence_OtherRealServers",
+        ["state-mismatch drops"] = "Evidence_StateMismatch",
+        ["Filter"] = "Evidence_Filter",
+        ["Connections of the VIP"] = "Evidence_VipConnections",
+        ["Hypervisor ports checked"] = "Evidence_PortsChecked",
+        ["Last batch"] = "Evidence_LastBatch",
+        ["Silent for"] = "Evidence_SilentFor",
+        ["Detected at"] = "Evidence_DetectedAt",
+        ["Free"] = "Evidence_Free",
+        ["Floor"] = "Evidence_Floor",
+        ["File system of"] = "Evidence_FileSystemOf",
+        ["Host"] = "Evidence_Host",
+        ["Clock offset"] = "Evidence_ClockOffset",
+        ["Rules without counters"] = "Evidence_RulesWithoutCounters",
+        ["Drop rules with counters"] = "Evidence_DropRulesWithCounters",
+        ["Scope"] = "Evidence_Scope",
+        ["Director filter"] = "Evidence_DirectorFilter",
+        ["Virtual services"] = "Evidence_VirtualServices",
+    };
 
     private static readonly (Regex Shape, string Key)[] s_values =
     [
@@ -108,7 +113,7 @@ public static partial class FindingText
     public static LocalizedFinding Localize(FindingView finding, IStringLocalizer loc) => new(
         Title(finding.Kind, loc),
         Sentence(finding.Summary, loc),
-        finding.Evidence.Select(e => new EvidenceView(Apply(e.Label, s_labels, loc), Apply(e.Value, s_values, loc))).ToList(),
+        finding.Evidence.Select(e => new EvidenceView(Label(e.Label, loc), Apply(e.Value, s_values, loc))).ToList(),
         finding.ConfirmCommands.Select(c => Apply(c, s_commands, loc)).ToList(),
         Remediation(finding, loc));
 
@@ -168,7 +173,7 @@ public static partial class FindingText
 
         // A finding's evidence, one "label: value" per line.
         var colon = line.IndexOf(": ", StringComparison.Ordinal);
-        return colon > 0 ? $"{Apply(line[..colon], s_labels, loc)}: {Apply(line[(colon + 2)..], s_values, loc)}" : line;
+        return colon > 0 ? $"{Label(line[..colon], loc)}: {Apply(line[(colon + 2)..], s_values, loc)}" : line;
     }
 
     private static string? RemediationKey(string kind, string remediation) => kind switch
@@ -202,6 +207,9 @@ public static partial class FindingText
         var filter = NsxFilterOf().Match(finding.Remediation) is { Success: true } f ? f.Groups[1].Value : finding.Port ?? "";
         return loc[key, finding.Port ?? "", device, filter].Value;
     }
+
+    private static string Label(string label, IStringLocalizer loc) =>
+        s_fixedLabels.TryGetValue(label, out var key) ? loc[key].Value : Apply(label, s_labels, loc);
 
     private static string Apply(string text, (Regex Shape, string Key)[] shapes, IStringLocalizer loc)
     {

@@ -47,7 +47,7 @@ public static class HistoryFill
         var rollups = server.Services.GetRequiredService<RollupBuilder>();
         // The watermark moves only over minutes that hold batches, so the history's last minute is the mark, not the clock's:
         // the server's own maintenance may hold the pass lock meanwhile, so passes run until the mark is reached.
-        var lastMinute = new DateTimeOffset(last.UtcTicks - last.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+        var lastMinute = RollupBuilder.Minute(last);
         const string caughtUp = """
             select coalesce((select upto >= @last from rollup_watermarks where name = @name), false)
                and not exists (select 1 from rollup_pending where name = @name)

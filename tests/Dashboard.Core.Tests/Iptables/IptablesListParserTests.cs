@@ -208,6 +208,7 @@ public sealed class IptablesListParserTests
         Assert.All(chains.SelectMany(c => c.Rules), r => Assert.Null(r.PacketCount));
         Assert.Equal("kubernetes service traffic requiring SNAT", chains.Single(c => c.Name == "KUBE-POSTROUTING").Rules[0].Comment);
     }
+
     [Fact]
     public void Parse_MobyNftListingWithLineNumbers_NumericProtocolsAndWideTargetsWithoutWarnings()
     {
@@ -264,6 +265,7 @@ public sealed class IptablesListParserTests
         Assert.Equal(("7a8c0a54-7", "tap7a8c0a54-75"), (port.Port, port.Device));
         Assert.Equal(("192.168.101.88", "fa:16:3e:be:71:21"), (port.AllowedPairs.Single().Address, port.AllowedPairs.Single().Mac));
     }
+
     [Fact]
     public void Parse_NftListingWithLegacyTablesPresent_ExactCountersAndOneWarningThatLegacyRulesAreMissing()
     {

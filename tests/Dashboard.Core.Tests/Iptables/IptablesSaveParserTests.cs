@@ -299,6 +299,7 @@ public sealed class IptablesSaveParserTests
         Assert.False(outcome.HasUsableData);
         Assert.NotEmpty(outcome.Diagnostics);
     }
+
     [Fact]
     public void Parse_NftSaveWithLegacyTablesPresent_CountersReadAndOneWarningThatLegacyRulesAreMissing()
     {

@@ -288,6 +288,7 @@ public sealed class IpvsadmConnectionParserTests
         Assert.Equal(20, outcome.Value.Destinations.Count);
         Assert.Equal(30, outcome.Diagnostics.Count(d => d.Reason.StartsWith("more than 20 distinct")));
     }
+
     [Fact]
     public void Parse_DirectRoutingCapture_StatesPerRealServerWithoutWarnings()
     {

@@ -276,6 +276,7 @@ public sealed class IpvsadmListParserTests
         var apiServer = services[0].Destinations.Single();
         Assert.Equal(("192.168.0.1:6443", "Masq", (long?)1, (long?)0), (apiServer.Address, apiServer.Forward, apiServer.ActiveConn, apiServer.InActConn));
     }
+
     [Fact]
     public void Parse_GnlToGoCapture_Ipv6FirewallMarkServiceWithTunnelDestinationsWithoutWarnings()
     {

@@ -111,6 +111,7 @@ public sealed class KeepalivedDataParserTests
             ParserContract.Holds(KeepalivedDataParser.Parse, bytes, name, v => v.Warnings);
         }
     }
+
     [Fact]
     public void Parse_VyattaBackupDump_MasterRouterAndEffectivePriorityThoughTheNicSectionCutsIn()
     {
@@ -125,6 +126,7 @@ public sealed class KeepalivedDataParserTests
         Assert.Equal(("vyatta-dp0p1s1-1", "BACKUP", (int?)150, "10.10.1.1", false), (instance.Name, instance.State, instance.Priority, instance.MasterRouter, instance.Group));
         Assert.Empty(outcome.Value.RealServers);
     }
+
     [Fact]
     public void Parse_VyattaSyncGroupDump_InstanceAndItsSyncGroupStates()
     {

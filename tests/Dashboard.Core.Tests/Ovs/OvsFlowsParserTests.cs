@@ -176,6 +176,7 @@ public sealed class OvsFlowsParserTests
 
         Assert.False(outcome.HasUsableData);
     }
+
     [Fact]
     public void Parse_OneVmComputeNode_AntiSpoofAndConntrackInvalidDropsCountedWithoutWarnings()
     {
@@ -229,6 +230,7 @@ public sealed class OvsFlowsParserTests
         Assert.Equal(2, rules.Count(r => r.DropKind == NeutronDropKinds.ConntrackInvalid));
         Assert.Empty(outcome.Value.NeutronPorts);
     }
+
     [Fact]
     public void Parse_LabShowInterfacesAndFlows_PortsCarryNeutronIdMacAndOpenFlowNumber()
     {

@@ -54,9 +54,9 @@ public sealed class AlertIncidentTests
         var cause = Alert("RsIngressDrop", AlertStates.Firing, AlertSeverities.Critical,
             ("finding", "rs-ingress-drop"), ("director", "lvs-a"), ("vip", "v"), ("real_server", "10.0.0.1:80"));
 
-        Assert.True(AlertIncident.Explains(cause, Alert("x", AlertStates.Firing, AlertSeverities.Warning, ("director", "lvs-a"), ("vip", "v"), ("real_server", "10.0.0.1:80"))));
-        Assert.False(AlertIncident.Explains(cause, Alert("x", AlertStates.Firing, AlertSeverities.Warning, ("director", "lvs-a"), ("vip", "v"), ("real_server", "10.0.0.2:80"))));
-        Assert.False(AlertIncident.Explains(cause, Alert("x", AlertStates.Firing, AlertSeverities.Warning, ("director", "lvs-b"), ("vip", "v"))));
+        Assert.True(AlertInhibition.Explains(cause, Alert("x", AlertStates.Firing, AlertSeverities.Warning, ("director", "lvs-a"), ("vip", "v"), ("real_server", "10.0.0.1:80"))));
+        Assert.False(AlertInhibition.Explains(cause, Alert("x", AlertStates.Firing, AlertSeverities.Warning, ("director", "lvs-a"), ("vip", "v"), ("real_server", "10.0.0.2:80"))));
+        Assert.False(AlertInhibition.Explains(cause, Alert("x", AlertStates.Firing, AlertSeverities.Warning, ("director", "lvs-b"), ("vip", "v"))));
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public sealed class AlertmanagerRefresher(
         var now = AlertClock.Now(clock);
         var muting = await silences.ActiveAsync(now, ct);
         var all = await alerts.ListAsync(new AlertQuery(State: AlertStates.Firing, Limit: 5000), ct);
-        var causes = all.Where(a => AlertInhibition.IsCause(a.Labels)).ToList();
+        var causes = AlertInhibition.FiringCauses(all);
         var firing = all
             .Where(a => !muting.Any(s => s.Mutes(a.Labels, now)) && !AlertInhibition.Inhibited(a, causes))
             .Select(a => NotifiedAlert.From(a, AlertStates.Firing, links))
